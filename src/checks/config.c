@@ -1,0 +1,6 @@
+/* config checks: none registered yet. */
+#include "engine/check.h"
+
+const struct fp_check fp_checks_config[] = {
+    { 0 },
+};

@@ -1,0 +1,290 @@
+/* flux-preflight: argument parsing and sub-commands, nothing else. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/statusfile.h"
+#include "engine/context.h"
+#include "engine/registry.h"
+#include "engine/runner.h"
+#include "engine/settings.h"
+#include "output/output.h"
+
+enum { EXIT_PASS = 0, EXIT_BLOCKED = 1, EXIT_USAGE = 2 };
+
+struct options {
+    const char *cmd;
+    bool json;
+    bool journal;
+    const char *checks;
+    const char *root;
+    const char *hostname;
+    const char *config;
+    const char *status_file;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: flux-preflight [run] [--json] [--check ID,...] [--root DIR]\n"
+            "                      [--hostname NAME] [--config PATH] [--journal]\n"
+            "       flux-preflight list\n"
+            "       flux-preflight explain ID\n"
+            "       flux-preflight status [--json]\n"
+            "\n"
+            "Checks that this node is ready to run a Flux broker. Exit status: 0 no\n"
+            "blocking failure, 1 a blocking check failed, 2 usage or gate-config error.\n"
+            "See flux-preflight(8).\n");
+}
+
+/* Kernel command line escape hatch: flux.preflight=warn reports but never
+ * blocks (flux.preflight=off is handled by the unit's Condition). Like
+ * systemd, take the command line from PID 1's arguments in a container. */
+static bool cmdline_says_warn(void)
+{
+    char buf[8192];
+    size_t n;
+    bool container = access("/run/systemd/container", F_OK) == 0;
+    _cleanup_fclose_ FILE *f = fopen(container ? "/proc/1/cmdline" : "/proc/cmdline", "re");
+
+    if (!f || (n = fread(buf, 1, sizeof(buf) - 1, f)) == 0)
+        return false;
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] == '\0')
+            buf[i] = ' ';
+    for (char *tok = strtok(buf, " \t\n"); tok; tok = strtok(NULL, " \t\n"))
+        if (strcmp(tok, "flux.preflight=warn") == 0)
+            return true;
+    return false;
+}
+
+static void notify_progress(void *arg, const char *text)
+{
+    output_notify_status(text);
+}
+
+static json_t *parse_check_list(const char *s, char *err, size_t errsz)
+{
+    json_t *a = json_array();
+    _cleanup_free_ char *copy = strdup(s);
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        if (!fp_registry_find(tok)) {
+            snprintf(err, errsz, "unknown check id '%s' (see flux-preflight list)", tok);
+            json_decref(a);
+            return NULL;
+        }
+        json_array_append_new(a, json_string(tok));
+    }
+    return a;
+}
+
+static int config_error(const char *msg)
+{
+    fprintf(stderr, "flux-preflight: gate config error: %s\n", msg);
+    char status[600];
+    snprintf(status, sizeof(status), "ERROR: gate config: %.560s", msg);
+    output_notify_status(status);
+    return EXIT_USAGE;
+}
+
+static int cmd_run(struct options *o)
+{
+    char err[1024];
+    struct fp_settings *set = NULL;
+    struct fp_ctx ctx;
+    struct fp_run run;
+    _cleanup_json_ json_t *only = NULL;
+    const char *root = o->root;
+
+    if (root && (!*root || strcmp(root, "/") == 0))
+        root = NULL;
+    if (o->checks && !(only = parse_check_list(o->checks, err, sizeof(err)))) {
+        fprintf(stderr, "flux-preflight: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
+        return config_error(err);
+    if (!root && cmdline_says_warn())
+        set->mode = FP_MODE_WARN;
+
+    output_notify_status("starting checks");
+    fp_ctx_init(&ctx, root, o->hostname, set);
+
+    struct fp_run_opts ro = { .only = only, .progress = notify_progress };
+    if (fp_run_checks(&ctx, &ro, &run, err, sizeof(err)) < 0) {
+        fprintf(stderr, "flux-preflight: %s\n", err);
+        fp_ctx_fini(&ctx);
+        fp_settings_destroy(set);
+        return EXIT_BLOCKED; /* the gate could not judge: never wave the node through */
+    }
+
+    bool warn_mode = set->mode == FP_MODE_WARN;
+    _cleanup_free_ char *verdict = output_verdict_line(&run, warn_mode);
+    _cleanup_json_ json_t *doc = output_json_doc(&ctx, &run);
+    bool to_journal = o->journal || output_journal_is_stream(STDERR_FILENO);
+
+    if (to_journal)
+        output_journal(&ctx, &run, verdict);
+    if (o->json) {
+        char *s = json_dumps(doc, JSON_INDENT(2));
+        if (s) {
+            puts(s);
+            free(s);
+        }
+    } else if (!output_journal_is_stream(STDOUT_FILENO)) {
+        bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+        output_terminal(stdout, &ctx, &run, color);
+    }
+    /* Only a full run of the live node speaks for the node (or where asked). */
+    if (o->status_file || (!root && !only)) {
+        const char *path = o->status_file ? o->status_file : fp_setting_str(set, "status-file");
+        if (output_statusfile_write(path, doc, err, sizeof(err)) < 0)
+            fprintf(stderr, "flux-preflight: cannot record the verdict: %s\n", err);
+    }
+    output_notify_status(verdict ? verdict : "done");
+
+    int rc = run.blocked && !warn_mode ? EXIT_BLOCKED : EXIT_PASS;
+    fflush(stdout);
+    fp_run_fini(&run);
+    fp_ctx_fini(&ctx);
+    fp_settings_destroy(set);
+    return rc;
+}
+
+static int cmd_list(void)
+{
+    int w = 0;
+    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c))
+        if ((int)strlen(c->id) > w)
+            w = (int)strlen(c->id);
+    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c))
+        printf("%-*s  %-4s  %s\n", w, c->id, fp_severity_name(c->severity), c->summary);
+    return EXIT_PASS;
+}
+
+static int cmd_explain(const char *id)
+{
+    const struct fp_check *c = id ? fp_registry_find(id) : NULL;
+    if (!c) {
+        fprintf(stderr, "flux-preflight: unknown check id '%s' (see flux-preflight list)\n",
+                id ? id : "");
+        return EXIT_USAGE;
+    }
+    printf("%s: %s\n\n", c->id, c->summary);
+    if (c->explain)
+        printf("%s\n\n", c->explain);
+    printf("Default severity: %s%s\n", fp_severity_name(c->severity),
+           c->severity == FP_SEV_FAIL ? " (a failure keeps flux from starting)" : "");
+    printf("Timeout: %gs%s\n", c->timeout > 0 ? c->timeout : 5.0,
+           c->flags & FP_CHECK_WAITABLE ? " per attempt; retried until the run deadline" : "");
+    printf("Journal: journalctl FLUX_PREFLIGHT_CHECK=%s, MESSAGE_ID=%s\n", c->id, c->message_id);
+    return EXIT_PASS;
+}
+
+static int cmd_status(struct options *o)
+{
+    char err[512], why[512];
+    struct fp_settings *set = NULL;
+    struct statusfile sf;
+
+    if (fp_settings_load(NULL, o->config, &set, err, sizeof(err)) < 0)
+        return config_error(err);
+    const char *path = o->status_file ? o->status_file : fp_setting_str(set, "status-file");
+    int rc = statusfile_read(path, NULL, &sf, why, sizeof(why));
+    if (rc < 0) {
+        fprintf(stderr, "flux-preflight: no result for this boot: %s\n", why);
+        fp_settings_destroy(set);
+        return EXIT_BLOCKED;
+    }
+    if (o->json) {
+        char *s = json_dumps(sf.root, JSON_INDENT(2));
+        if (s)
+            puts(s);
+        free(s);
+    } else {
+        json_t *results = json_object_get(sf.root, "results");
+        size_t i;
+        json_t *r;
+        printf("%s: %s at %s\n", json_string_value(json_object_get(sf.root, "host")),
+               json_string_value(json_object_get(sf.root, "verdict")),
+               json_string_value(json_object_get(sf.root, "time")));
+        json_array_foreach(results, i, r) {
+            const char *res = json_string_value(json_object_get(r, "result"));
+            if (res && strcmp(res, "pass") != 0 && strcmp(res, "skip") != 0)
+                printf("  %s %s: %s\n", json_string_value(json_object_get(r, "id")), res,
+                       json_string_value(json_object_get(r, "message")));
+        }
+    }
+    int verdict_fail = sf.failed_verdict;
+    statusfile_free(&sf);
+    fp_settings_destroy(set);
+    return verdict_fail ? EXIT_BLOCKED : EXIT_PASS;
+}
+
+enum { OPT_STATUS_FILE = 256 };
+
+static const struct option longopts[] = {
+    { "json", no_argument, NULL, 'j' },
+    { "check", required_argument, NULL, 'c' },
+    { "root", required_argument, NULL, 'r' },
+    { "hostname", required_argument, NULL, 'H' },
+    { "config", required_argument, NULL, 'C' },
+    { "journal", no_argument, NULL, 'J' },
+    { "status-file", required_argument, NULL, OPT_STATUS_FILE },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+/* Options may come before and after the sub-command. Returns -1 when done,
+ * EXIT_PASS for --help, EXIT_USAGE on a bad option. */
+static int parse_options(int argc, char **argv, const char *optstring, struct options *o)
+{
+    int c;
+    while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': o->json = true; break;
+        case 'c': o->checks = optarg; break;
+        case 'r': o->root = optarg; break;
+        case 'H': o->hostname = optarg; break;
+        case 'C': o->config = optarg; break;
+        case 'J': o->journal = true; break;
+        case OPT_STATUS_FILE: o->status_file = optarg; break;
+        case 'h': usage(stdout); return EXIT_PASS;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = { .cmd = "run" };
+    int rc;
+
+    if ((rc = parse_options(argc, argv, "+jc:r:H:C:Jh", &o)) >= 0)
+        return rc;
+    if (optind < argc)
+        o.cmd = argv[optind++];
+    if ((rc = parse_options(argc, argv, "jc:r:H:C:Jh", &o)) >= 0)
+        return rc;
+    if (o.root && o.root[0] != '/') {
+        fprintf(stderr, "flux-preflight: --root needs an absolute path\n");
+        return EXIT_USAGE;
+    }
+    if (strcmp(o.cmd, "run") == 0 && optind == argc)
+        return cmd_run(&o);
+    if (strcmp(o.cmd, "list") == 0 && optind == argc)
+        return cmd_list();
+    if (strcmp(o.cmd, "explain") == 0 && optind + 1 == argc)
+        return cmd_explain(argv[optind]);
+    if (strcmp(o.cmd, "status") == 0 && optind == argc)
+        return cmd_status(&o);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,69 @@
+/* conf.d loading and merging, exactly as the Flux readers do it.
+ *
+ * flux-core (broker, `flux config get`): a directory is globbed for "*.toml"
+ * in sorted (C locale byte) order, no match is an empty config, the first
+ * failing file aborts; each file's object is merged into the result with a
+ * recursive table merge in which any non-table value (arrays included)
+ * replaces the earlier one. A single file is parsed alone (".json" as JSON).
+ * flux-security (signing library, IMP): same glob, but a shallow merge
+ * (top-level keys replace), and zero files is an error.
+ */
+#ifndef FP_COMMON_CONF_H
+#define FP_COMMON_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+enum conf_merge {
+    CONF_MERGE_FLUX,    /* flux-core: json_object_update_recursive */
+    CONF_MERGE_SHALLOW, /* flux-security: json_object_update */
+};
+
+#define CONF_FILE_MAX (16 * 1024 * 1024) /* a config file larger than this is refused */
+
+struct conf_diag {
+    char file[4096]; /* file at fault ("" when none) */
+    int line;        /* 0 when unknown */
+    int col;
+    char msg[512];   /* what and why */
+};
+
+struct conf_file {
+    char *path;      /* as opened */
+    json_t *obj;     /* this file's own object (TOML_FLUX dialect) */
+    json_t *lines;   /* "dotted.key" -> line, from the TOML parser */
+};
+
+struct conf {
+    char *path;               /* the dir or file that was loaded */
+    bool is_dir;
+    enum conf_merge merge;
+    json_t *merged;           /* the merged object the reader would see */
+    struct conf_file *files;  /* in merge order */
+    size_t nfiles;
+    json_t *warnings;         /* [{"file":, "line":, "message":}] dialect warnings */
+    json_t *overridden;       /* [{"key":, "file":, "line":, "replaced_file":,
+                               *   "replaced_line":, "identical":}] a later file
+                               * replaced what an earlier one set: for
+                               * CONF_MERGE_SHALLOW every top-level key defined
+                               * twice (the earlier table is dropped whole), for
+                               * CONF_MERGE_FLUX every non-table value set twice */
+};
+
+/* Load path (dir or file). Returns 0, or -1 with *err filled (missing dir,
+ * unreadable, not a regular file, too large, TOML/dialect error). A missing
+ * directory is an error; an empty one gives an empty config for
+ * CONF_MERGE_FLUX and an error for CONF_MERGE_SHALLOW. */
+int conf_load(const char *path, enum conf_merge merge, struct conf **out, struct conf_diag *err);
+void conf_destroy(struct conf *c);
+
+/* The file and line that defined keypath ("bootstrap.hosts[2].host") in the
+ * merged result (the last file that set it wins). Returns 0 or -1. */
+int conf_locate(const struct conf *c, const char *keypath, const char **file, int *line);
+
+/* Recursive merge as flux-core does (arrays replace), and shallow. */
+int conf_merge_recursive(json_t *dst, json_t *src);
+int conf_merge_shallow(json_t *dst, json_t *src);
+
+#endif

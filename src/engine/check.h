@@ -1,0 +1,114 @@
+/* Check descriptors and results: the one interface every check family uses.
+ *
+ * A check is a descriptor (id, catalog MESSAGE_ID, summary, default severity,
+ * how it must be run, timeout) and a run function that fills a result. A check
+ * never prints and never talks to journald: it reports a status, a one-line
+ * message and facts (a JSON object; each key becomes a FLUX_PREFLIGHT_<KEY>
+ * journald field). Outputs and the verdict are the runner's business.
+ */
+#ifndef FP_ENGINE_CHECK_H
+#define FP_ENGINE_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+struct fp_ctx;
+
+/* Ordered by badness: a check that finds several problems reports the worst. */
+enum fp_status {
+    FP_PASS = 0,
+    FP_SKIP = 1,
+    FP_WARN = 2,
+    FP_FAIL = 3,
+    FP_ERROR = 4, /* could not check (timed out, abandoned): blocks like fail */
+};
+
+enum fp_severity {
+    FP_SEV_FAIL = 0, /* a fail/error blocks the broker */
+    FP_SEV_WARN = 1, /* reported, never blocks */
+    FP_SEV_OFF = 2,  /* not run */
+};
+
+enum {
+    /* Touches filesystems: runs in the supervised worker child, which is
+     * killed and abandoned (and replaced) when a check overruns, because a
+     * stat/statvfs on a dead server sleeps uninterruptibly. */
+    FP_CHECK_FS = 1 << 0,
+    /* Blocking I/O with a daemon or the network: runs in its own child,
+     * concurrently with everything else, killed at its timeout. */
+    FP_CHECK_SOLO = 1 << 1,
+    /* May become true by waiting (munged, clock, parent): retried with
+     * backoff until the run deadline while the result asks for a retry. */
+    FP_CHECK_WAITABLE = 1 << 2,
+    /* Inspects the live node (daemons, clock, network): skipped under --root. */
+    FP_CHECK_LIVE = 1 << 3,
+};
+/* No flag: a pure check of the parsed context, run in-process. */
+
+struct fp_result {
+    enum fp_status status;
+    char *message;   /* findings joined with "; " */
+    json_t *facts;   /* {"path": "/var/lib/flux", "free_bytes": 123, ...} */
+    bool retry;      /* waitable checks: "not yet", worth another try */
+    char *waiting;   /* what a retry waits for: "munged on /run/munge/munge.socket.2" */
+    /* filled by the runner */
+    const struct fp_check *check;
+    enum fp_severity severity;
+    uint64_t duration_us;
+    unsigned attempts;
+};
+
+struct fp_check {
+    const char *id;          /* stable: "munge.daemon" */
+    const char *message_id;  /* stable 128-bit id, 32 lowercase hex digits */
+    const char *summary;     /* what it proves, one line (list, man page) */
+    const char *explain;     /* why it matters and how to fix it (explain ID) */
+    enum fp_severity severity;
+    unsigned flags;          /* FP_CHECK_* */
+    double timeout;          /* seconds for one attempt; 0 = default */
+    void (*run)(const struct fp_ctx *ctx, struct fp_result *r);
+    /* Optional, cheap, no I/O: facts known before running (the socket, the
+     * parent address), so a timed-out attempt still says what it waited on.
+     * A "target" fact is used in the timeout message ("no answer from X"). */
+    void (*describe)(const struct fp_ctx *ctx, struct fp_result *r);
+};
+
+/* Report a finding. Status only ever gets worse (PASS < SKIP < WARN < FAIL <
+ * ERROR); messages accumulate, joined with "; ". */
+void fp_report(struct fp_result *r, enum fp_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define fp_pass(r, ...) fp_report((r), FP_PASS, __VA_ARGS__)
+#define fp_skip(r, ...) fp_report((r), FP_SKIP, __VA_ARGS__)
+#define fp_warn(r, ...) fp_report((r), FP_WARN, __VA_ARGS__)
+#define fp_fail(r, ...) fp_report((r), FP_FAIL, __VA_ARGS__)
+#define fp_error(r, ...) fp_report((r), FP_ERROR, __VA_ARGS__)
+
+/* Mark a waitable check's result as "not yet": the runner retries it until
+ * the deadline, showing "waiting for <what>" in STATUS=. */
+void fp_retry(struct fp_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Facts: key in lower case with '_' ("free_bytes"); journald field
+ * FLUX_PREFLIGHT_FREE_BYTES. */
+void fp_fact_str(struct fp_result *r, const char *key, const char *val);
+void fp_fact_strf(struct fp_result *r, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void fp_fact_int(struct fp_result *r, const char *key, long long val);
+void fp_fact_bool(struct fp_result *r, const char *key, bool val);
+void fp_fact_real(struct fp_result *r, const char *key, double val);
+
+void fp_result_init(struct fp_result *r, const struct fp_check *c);
+void fp_result_clear(struct fp_result *r);
+/* Serialise for the pipe from a child, and back. */
+json_t *fp_result_to_json(const struct fp_result *r);
+int fp_result_from_json(struct fp_result *r, json_t *o);
+
+/* "1.5 GiB" */
+const char *fp_format_bytes(char *buf, size_t bufsz, unsigned long long bytes);
+
+const char *fp_status_name(enum fp_status st);
+int fp_status_from_name(const char *s);
+const char *fp_severity_name(enum fp_severity sev);
+int fp_severity_from_name(const char *s);
+
+#endif

@@ -1,0 +1,69 @@
+/* The node context: everything parsed once before the checks run, handed
+ * read-only to every check (and inherited by the worker children). */
+#ifndef FP_ENGINE_CONTEXT_H
+#define FP_ENGINE_CONTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#include "common/conf.h"
+#include "engine/settings.h"
+
+struct bootstrap;
+struct topology;
+
+struct fp_ctx {
+    const char *root;          /* "" for the live node, else the image root (no trailing '/') */
+    bool live;                 /* false under --root: live checks skip */
+    char hostname[256];        /* gethostname() verbatim, or --hostname */
+    bool hostname_given;
+
+    struct fp_settings *set;   /* the gate's own config */
+
+    /* Flux configs, parsed once. NULL with the *_err filled when loading
+     * failed (config.parse reports it; dependent checks skip naming it). */
+    struct conf *system;
+    struct conf_diag system_err;
+    struct conf *security;
+    struct conf_diag security_err;
+    struct conf *imp;
+    struct conf_diag imp_err;
+
+    /* [bootstrap] resolved for this host (NULL when system config failed or
+     * [bootstrap] is invalid; bootstrap_err says why). */
+    struct bootstrap *boot;
+    char bootstrap_err[1024];
+    bool bootstrap_host_missing; /* the table is valid but this host is not in it */
+    int rank;                  /* -1 when unknown */
+    int size;                  /* 0 when unknown */
+
+    /* the overlay tree ([tbon] topo over the bootstrap hosts); NULL with
+     * topology_err when it cannot be built */
+    struct topology *topo;
+    char topology_err[512];
+
+    /* the flux user, resolved via NSS (or root/etc/passwd under --root) */
+    bool flux_user_found;
+    uid_t flux_uid;
+    gid_t flux_gid;
+
+    double deadline;           /* CLOCK_MONOTONIC seconds at which the run ends */
+};
+
+/* root + path into buf (path must be absolute). Returns buf, or NULL if it does not fit. */
+char *fp_path(const struct fp_ctx *ctx, const char *path, char *buf, size_t bufsz);
+
+int fp_ctx_init(struct fp_ctx *ctx, const char *root, const char *hostname,
+                struct fp_settings *set);
+void fp_ctx_fini(struct fp_ctx *ctx);
+
+/* Users and groups: NSS on the live node, DIR/etc/passwd and DIR/etc/group under --root. */
+int fp_lookup_user(const struct fp_ctx *ctx, const char *name, uid_t *uid, gid_t *gid);
+int fp_lookup_group(const struct fp_ctx *ctx, const char *name, gid_t *gid);
+/* Name for a uid/gid (or its number as text); writes into buf. */
+const char *fp_user_name(const struct fp_ctx *ctx, uid_t uid, char *buf, size_t bufsz);
+const char *fp_group_name(const struct fp_ctx *ctx, gid_t gid, char *buf, size_t bufsz);
+
+#endif

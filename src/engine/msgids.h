@@ -1,0 +1,37 @@
+/* Stable journald MESSAGE_IDs, one per check and one for the run summary.
+ * Never change one: admins filter on them and the catalog is keyed by them. */
+#ifndef FP_ENGINE_MSGIDS_H
+#define FP_ENGINE_MSGIDS_H
+
+#define FP_MSGID_PACKAGES_CORE      "4598171cdfec4b9990aa64ac09337322"
+#define FP_MSGID_PACKAGES_SECURITY  "806e29879ab94906a36efa1b35d38690"
+#define FP_MSGID_PACKAGES_SCHED     "50f9545547f442a5bc2fcf0627d9c1b3"
+#define FP_MSGID_PACKAGES_OPTIONAL  "ba4bf4a037bc41f18c6a8b3ebb08aab6"
+#define FP_MSGID_STATEDIR_PRESENT   "b259ba89a6a74ff693ed99b96d430338"
+#define FP_MSGID_STATEDIR_OWNER     "79bbc0ea66bc4ce985a52e082c21d197"
+#define FP_MSGID_STATEDIR_SPACE     "c949e529b4544de9844eebf3c3ae3f27"
+#define FP_MSGID_STATEDIR_FS        "784cc087ac284d50826da15b68aa6124"
+#define FP_MSGID_STATEDIR_RESTORE   "897de6bbcfd7454b8736274c0c3b8aaf"
+#define FP_MSGID_CERT_PRESENT       "4389b7ef4fc4433ba662b7b5e6276541"
+#define FP_MSGID_CERT_PERMS         "4380ea53828e49fc94ad7bd443b82b9d"
+#define FP_MSGID_CERT_FORMAT        "450c20dd9f4746d1ad3e244d8f2d2a5a"
+#define FP_MSGID_CONFIG_PERMS       "4f049d4f9ff54dc586731e5f3b186748"
+#define FP_MSGID_CONFIG_PARSE       "7fd184b3b019452e9f392cfae77657fb"
+#define FP_MSGID_CONFIG_BOOTSTRAP   "2de7d01637d5440d96166ee182208159"
+#define FP_MSGID_CONFIG_TBON        "282175f3259d47649ed3cea6db8e48f3"
+#define FP_MSGID_CONFIG_RESOURCE    "3a64fe0f50174054afb2572521d1c865"
+#define FP_MSGID_CONFIG_SECURITY    "399cc331bb5e49008e200cbbef2fa872"
+#define FP_MSGID_CONFIG_IMP         "7a1331e6fe46498ba282fbbf2de67ac3"
+#define FP_MSGID_IMP_SETUID         "6ba14c1b08df4b8ea5b725dc80078b37"
+#define FP_MSGID_IMP_PAM            "131ec03ad0bb45268d35e8a526e2a387"
+#define FP_MSGID_MUNGE_DAEMON       "7ba79d9157ec47acb6b537f153581642"
+#define FP_MSGID_MUNGE_KEY          "ae762bf72fcf449ab5c9068cd2b91dbb"
+#define FP_MSGID_TIME_SYNC          "d561247dbdb64e72a0c8482dacde36c4"
+#define FP_MSGID_USER_FLUX          "732ca877c91e4265bd14a5c86cf17b35"
+#define FP_MSGID_NET_RANK           "1671c9217ae3486181dff774e44d25db"
+#define FP_MSGID_NET_BIND           "d5a3e5775a6641388c5fe460dd5c4ef8"
+#define FP_MSGID_NET_PARENT         "9a0a1f402fff4853a7740f61a42d2a6b"
+#define FP_MSGID_FLEET_SYNC         "d2b7a335e03143a79cf287c89c94beb0"
+#define FP_MSGID_SUMMARY            "ba926dab75bf4b3c9241ae3b341192b3"
+
+#endif

@@ -1,0 +1,628 @@
+/* The runner. See runner.h for the model. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-event.h>
+
+#include "common/cleanup.h"
+#include "engine/registry.h"
+#include "engine/runner.h"
+
+#define BACKOFF_FIRST 0.1
+#define BACKOFF_MAX 2.0
+
+enum task_state { T_PENDING, T_RUNNING, T_WAITING, T_DONE };
+
+struct runner;
+
+/* A child process and the pipe it reports on. */
+struct child {
+    struct runner *rn;
+    pid_t pid;
+    int fd;
+    sd_event_source *io;
+    char *buf;
+    size_t len, cap;
+};
+
+struct task {
+    struct runner *rn;
+    size_t idx;
+    const struct fp_check *c;
+    struct fp_result *r;
+    enum task_state state;
+    double timeout;
+    bool have_result;     /* an earlier attempt reported (waitable retries) */
+    uint64_t first_start; /* usec, CLOCK_MONOTONIC */
+    uint64_t attempt_start;
+    double backoff;
+    struct child ch;      /* SOLO checks: their own child */
+    sd_event_source *timer;
+};
+
+struct runner {
+    const struct fp_ctx *ctx;
+    const struct fp_run_opts *opts;
+    sd_event *ev;
+    struct task *tasks;
+    size_t n;
+    size_t remaining;
+    struct child worker;  /* FS checks, run in sequence */
+    struct task *worker_current;
+    sd_event_source *deadline, *ticker;
+    uint64_t deadline_usec;
+    char last_progress[512];
+};
+
+static uint64_t now_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
+}
+
+static const char *fmt_secs(char *buf, size_t sz, double s)
+{
+    if (s == floor(s))
+        snprintf(buf, sz, "%.0fs", s);
+    else
+        snprintf(buf, sz, "%.3gs", s);
+    return buf;
+}
+
+/* --- the child side ---------------------------------------------------- */
+
+static void write_all(int fd, const char *s, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, s, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        s += n;
+        len -= n;
+    }
+}
+
+static void send_line(int fd, json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT);
+    if (s) {
+        write_all(fd, s, strlen(s));
+        write_all(fd, "\n", 1);
+        free(s);
+    }
+    json_decref(o);
+}
+
+static void child_run_one(const struct fp_ctx *ctx, const struct fp_check *c, size_t idx, int fd)
+{
+    struct fp_result r;
+    fp_result_init(&r, c);
+    send_line(fd, json_pack("{s:I}", "start", (json_int_t)idx));
+    c->run(ctx, &r);
+    json_t *o = fp_result_to_json(&r);
+    json_object_set_new(o, "idx", json_integer((json_int_t)idx));
+    send_line(fd, o);
+    fp_result_clear(&r);
+}
+
+/* Fork a child that runs tasks[idx...] matching want (the FS worker runs
+ * every pending FS task; a SOLO child runs one). Returns 0 or -errno. */
+static int child_spawn(struct runner *rn, struct child *ch, struct task **list, size_t n);
+
+static int on_child_io(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+
+static int child_spawn(struct runner *rn, struct child *ch, struct task **list, size_t n)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -errno;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(p[0]);
+        close(p[1]);
+        return -e;
+    }
+    if (pid == 0) {
+        /* Keep only our pipe: a sibling holding another child's write end
+         * would hide that child's end of file from the supervisor. */
+        if (p[1] != 3) {
+            dup2(p[1], 3);
+        }
+        close_range(4, ~0U, 0);
+        signal(SIGPIPE, SIG_IGN);
+        for (size_t i = 0; i < n; i++)
+            child_run_one(rn->ctx, list[i]->c, list[i]->idx, 3);
+        _exit(0);
+    }
+    close(p[1]);
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    ch->rn = rn;
+    ch->pid = pid;
+    ch->fd = p[0];
+    ch->len = 0;
+    int r = sd_event_add_io(rn->ev, &ch->io, ch->fd, EPOLLIN, on_child_io, ch);
+    if (r < 0) {
+        kill(pid, SIGKILL);
+        close(ch->fd);
+        ch->fd = -1;
+        return r;
+    }
+    return 0;
+}
+
+/* Kill and forget: a child in uninterruptible sleep cannot be waited for. */
+static void child_abandon(struct child *ch)
+{
+    if (ch->pid > 0) {
+        kill(ch->pid, SIGKILL);
+        waitpid(ch->pid, NULL, WNOHANG);
+    }
+    ch->io = sd_event_source_disable_unref(ch->io);
+    if (ch->fd >= 0)
+        close(ch->fd);
+    ch->fd = -1;
+    ch->pid = 0;
+    ch->len = 0;
+}
+
+/* --- progress ----------------------------------------------------------- */
+
+static void progress(struct runner *rn)
+{
+    char text[512] = "";
+    size_t off = 0;
+    unsigned waiting = 0;
+    uint64_t now = now_usec();
+
+    if (!rn->opts->progress)
+        return;
+    for (size_t i = 0; i < rn->n; i++) {
+        struct task *t = &rn->tasks[i];
+        if (t->state == T_DONE || !t->have_result || !t->r->waiting)
+            continue;
+        char secs[32];
+        off += snprintf(text + off, sizeof(text) - off, "%s%s (%s)", waiting++ ? ", " : "waiting for ",
+                        t->r->waiting,
+                        fmt_secs(secs, sizeof(secs), floor((now - t->first_start) / 1e6)));
+        if (off >= sizeof(text))
+            break;
+    }
+    if (!waiting)
+        snprintf(text, sizeof(text), "running %zu checks (%zu left)", rn->n, rn->remaining);
+    if (strcmp(text, rn->last_progress) != 0) {
+        snprintf(rn->last_progress, sizeof(rn->last_progress), "%s", text);
+        rn->opts->progress(rn->opts->progress_arg, text);
+    }
+}
+
+/* --- task life cycle ---------------------------------------------------- */
+
+static void task_done(struct task *t)
+{
+    struct runner *rn = t->rn;
+    if (t->state == T_DONE)
+        return;
+    t->state = T_DONE;
+    t->timer = sd_event_source_disable_unref(t->timer);
+    t->r->duration_us = now_usec() - t->first_start;
+    if (--rn->remaining == 0)
+        sd_event_exit(rn->ev, 0);
+}
+
+static int start_solo(struct task *t);
+static void worker_start(struct runner *rn);
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
+{
+    struct task *t = userdata;
+    t->timer = sd_event_source_disable_unref(t->timer);
+    if (start_solo(t) < 0 && t->state != T_DONE) {
+        fp_error(t->r, "could not start the check: %s", strerror(errno));
+        task_done(t);
+    }
+    return 0;
+}
+
+/* A result arrived from a child: keep it, and retry if it asks for it and
+ * the deadline leaves room. */
+static void task_result(struct task *t, json_t *o)
+{
+    struct runner *rn = t->rn;
+    struct fp_result fresh;
+
+    fp_result_init(&fresh, t->c);
+    if (fp_result_from_json(&fresh, o) < 0) {
+        fp_error(&fresh, "the check sent a malformed result");
+    }
+    fresh.severity = t->r->severity;
+    fresh.attempts = t->r->attempts;
+    fp_result_clear(t->r);
+    *t->r = fresh;
+    t->have_result = true;
+
+    if (t->r->retry && (t->c->flags & FP_CHECK_WAITABLE)) {
+        uint64_t now = now_usec();
+        uint64_t at = now + (uint64_t)(t->backoff * 1e6);
+        if (at + 1000 < rn->deadline_usec) {
+            t->state = T_WAITING;
+            t->backoff = fmin(t->backoff * 2, BACKOFF_MAX);
+            t->timer = sd_event_source_disable_unref(t->timer);
+            sd_event_add_time(rn->ev, &t->timer, CLOCK_MONOTONIC, at, 1000, on_retry, t);
+            progress(rn);
+            return;
+        }
+    }
+    task_done(t);
+}
+
+static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata);
+
+static int arm_timeout(struct task *t)
+{
+    struct runner *rn = t->rn;
+    uint64_t at = t->attempt_start + (uint64_t)(t->timeout * 1e6);
+    t->timer = sd_event_source_disable_unref(t->timer);
+    return sd_event_add_time(rn->ev, &t->timer, CLOCK_MONOTONIC, at, 1000, on_timeout, t);
+}
+
+static int start_solo(struct task *t)
+{
+    struct task *list[1] = { t };
+    if (t->ch.fd >= 0)
+        child_abandon(&t->ch); /* the previous attempt's child, if not yet gone */
+    t->state = T_RUNNING;
+    t->attempt_start = now_usec();
+    t->r->attempts++;
+    int r = child_spawn(t->rn, &t->ch, list, 1);
+    if (r < 0) {
+        errno = -r;
+        return -1;
+    }
+    return arm_timeout(t);
+}
+
+static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
+{
+    struct task *t = userdata;
+    struct runner *rn = t->rn;
+    char secs[32];
+
+    t->timer = sd_event_source_disable_unref(t->timer);
+    fmt_secs(secs, sizeof(secs), t->timeout);
+    if (t->c->flags & FP_CHECK_FS) {
+        /* Likely stuck in the kernel: abandon the worker, carry on with a new one. */
+        child_abandon(&rn->worker);
+        rn->worker_current = NULL;
+        fp_result_clear(t->r);
+        fp_result_init(t->r, t->c);
+        t->r->severity = fp_settings_severity(rn->ctx->set, t->c);
+        if (t->c->describe)
+            t->c->describe(rn->ctx, t->r);
+        fp_error(t->r, "no answer within %s: abandoned (a filesystem that does not respond?)",
+                 secs);
+        fp_fact_real(t->r, "timeout_sec", t->timeout);
+        task_done(t);
+        worker_start(rn);
+    } else {
+        child_abandon(&t->ch);
+        if (!t->have_result) {
+            const char *target = json_string_value(json_object_get(t->r->facts, "target"));
+            if (target)
+                fp_error(t->r, "no answer from %s within %s", target, secs);
+            else
+                fp_error(t->r, "no answer within %s", secs);
+            fp_fact_real(t->r, "timeout_sec", t->timeout);
+        } else {
+            fp_report(t->r, t->r->status < FP_FAIL ? FP_FAIL : t->r->status,
+                      "last attempt got no answer within %s", secs);
+        }
+        task_done(t);
+    }
+    return 0;
+}
+
+static void worker_start(struct runner *rn)
+{
+    struct task **list = calloc(rn->n, sizeof(*list));
+    size_t n = 0;
+
+    if (!list)
+        return;
+    for (size_t i = 0; i < rn->n; i++)
+        if (rn->tasks[i].state == T_PENDING && (rn->tasks[i].c->flags & FP_CHECK_FS))
+            list[n++] = &rn->tasks[i];
+    if (n > 0 && child_spawn(rn, &rn->worker, list, n) < 0) {
+        for (size_t i = 0; i < n; i++) {
+            fp_error(list[i]->r, "could not start the check worker: %s", strerror(errno));
+            task_done(list[i]);
+        }
+    }
+    free(list);
+}
+
+static void handle_line(struct runner *rn, struct child *ch, const char *line)
+{
+    _cleanup_json_ json_t *o = json_loads(line, 0, NULL);
+    json_t *idx = json_object_get(o, "idx");
+    json_t *start = json_object_get(o, "start");
+
+    if (json_is_integer(start) && (size_t)json_integer_value(start) < rn->n) {
+        struct task *t = &rn->tasks[json_integer_value(start)];
+        if (ch == &rn->worker) {
+            rn->worker_current = t;
+            t->state = T_RUNNING;
+            t->attempt_start = now_usec();
+            t->first_start = t->attempt_start;
+            t->r->attempts++;
+            arm_timeout(t);
+        }
+        return;
+    }
+    if (!json_is_integer(idx) || (size_t)json_integer_value(idx) >= rn->n)
+        return;
+    struct task *t = &rn->tasks[json_integer_value(idx)];
+    if (t->state == T_DONE)
+        return;
+    t->timer = sd_event_source_disable_unref(t->timer);
+    if (ch == &rn->worker)
+        rn->worker_current = NULL;
+    task_result(t, o);
+}
+
+static void child_eof(struct runner *rn, struct child *ch)
+{
+    int status = 0;
+    pid_t pid = ch->pid;
+
+    ch->io = sd_event_source_disable_unref(ch->io);
+    close(ch->fd);
+    ch->fd = -1;
+    ch->pid = 0;
+    if (waitpid(pid, &status, 0) < 0)
+        status = 0;
+
+    /* A task whose child ended without a result crashed. */
+    for (size_t i = 0; i < rn->n; i++) {
+        struct task *t = &rn->tasks[i];
+        bool mine = ch == &rn->worker ? (t == rn->worker_current) : (&t->ch == ch);
+        if (!mine || t->state != T_RUNNING)
+            continue;
+        if (WIFSIGNALED(status))
+            fp_error(t->r, "the check crashed (signal %d)", WTERMSIG(status));
+        else
+            fp_error(t->r, "the check ended without a result");
+        task_done(t);
+    }
+    if (ch == &rn->worker) {
+        rn->worker_current = NULL;
+        worker_start(rn); /* whatever the dead worker had not reached */
+    }
+}
+
+static int drain(struct runner *rn, struct child *ch)
+{
+    for (;;) {
+        if (ch->cap - ch->len < 4096) {
+            size_t cap = ch->cap ? ch->cap * 2 : 8192;
+            char *nb = realloc(ch->buf, cap);
+            if (!nb)
+                return -ENOMEM;
+            ch->buf = nb;
+            ch->cap = cap;
+        }
+        ssize_t n = read(ch->fd, ch->buf + ch->len, ch->cap - ch->len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            break;
+        if (n <= 0) {
+            child_eof(rn, ch);
+            return 0;
+        }
+        ch->len += n;
+        ch->buf[ch->len] = '\0';
+        char *nl;
+        while (ch->fd >= 0 && (nl = memchr(ch->buf, '\n', ch->len))) {
+            *nl = '\0';
+            handle_line(rn, ch, ch->buf);
+            if (ch->fd < 0) /* the task was finished and the child abandoned */
+                return 0;
+            size_t used = nl + 1 - ch->buf;
+            memmove(ch->buf, nl + 1, ch->len - used);
+            ch->len -= used;
+        }
+    }
+    return 0;
+}
+
+static int on_child_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+    struct child *ch = userdata;
+    return drain(ch->rn, ch);
+}
+
+/* The run deadline: whatever has not answered is abandoned. A waitable check
+ * keeps its last answer ("refused", "not synchronised"); a check that never
+ * answered is an error: unknown is not healthy. */
+static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
+{
+    struct runner *rn = userdata;
+    char secs[32];
+
+    fmt_secs(secs, sizeof(secs), rn->ctx->set->deadline);
+    for (size_t i = 0; i < rn->n; i++) {
+        struct task *t = &rn->tasks[i];
+        if (t->state == T_DONE)
+            continue;
+        if (!(t->c->flags & FP_CHECK_FS))
+            child_abandon(&t->ch);
+        if (t->have_result)
+            fp_report(t->r, t->r->status, "still not ready at the %s deadline", secs);
+        else
+            fp_error(t->r, "not finished by the run deadline (%s)", secs);
+        task_done(t);
+    }
+    child_abandon(&rn->worker);
+    sd_event_exit(rn->ev, 0);
+    return 0;
+}
+
+static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
+{
+    struct runner *rn = userdata;
+    progress(rn);
+    sd_event_source_set_time(s, usec + 1000000);
+    return 0;
+}
+
+static bool selected(const struct fp_run_opts *opts, const struct fp_check *c)
+{
+    size_t i;
+    json_t *v;
+    if (!opts->only)
+        return true;
+    json_array_foreach(opts->only, i, v)
+        if (strcmp(json_string_value(v), c->id) == 0)
+            return true;
+    return false;
+}
+
+int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, struct fp_run *run,
+                  char *err, size_t errsz)
+{
+    struct runner rn = { .ctx = ctx, .opts = opts };
+    uint64_t t0 = now_usec();
+    int r;
+
+    memset(run, 0, sizeof(*run));
+    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c))
+        if (selected(opts, c))
+            rn.n++;
+    run->results = calloc(rn.n ? rn.n : 1, sizeof(*run->results));
+    rn.tasks = calloc(rn.n ? rn.n : 1, sizeof(*rn.tasks));
+    if (!run->results || !rn.tasks) {
+        snprintf(err, errsz, "out of memory");
+        free(rn.tasks);
+        return -1;
+    }
+    run->n = rn.n;
+    rn.worker.fd = -1;
+    if ((r = sd_event_new(&rn.ev)) < 0) {
+        snprintf(err, errsz, "sd_event_new: %s", strerror(-r));
+        free(rn.tasks);
+        return -1;
+    }
+    rn.deadline_usec = t0 + (uint64_t)(ctx->set->deadline * 1e6);
+    sd_event_add_time(rn.ev, &rn.deadline, CLOCK_MONOTONIC, rn.deadline_usec, 1000, on_deadline,
+                      &rn);
+
+    size_t i = 0;
+    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c)) {
+        if (!selected(opts, c))
+            continue;
+        struct task *t = &rn.tasks[i];
+        t->rn = &rn;
+        t->idx = i;
+        t->c = c;
+        t->r = &run->results[i];
+        t->ch.fd = -1;
+        t->backoff = BACKOFF_FIRST;
+        t->first_start = t0;
+        t->timeout = fp_settings_timeout(ctx->set, c);
+        fp_result_init(t->r, c);
+        t->r->severity = fp_settings_severity(ctx->set, c);
+        if (c->describe)
+            c->describe(ctx, t->r);
+        i++;
+    }
+    rn.remaining = rn.n;
+
+    /* Decide what needs no running at all first, then start the children so
+     * they overlap with the in-process checks. */
+    for (i = 0; i < rn.n; i++) {
+        struct task *t = &rn.tasks[i];
+        if (t->r->severity == FP_SEV_OFF) {
+            fp_skip(t->r, "turned off in the gate config ([severity] %s = \"off\")", t->c->id);
+            task_done(t);
+        } else if ((t->c->flags & FP_CHECK_LIVE) && !ctx->live) {
+            fp_skip(t->r, "inspects the live node: not run under --root");
+            task_done(t);
+        }
+    }
+    for (i = 0; i < rn.n; i++) {
+        struct task *t = &rn.tasks[i];
+        if (t->state == T_PENDING && (t->c->flags & FP_CHECK_SOLO) && !(t->c->flags & FP_CHECK_FS)) {
+            t->first_start = now_usec();
+            if (start_solo(t) < 0) {
+                fp_error(t->r, "could not start the check: %s", strerror(errno));
+                task_done(t);
+            }
+        }
+    }
+    worker_start(&rn);
+    for (i = 0; i < rn.n; i++) {
+        struct task *t = &rn.tasks[i];
+        if (t->state == T_PENDING && !(t->c->flags & (FP_CHECK_FS | FP_CHECK_SOLO))) {
+            t->first_start = now_usec();
+            t->r->attempts = 1;
+            t->c->run(ctx, t->r);
+            task_done(t);
+        }
+    }
+    if (rn.remaining > 0) {
+        progress(&rn);
+        sd_event_add_time_relative(rn.ev, &rn.ticker, CLOCK_MONOTONIC, 1000000, 100000, on_tick,
+                                   &rn);
+        if (rn.ticker)
+            sd_event_source_set_enabled(rn.ticker, SD_EVENT_ON);
+        r = sd_event_loop(rn.ev);
+        if (r < 0 && rn.remaining > 0)
+            snprintf(err, errsz, "event loop: %s", strerror(-r));
+    }
+
+    for (i = 0; i < rn.n; i++) {
+        struct task *t = &rn.tasks[i];
+        t->timer = sd_event_source_disable_unref(t->timer);
+        if (t->ch.fd >= 0)
+            child_abandon(&t->ch);
+        free(t->ch.buf);
+        enum fp_status st = t->r->status;
+        run->counts[st]++;
+        if (t->r->severity == FP_SEV_FAIL && st >= FP_FAIL)
+            run->blocked = true;
+    }
+    if (rn.worker.fd >= 0)
+        child_abandon(&rn.worker);
+    free(rn.worker.buf);
+    sd_event_source_disable_unref(rn.deadline);
+    sd_event_source_disable_unref(rn.ticker);
+    sd_event_unref(rn.ev);
+    free(rn.tasks);
+    /* Reap whatever already exited; a child stuck in the kernel stays behind. */
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+    run->duration_us = now_usec() - t0;
+    return 0;
+}
+
+void fp_run_fini(struct fp_run *run)
+{
+    for (size_t i = 0; i < run->n; i++)
+        fp_result_clear(&run->results[i]);
+    free(run->results);
+    run->results = NULL;
+    run->n = 0;
+}

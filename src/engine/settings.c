@@ -1,0 +1,406 @@
+/* The gate's own configuration. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/cleanup.h"
+#include "common/conf.h"
+#include "common/fsd.h"
+#include "engine/registry.h"
+#include "engine/settings.h"
+
+/* Every key the gate understands. flux-preflight.toml(5) documents exactly
+ * these (tests/integration compares the lists). */
+const struct fp_setting_def fp_setting_defs[] = {
+    { "mode", FP_SET_MODE, "enforce", "enforce: a blocking failure keeps flux from starting; warn: report only" },
+    { "deadline", FP_SET_FSD, "30s", "the whole run ends by then; waitable checks retry until it" },
+    { "flux-user", FP_SET_STRING, "flux", "the user the broker runs as" },
+    { "statedir", FP_SET_PATH, "/var/lib/flux", "the broker's statedir (rank 0)" },
+    { "system-config", FP_SET_PATH, "/etc/flux/system/conf.d", "the broker's config (--config-path)" },
+    { "security-config", FP_SET_PATH, "/etc/flux/security/conf.d", "flux-security's signing config" },
+    { "imp-config", FP_SET_PATH, "/etc/flux/imp/conf.d", "the IMP's config" },
+    { "manifest", FP_SET_URL, NULL, "fleet reference (https://, http://, file://) for fleet.sync" },
+    { "status-file", FP_SET_PATH, "/run/flux-preflight/status.json", "where a full run records its verdict (read by the PAM module)" },
+    { "munge.socket", FP_SET_PATH, "/run/munge/munge.socket.2", "munged's socket" },
+    { "munge.key", FP_SET_PATH, "/etc/munge/munge.key", "munged's key file" },
+    { "statedir-space.min-free", FP_SET_BYTES, "1G", "statedir.space fails below this many free bytes" },
+    { "statedir-space.min-free-percent", FP_SET_PERCENT, "5", "statedir.space fails below this share of free space" },
+    { "statedir-space.min-free-inodes", FP_SET_INTEGER, "10000", "statedir.space fails below this many free inodes" },
+    { "statedir-space.min-free-inodes-percent", FP_SET_PERCENT, "5", "statedir.space fails below this share of free inodes" },
+    { "severity", FP_SET_SEVERITY_TABLE, NULL, "per check id: fail (blocks), warn (reports) or off (not run)" },
+    { "timeout", FP_SET_TIMEOUT_TABLE, NULL, "per check id: time for one attempt (FSD)" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const struct fp_setting_def *find_def(const char *key)
+{
+    for (const struct fp_setting_def *d = fp_setting_defs; d->key; d++)
+        if (strcmp(d->key, key) == 0)
+            return d;
+    return NULL;
+}
+
+int fp_parse_bytes(const char *s, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    double v = strtod(s, &end);
+    if (errno || end == s)
+        return -1;
+    while (*end == ' ')
+        end++;
+    double mult = 1;
+    switch (toupper((unsigned char)*end)) {
+    case 'K': mult = 1024.0; break;
+    case 'M': mult = 1024.0 * 1024; break;
+    case 'G': mult = 1024.0 * 1024 * 1024; break;
+    case 'T': mult = 1024.0 * 1024 * 1024 * 1024; break;
+    case '\0': break;
+    default: return -1;
+    }
+    if (*end) {
+        end++;
+        if (*end == 'i')
+            end++;
+        if (*end == 'B')
+            end++;
+        if (*end)
+            return -1;
+    }
+    v *= mult;
+    if (v < 0 || v > (double)ULLONG_MAX)
+        return -1;
+    *out = (unsigned long long)v;
+    return 0;
+}
+
+/* Flatten {"munge": {"socket": x}} into "munge.socket"; tables that are
+ * themselves settings (severity, timeout) are kept whole. A check id written
+ * unquoted in [severity] (munge.daemon = "warn") arrives as a nested table:
+ * flatten those too, so both spellings work. */
+static void flatten(json_t *obj, const char *prefix, json_t *out)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        _cleanup_free_ char *key = NULL;
+        if (asprintf(&key, "%s%s%s", prefix, *prefix ? "." : "", k) < 0)
+            continue;
+        const struct fp_setting_def *d = find_def(key);
+        if (json_is_object(v) && !(d && (d->type == FP_SET_SEVERITY_TABLE ||
+                                          d->type == FP_SET_TIMEOUT_TABLE)))
+            flatten(v, key, out);
+        else
+            json_object_set(out, key, v);
+    }
+}
+
+struct loader {
+    struct conf *conf;
+    char *err;
+    size_t errsz;
+};
+
+static int fail_at(struct loader *l, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail_at(struct loader *l, const char *key, const char *fmt, ...)
+{
+    const char *file = NULL;
+    int line = 0;
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (l->conf && conf_locate(l->conf, key, &file, &line) == 0 && file) {
+        if (line > 0)
+            snprintf(l->err, l->errsz, "%s:%d: %s", file, line, msg);
+        else
+            snprintf(l->err, l->errsz, "%s: %s", file, msg);
+    } else {
+        snprintf(l->err, l->errsz, "%s%s%s", l->conf ? l->conf->path : "",
+                 l->conf ? ": " : "", msg);
+    }
+    return -1;
+}
+
+static void flatten_ids(json_t *obj, const char *prefix, json_t *out)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        _cleanup_free_ char *id = NULL;
+        if (asprintf(&id, "%s%s%s", prefix, *prefix ? "." : "", k) < 0)
+            continue;
+        if (json_is_object(v))
+            flatten_ids(v, id, out);
+        else
+            json_object_set(out, id, v);
+    }
+}
+
+static int check_table(struct loader *l, const struct fp_setting_def *d, json_t *v,
+                       struct fp_settings *s)
+{
+    _cleanup_json_ json_t *flat = json_object();
+    const char *id;
+    json_t *val;
+
+    flatten_ids(v, "", flat);
+    json_object_foreach(flat, id, val) {
+        _cleanup_free_ char *key = NULL;
+        if (asprintf(&key, "%s.%s", d->key, id) < 0)
+            return -1;
+        if (!fp_registry_find(id))
+            return fail_at(l, key, "[%s]: unknown check id '%s' (see flux-preflight list)",
+                           d->key, id);
+        if (d->type == FP_SET_SEVERITY_TABLE) {
+            if (!json_is_string(val) || fp_severity_from_name(json_string_value(val)) < 0)
+                return fail_at(l, key, "[severity] %s: expected \"fail\", \"warn\" or \"off\"",
+                               id);
+            json_object_set(s->severity, id, val);
+        } else {
+            double t;
+            if (!json_is_string(val) || fsd_parse_duration(json_string_value(val), &t) < 0 ||
+                t <= 0 || isinf(t))
+                return fail_at(l, key,
+                               "[timeout] %s: expected a positive duration string such as \"5s\"",
+                               id);
+            json_object_set_new(s->timeout, id, json_real(t));
+        }
+    }
+    return 0;
+}
+
+static const char *type_name(enum fp_setting_type t)
+{
+    switch (t) {
+    case FP_SET_FSD: return "a duration string such as \"30s\"";
+    case FP_SET_BYTES: return "a size such as \"10G\" or an integer";
+    case FP_SET_PERCENT: return "a number from 0 to 100";
+    case FP_SET_INTEGER: return "a non-negative integer";
+    case FP_SET_BOOL: return "true or false";
+    case FP_SET_MODE: return "\"enforce\" or \"warn\"";
+    case FP_SET_PATH: return "an absolute path";
+    case FP_SET_URL: return "a URL (https://, http://, file://)";
+    case FP_SET_SEVERITY_TABLE:
+    case FP_SET_TIMEOUT_TABLE: return "a table";
+    default: return "a string";
+    }
+}
+
+/* Validate one value; store its normalised form in s->values. */
+static int check_value(struct loader *l, const struct fp_setting_def *d, json_t *v,
+                       struct fp_settings *s)
+{
+    double num;
+    unsigned long long bytes;
+    const char *str = json_string_value(v);
+
+    switch (d->type) {
+    case FP_SET_SEVERITY_TABLE:
+    case FP_SET_TIMEOUT_TABLE:
+        if (!json_is_object(v))
+            goto bad;
+        return check_table(l, d, v, s);
+    case FP_SET_FSD:
+        if (!str || fsd_parse_duration(str, &num) < 0 || isinf(num))
+            goto bad;
+        json_object_set_new(s->values, d->key, json_real(num));
+        return 0;
+    case FP_SET_BYTES:
+        if (json_is_integer(v) && json_integer_value(v) >= 0)
+            bytes = json_integer_value(v);
+        else if (!str || fp_parse_bytes(str, &bytes) < 0)
+            goto bad;
+        json_object_set_new(s->values, d->key, json_real((double)bytes));
+        return 0;
+    case FP_SET_PERCENT:
+        if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 100)
+            goto bad;
+        json_object_set_new(s->values, d->key, json_real(json_number_value(v)));
+        return 0;
+    case FP_SET_INTEGER:
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            goto bad;
+        json_object_set_new(s->values, d->key, json_real((double)json_integer_value(v)));
+        return 0;
+    case FP_SET_BOOL:
+        if (!json_is_boolean(v))
+            goto bad;
+        break;
+    case FP_SET_MODE:
+        if (!str || (strcmp(str, "enforce") != 0 && strcmp(str, "warn") != 0))
+            goto bad;
+        break;
+    case FP_SET_PATH:
+        if (!str || str[0] != '/')
+            goto bad;
+        break;
+    case FP_SET_URL:
+        if (!str || (strncmp(str, "https://", 8) != 0 && strncmp(str, "http://", 7) != 0 &&
+                     strncmp(str, "file://", 7) != 0))
+            goto bad;
+        break;
+    case FP_SET_STRING:
+        if (!str || !*str)
+            goto bad;
+        break;
+    }
+    json_object_set(s->values, d->key, v);
+    return 0;
+bad:
+    return fail_at(l, d->key, "%s: expected %s", d->key, type_name(d->type));
+}
+
+static struct fp_settings *settings_new(void)
+{
+    struct fp_settings *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->values = json_object();
+    s->severity = json_object();
+    s->timeout = json_object();
+    return s;
+}
+
+static int apply_defaults(struct loader *l, struct fp_settings *s)
+{
+    for (const struct fp_setting_def *d = fp_setting_defs; d->key; d++) {
+        if (!d->def || json_object_get(s->values, d->key))
+            continue;
+        _cleanup_json_ json_t *v = NULL;
+        if (d->type == FP_SET_PERCENT)
+            v = json_real(strtod(d->def, NULL));
+        else if (d->type == FP_SET_INTEGER)
+            v = json_integer(strtoll(d->def, NULL, 10));
+        else
+            v = json_string(d->def);
+        if (check_value(l, d, v, s) < 0)
+            return -1;
+    }
+    s->mode = strcmp(fp_setting_str(s, "mode"), "warn") == 0 ? FP_MODE_WARN : FP_MODE_ENFORCE;
+    s->deadline = fp_setting_num(s, "deadline");
+    return 0;
+}
+
+struct fp_settings *fp_settings_defaults(void)
+{
+    char err[64];
+    struct loader l = { .err = err, .errsz = sizeof(err) };
+    struct fp_settings *s = settings_new();
+    if (!s || apply_defaults(&l, s) < 0) {
+        fp_settings_destroy(s);
+        return NULL;
+    }
+    s->source = strdup("(built-in defaults)");
+    return s;
+}
+
+int fp_settings_load(const char *root, const char *path, struct fp_settings **out, char *err,
+                     size_t errsz)
+{
+    char full[PATH_MAX];
+    struct conf_diag diag;
+    struct stat st;
+    struct loader l = { .err = err, .errsz = errsz };
+    bool explicit = path != NULL;
+
+    if (!path)
+        path = FP_DEFAULT_CONFIG;
+    if (snprintf(full, sizeof(full), "%s%s", root ? root : "", path) >= (int)sizeof(full)) {
+        snprintf(err, errsz, "%s: path too long", path);
+        return -1;
+    }
+    if (!explicit && stat(full, &st) < 0 && errno == ENOENT) {
+        *out = fp_settings_defaults();
+        return *out ? 0 : -1;
+    }
+    if (conf_load(full, CONF_MERGE_FLUX, &l.conf, &diag) < 0) {
+        if (diag.line > 0)
+            snprintf(err, errsz, "%s:%d:%d: %s", diag.file, diag.line, diag.col, diag.msg);
+        else if (diag.file[0])
+            snprintf(err, errsz, "%s: %s", diag.file, diag.msg);
+        else
+            snprintf(err, errsz, "%s", diag.msg);
+        return -1;
+    }
+    struct fp_settings *s = settings_new();
+    _cleanup_json_ json_t *flat = json_object();
+    const char *key;
+    json_t *v;
+    int rc = -1;
+
+    if (!s || !flat)
+        goto out;
+    flatten(l.conf->merged, "", flat);
+    json_object_foreach(flat, key, v) {
+        const struct fp_setting_def *d = find_def(key);
+        if (!d) {
+            fail_at(&l, key, "unknown key '%s' (see flux-preflight.toml(5))", key);
+            goto out;
+        }
+        if (check_value(&l, d, v, s) < 0)
+            goto out;
+    }
+    if (apply_defaults(&l, s) < 0)
+        goto out;
+    s->source = strdup(full);
+    *out = s;
+    s = NULL;
+    rc = 0;
+out:
+    fp_settings_destroy(s);
+    conf_destroy(l.conf);
+    return rc;
+}
+
+void fp_settings_destroy(struct fp_settings *s)
+{
+    if (!s)
+        return;
+    json_decref(s->values);
+    json_decref(s->severity);
+    json_decref(s->timeout);
+    free(s->source);
+    free(s);
+}
+
+const char *fp_setting_str(const struct fp_settings *s, const char *key)
+{
+    return json_string_value(json_object_get(s->values, key));
+}
+
+double fp_setting_num(const struct fp_settings *s, const char *key)
+{
+    return json_number_value(json_object_get(s->values, key));
+}
+
+bool fp_setting_bool(const struct fp_settings *s, const char *key)
+{
+    return json_is_true(json_object_get(s->values, key));
+}
+
+enum fp_severity fp_settings_severity(const struct fp_settings *s, const struct fp_check *c)
+{
+    int sev = fp_severity_from_name(json_string_value(json_object_get(s->severity, c->id)));
+    return sev >= 0 ? (enum fp_severity)sev : c->severity;
+}
+
+#define FP_DEFAULT_TIMEOUT 5.0
+
+double fp_settings_timeout(const struct fp_settings *s, const struct fp_check *c)
+{
+    json_t *t = json_object_get(s->timeout, c->id);
+    if (t)
+        return json_number_value(t);
+    return c->timeout > 0 ? c->timeout : FP_DEFAULT_TIMEOUT;
+}

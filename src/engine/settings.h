@@ -1,0 +1,70 @@
+/* The gate's own configuration: *.toml in /etc/flux/preflight/conf.d, merged as
+ * flux-core merges conf.d, validated against one schema table (which the man
+ * page test compares with flux-preflight.toml(5)). */
+#ifndef FP_ENGINE_SETTINGS_H
+#define FP_ENGINE_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "engine/check.h"
+
+#define FP_DEFAULT_CONFIG "/etc/flux/preflight/conf.d"
+
+enum fp_mode {
+    FP_MODE_ENFORCE = 0,
+    FP_MODE_WARN = 1,
+};
+
+enum fp_setting_type {
+    FP_SET_STRING,
+    FP_SET_PATH,     /* absolute path */
+    FP_SET_FSD,      /* Flux Standard Duration string */
+    FP_SET_BYTES,    /* integer, or string with K/M/G/T (powers of 1024) suffix */
+    FP_SET_PERCENT,  /* number 0..100 */
+    FP_SET_INTEGER,
+    FP_SET_BOOL,
+    FP_SET_MODE,     /* "enforce" | "warn" */
+    FP_SET_URL,
+    FP_SET_SEVERITY_TABLE, /* check id -> "fail" | "warn" | "off" */
+    FP_SET_TIMEOUT_TABLE,  /* check id -> FSD */
+};
+
+struct fp_setting_def {
+    const char *key;  /* dotted: "munge.socket" */
+    enum fp_setting_type type;
+    const char *def;  /* default as text; NULL = unset */
+    const char *doc;  /* one line for --help-config and the man page test */
+};
+
+extern const struct fp_setting_def fp_setting_defs[];
+
+struct fp_settings {
+    enum fp_mode mode;
+    double deadline;        /* seconds */
+    json_t *values;         /* key -> value, defaults filled in (flat, dotted keys) */
+    json_t *severity;       /* check id -> "fail"|"warn"|"off" */
+    json_t *timeout;        /* check id -> seconds */
+    char *source;           /* what was loaded ("(built-in defaults)" when nothing) */
+};
+
+/* Load and validate. path NULL = FP_DEFAULT_CONFIG under root. A missing
+ * default path means built-in defaults; a missing explicit path is an error.
+ * Returns 0, or -1 with a message "FILE:LINE: what" in err. */
+int fp_settings_load(const char *root, const char *path, struct fp_settings **out, char *err,
+                     size_t errsz);
+struct fp_settings *fp_settings_defaults(void);
+void fp_settings_destroy(struct fp_settings *s);
+
+const char *fp_setting_str(const struct fp_settings *s, const char *key);
+double fp_setting_num(const struct fp_settings *s, const char *key);
+bool fp_setting_bool(const struct fp_settings *s, const char *key);
+
+enum fp_severity fp_settings_severity(const struct fp_settings *s, const struct fp_check *c);
+double fp_settings_timeout(const struct fp_settings *s, const struct fp_check *c);
+
+/* "10G" / "512M" / 1024 -> bytes; -1 on error. */
+int fp_parse_bytes(const char *s, unsigned long long *out);
+
+#endif

@@ -1,0 +1,169 @@
+# Healthy fixture root for `flux-preflight --root DIR` runs (POSIX sh; source it; needs root for
+# chown, python3 and openssl).
+#
+#   fixture_healthy DIR [HOSTNAME [EXTRA_HOST...]]
+#       Builds, under DIR (created; must not be /):
+#         etc/passwd, etc/group        root, munge (uid/gid 501), flux (uid/gid 500)
+#         etc/flux/system/conf.d/system.toml
+#                                      [bootstrap] hosts = HOSTNAME then each EXTRA_HOST, in that
+#                                      order (rank order), curve_cert, default_port 8050,
+#                                      default_bind tcp://eth0:%p, default_connect tcp://%h:%p;
+#                                      [resource] config = the same hosts, cores "0"
+#         etc/flux/system/curve.cert   flux keygen format (FLUX-FACTS 7.1/12.a), a real X25519
+#                                      keypair (openssl) Z85-encoded; owner 500, mode 0400
+#         etc/flux/security/conf.d/sign.toml   the shipped defaults
+#         etc/flux/imp/conf.d/imp.toml         [exec] allowed-users=["flux"],
+#                                              allowed-shells=["/usr/libexec/flux/flux-shell"]
+#         usr/libexec/flux/flux-shell  an executable stub, so allowed-shells exists
+#         var/lib/flux                 the statedir, owner 500:500, mode 0700
+#         etc/munge/munge.key          1024 random bytes, owner 501:501, mode 0400 (dir 0700)
+#       Directories root:root 0755, config files root:root 0644 unless said otherwise.
+#       HOSTNAME defaults to `hostname`. Prints nothing; returns non-zero on failure.
+#       Sets FIXTURE_ROOT, FIXTURE_HOST, FIXTURE_HOSTS (space-separated, rank order).
+#
+#   fixture_curve_cert PATH [NAME]     write just a cert (mode 0600 like flux keygen, owner caller)
+#   fixture_z85 HEX                    Z85-encode bytes given as hex (length a multiple of 4)
+#
+# Flux package files (flux-core's broker, flux-imp, ...) are not created: the checks that probe
+# them decide what a healthy install has. FIXTURE_FLUX_UID/GID, FIXTURE_MUNGE_UID/GID override
+# the ids (defaults 500 and 501).
+
+FIXTURE_FLUX_UID=${FIXTURE_FLUX_UID:-500}
+FIXTURE_FLUX_GID=${FIXTURE_FLUX_GID:-500}
+FIXTURE_MUNGE_UID=${FIXTURE_MUNGE_UID:-501}
+FIXTURE_MUNGE_GID=${FIXTURE_MUNGE_GID:-501}
+
+_fixture_z85_py='
+import sys
+A = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
+def z85(b):
+    assert len(b) % 4 == 0
+    out = []
+    for i in range(0, len(b), 4):
+        v = int.from_bytes(b[i:i + 4], "big")
+        out.append("".join(A[(v // 85 ** k) % 85] for k in range(4, -1, -1)))
+    return "".join(out)
+'
+
+fixture_z85() {
+    python3 -c "$_fixture_z85_py"'
+print(z85(bytes.fromhex(sys.argv[1])))' "${1:?fixture_z85 HEX}"
+}
+
+fixture_curve_cert() {
+    _fc_path=${1:?fixture_curve_cert PATH [NAME]}
+    _fc_name=${2:-$(hostname)}
+    _fc_tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-cert.XXXXXX") || return 1
+    # raw X25519 keys are the last 32 bytes of the DER encodings
+    if ! openssl genpkey -algorithm X25519 -out "$_fc_tmp/k.pem" 2>/dev/null ||
+       ! openssl pkey -in "$_fc_tmp/k.pem" -outform DER -out "$_fc_tmp/sec.der" ||
+       ! openssl pkey -in "$_fc_tmp/k.pem" -pubout -outform DER -out "$_fc_tmp/pub.der"; then
+        rm -rf "$_fc_tmp"; return 1
+    fi
+    ( umask 077
+      python3 -c "$_fixture_z85_py"'
+import getpass, os, socket, time
+sec = open(sys.argv[1], "rb").read()[-32:]
+pub = open(sys.argv[2], "rb").read()[-32:]
+path, name = sys.argv[3], sys.argv[4]
+meta = [("name", name), ("keygen.flux-core-version", "0.88.0"),
+        ("keygen.hostname", socket.gethostname()),
+        ("keygen.time", time.strftime("%Y-%m-%dT%H:%M:%S")),
+        ("keygen.userid", str(os.getuid())), ("keygen.zmq-version", "4.3.4")]
+lines = ["#  ZeroMQ CURVE **Secret** Certificate", "#  DO NOT DISTRIBUTE", "", "metadata"]
+lines += ["    %s = \"%s\"" % kv for kv in meta]
+lines += ["curve", "    public-key = \"%s\"" % z85(pub), "    secret-key = \"%s\"" % z85(sec)]
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+os.write(fd, ("\n".join(lines) + "\n").encode())
+os.close(fd)
+' "$_fc_tmp/sec.der" "$_fc_tmp/pub.der" "$_fc_path" "$_fc_name" )
+    _fc_rc=$?
+    rm -rf "$_fc_tmp"
+    return $_fc_rc
+}
+
+fixture_healthy() {
+    _fx=${1:?fixture_healthy DIR [HOSTNAME [EXTRA_HOST...]]}
+    [ "$_fx" != / ] || { echo "fixture_healthy: refusing DIR=/" >&2; return 1; }
+    shift
+    _fx_host=${1:-$(hostname)}
+    [ $# -eq 0 ] || shift
+    FIXTURE_HOSTS="$_fx_host${*:+ $*}"
+    mkdir -p "$_fx" || return 1
+    _fx=$(cd "$_fx" && pwd -P)
+    FIXTURE_ROOT=$_fx FIXTURE_HOST=$_fx_host
+    export FIXTURE_ROOT FIXTURE_HOST FIXTURE_HOSTS
+    (
+        set -e
+        umask 022
+        cd "$_fx"
+        mkdir -p etc/flux/system/conf.d etc/flux/security/conf.d etc/flux/imp/conf.d \
+                 etc/munge var/lib usr/libexec/flux
+        chown root:root etc etc/flux etc/flux/system etc/flux/system/conf.d etc/flux/security \
+              etc/flux/security/conf.d etc/flux/imp etc/flux/imp/conf.d var var/lib usr \
+              usr/libexec usr/libexec/flux
+        chmod 0755 etc etc/flux etc/flux/system etc/flux/system/conf.d etc/flux/security \
+              etc/flux/security/conf.d etc/flux/imp etc/flux/imp/conf.d var var/lib usr \
+              usr/libexec usr/libexec/flux
+
+        cat >etc/passwd <<EOF
+root:x:0:0:root:/root:/bin/bash
+munge:x:$FIXTURE_MUNGE_UID:$FIXTURE_MUNGE_GID::/nonexistent:/usr/sbin/nologin
+flux:x:$FIXTURE_FLUX_UID:$FIXTURE_FLUX_GID:Flux Framework:/var/lib/flux:/usr/sbin/nologin
+EOF
+        cat >etc/group <<EOF
+root:x:0:
+munge:x:$FIXTURE_MUNGE_GID:
+flux:x:$FIXTURE_FLUX_GID:
+EOF
+
+        {
+            echo '[bootstrap]'
+            echo 'curve_cert = "/etc/flux/system/curve.cert"'
+            echo 'default_port = 8050'
+            echo 'default_bind = "tcp://eth0:%p"'
+            echo 'default_connect = "tcp://%h:%p"'
+            echo 'hosts = ['
+            for _h in $FIXTURE_HOSTS; do echo "  { host = \"$_h\" },"; done
+            echo ']'
+            echo
+            echo '[resource]'
+            echo 'config = ['
+            for _h in $FIXTURE_HOSTS; do echo "  { hosts = \"$_h\", cores = \"0\" },"; done
+            echo ']'
+        } >etc/flux/system/conf.d/system.toml
+
+        cat >etc/flux/security/conf.d/sign.toml <<'EOF'
+[sign]
+max-ttl = 1209600  # 2 weeks
+default-type = "munge"
+allowed-types = [ "munge" ]
+EOF
+        cat >etc/flux/imp/conf.d/imp.toml <<'EOF'
+[exec]
+allowed-users = [ "flux" ]
+allowed-shells = [ "/usr/libexec/flux/flux-shell" ]
+EOF
+        printf '#!/bin/sh\nexit 0\n' >usr/libexec/flux/flux-shell
+        chmod 0755 usr/libexec/flux/flux-shell
+        chown root:root etc/passwd etc/group etc/flux/system/conf.d/system.toml \
+              etc/flux/security/conf.d/sign.toml etc/flux/imp/conf.d/imp.toml \
+              usr/libexec/flux/flux-shell
+        chmod 0644 etc/passwd etc/group etc/flux/system/conf.d/system.toml \
+              etc/flux/security/conf.d/sign.toml etc/flux/imp/conf.d/imp.toml
+
+        fixture_curve_cert etc/flux/system/curve.cert "$_fx_host"
+        chown "$FIXTURE_FLUX_UID:$FIXTURE_FLUX_GID" etc/flux/system/curve.cert
+        chmod 0400 etc/flux/system/curve.cert
+
+        mkdir -p var/lib/flux
+        chown "$FIXTURE_FLUX_UID:$FIXTURE_FLUX_GID" var/lib/flux
+        chmod 0700 var/lib/flux
+
+        rm -f etc/munge/munge.key
+        dd if=/dev/urandom of=etc/munge/munge.key bs=1024 count=1 2>/dev/null
+        chown "$FIXTURE_MUNGE_UID:$FIXTURE_MUNGE_GID" etc/munge etc/munge/munge.key
+        chmod 0700 etc/munge
+        chmod 0400 etc/munge/munge.key
+    )
+}

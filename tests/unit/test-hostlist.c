@@ -1,0 +1,380 @@
+/* hostlist: flux-core's decoding, ordering, widths and encoded forms. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/hostlist.h"
+#include "tap.h"
+
+/* All hosts of hl joined with commas, as vectors.tsv writes them. */
+static char *expand(const struct hostlist *hl)
+{
+    size_t n = hostlist_count(hl), len = 0, alloc = 1;
+    char *s = calloc(1, alloc), host[1024];
+
+    for (size_t i = 0; s && i < n; i++) {
+        if (hostlist_nth(hl, i, host, sizeof(host)) < 0) {
+            free(s);
+            return NULL;
+        }
+        size_t hlen = strlen(host);
+        char *t = realloc(s, alloc + hlen + 1);
+        if (!t) {
+            free(s);
+            return NULL;
+        }
+        s = t;
+        alloc += hlen + 1;
+        if (len > 0)
+            s[len++] = ',';
+        memcpy(s + len, host, hlen + 1);
+        len += hlen;
+    }
+    return s;
+}
+
+/* Every host is found at the index of its first occurrence. */
+static bool find_consistent(const struct hostlist *hl)
+{
+    char host[1024], first[1024];
+    size_t n = hostlist_count(hl);
+
+    for (size_t i = 0; i < n; i++) {
+        ssize_t j;
+        if (hostlist_nth(hl, i, host, sizeof(host)) < 0)
+            return false;
+        j = hostlist_find(hl, host);
+        if (j < 0 || (size_t)j > i || hostlist_nth(hl, (size_t)j, first, sizeof(first)) < 0
+            || strcmp(first, host) != 0)
+            return false;
+        for (ssize_t k = 0; k < j; k++) {
+            if (hostlist_nth(hl, (size_t)k, first, sizeof(first)) < 0 || strcmp(first, host) == 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+static void check_expand(const char *in, const char *want)
+{
+    char err[128];
+    struct hostlist *hl = hostlist_decode(in, err, sizeof(err));
+    _cleanup_free_ char *got = NULL, *enc = NULL, *again = NULL;
+    struct hostlist *hl2 = NULL;
+
+    if (!hl) {
+        ok(0, "decode '%s': %s", in, err);
+        return;
+    }
+    got = expand(hl);
+    is(got, want, "decode '%s' expands in order", in);
+    /* Names holding brackets ("a1b[3-4]") print literally, so their encoded
+     * form means something else when decoded again; flux behaves the same. */
+    enc = hostlist_encode(hl);
+    if (!strpbrk(want, "[]")) {
+        hl2 = enc ? hostlist_decode(enc, NULL, 0) : NULL;
+        again = hl2 ? expand(hl2) : NULL;
+        is(again, want, "encode '%s' -> '%s' decodes back to the same hosts", in, enc ? enc : "(null)");
+    }
+    ok(find_consistent(hl), "find '%s': every host found at its first index", in);
+    hostlist_destroy(hl2);
+    hostlist_destroy(hl);
+}
+
+static void check_invalid(const char *in, int want_errno)
+{
+    char err[128] = "";
+    struct hostlist *hl;
+
+    errno = 0;
+    hl = hostlist_decode(in, err, sizeof(err));
+    ok(hl == NULL && errno == want_errno && err[0] != '\0', "decode '%s' fails with %s (%s)", in,
+       strerror(want_errno), err);
+    hostlist_destroy(hl);
+}
+
+static void check_encode(const char *in, const char *want)
+{
+    struct hostlist *hl = hostlist_decode(in, NULL, 0);
+    _cleanup_free_ char *got = hl ? hostlist_encode(hl) : NULL;
+
+    is(got, want, "encode '%s'", in);
+    hostlist_destroy(hl);
+}
+
+static void check_find(const char *list, const char *host, ssize_t want)
+{
+    struct hostlist *hl = hostlist_decode(list, NULL, 0);
+
+    ok(hl != NULL, "decode '%s'", list);
+    is_int(hostlist_find(hl, host), want, "find '%s' in '%s'", host, list);
+    hostlist_destroy(hl);
+}
+
+static FILE *open_vectors(void)
+{
+    const char *dir = getenv("SHARED_DIR");
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    FILE *f;
+
+    if (dir) {
+        snprintf(path, sizeof(path), "%s/testdata/hostlist/vectors.tsv", dir);
+        if ((f = fopen(path, "r")))
+            return f;
+    }
+    snprintf(path, sizeof(path), "%s/../shared/testdata/hostlist/vectors.tsv", top ? top : ".");
+    f = fopen(path, "r");
+    if (!f)
+        diag("cannot open %s: %s", path, strerror(errno));
+    return f;
+}
+
+/* Rows are input<TAB>expanded<TAB>source; "ERROR" rows must be rejected. */
+static void test_vectors_tsv(void)
+{
+    _cleanup_fclose_ FILE *f = open_vectors();
+    char line[8192];
+    int rows = 0, valid = 0, invalid = 0;
+
+    if (!ok(f != NULL, "vectors.tsv is readable (SHARED_DIR or top_srcdir/../shared)"))
+        return;
+    if (!fgets(line, sizeof(line), f) || strncmp(line, "input\texpanded\tsource", 21) != 0) {
+        ok(0, "vectors.tsv header");
+        return;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        char *in = line, *want, *src;
+
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0')
+            continue;
+        want = strchr(in, '\t');
+        src = want ? strchr(want + 1, '\t') : NULL;
+        if (!ok(want && src, "vectors.tsv row %d has three fields", rows + 1))
+            continue;
+        *want++ = '\0';
+        *src++ = '\0';
+        rows++;
+        if (strcmp(want, "ERROR") == 0) {
+            struct hostlist *hl = hostlist_decode(in, NULL, 0);
+            ok(hl == NULL, "vectors.tsv (%s): '%s' is rejected", src, in);
+            hostlist_destroy(hl);
+            invalid++;
+        } else {
+            check_expand(in, want);
+            valid++;
+        }
+    }
+    is_int(rows, 56, "vectors.tsv: all 56 rows read");
+    diag("vectors.tsv: %d rows, %d valid, %d invalid", rows, valid, invalid);
+}
+
+/* FLUX-FACTS §5.3 items 1-22 not already covered by vectors.tsv. */
+static void test_facts_vectors(void)
+{
+    struct hostlist *hl;
+    char host[64];
+
+    hl = hostlist_decode("", NULL, 0);
+    ok(hl && hostlist_count(hl) == 0, "'' is the empty list");
+    _cleanup_free_ char *e = hl ? hostlist_encode(hl) : NULL;
+    is(e, "", "empty list encodes as ''");
+    is_int(hostlist_nth(hl, 0, host, sizeof(host)), -1, "nth(0) of the empty list fails");
+    hostlist_destroy(hl);
+
+    check_expand("foox,fooy,fooz", "foox,fooy,fooz");
+    check_expand("foo[1-5]", "foo1,foo2,foo3,foo4,foo5");
+    check_expand("foo[0-4]-eth2", "foo0-eth2,foo1-eth2,foo2-eth2,foo3-eth2,foo4-eth2");
+    check_expand("[00-02]", "00,01,02");
+    check_expand("node[01-02]-[1-2]", "node01-[1-2],node02-[1-2]");
+    check_expand("a[1-2]b[3-4]", "a1b[3-4],a2b[3-4]");
+    check_expand("\tfoo1\t, ,foo2,,", "foo1,foo2");
+    check_expand("x[9-11]", "x9,x10,x11");
+    check_expand("foho|to[1,1,2,1]3,foo1", "foho|to13,foho|to13,foho|to23,foho|to13,foo1");
+
+    hl = hostlist_decode("foo[1-2,4,5],bar", NULL, 0);
+    ok(hl != NULL, "decode 'foo[1-2,4,5],bar'");
+    ok(hostlist_nth(hl, 0, host, sizeof(host)) == 0 && strcmp(host, "foo1") == 0, "nth(0) = foo1");
+    ok(hostlist_nth(hl, 2, host, sizeof(host)) == 0 && strcmp(host, "foo4") == 0, "nth(2) = foo4");
+    ok(hostlist_nth(hl, 4, host, sizeof(host)) == 0 && strcmp(host, "bar") == 0, "nth(4) = bar");
+    errno = 0;
+    ok(hostlist_nth(hl, 5, host, sizeof(host)) < 0 && errno == ERANGE, "nth(5) is out of range");
+    ok(hostlist_nth(hl, 0, host, 4) < 0 && errno == ERANGE, "nth into a too small buffer fails");
+    hostlist_destroy(hl);
+
+    hl = hostlist_create();
+    ok(hl && hostlist_append(hl, "foo12") == 0 && hostlist_append(hl, "foo[4,1-2]") == 0,
+       "append foo12 then foo[4,1-2]");
+    free(e);
+    e = hostlist_encode(hl);
+    is(e, "foo[12,4,1-2]", "appended order kept");
+    ok(hostlist_append(hl, "foo[3") < 0 && errno == EINVAL, "append of an invalid hostlist fails");
+    is_int(hostlist_count(hl), 4, "and leaves the list unchanged");
+    ok(hostlist_append(hl, "foo[3-5],foo[") < 0, "a bad word after good ones fails the whole append");
+    is_int(hostlist_count(hl), 4, "and still leaves the list unchanged");
+    ok(hostlist_append_host(hl, "foo3") == 0, "append_host foo3");
+    free(e);
+    e = hostlist_encode(hl);
+    is(e, "foo[12,4,1-3]", "append_host joins a consecutive number");
+    ok(hostlist_append_host(hl, "x[1-2]") == 0, "append_host takes brackets literally");
+    is_int(hostlist_find(hl, "x[1-2]"), 5, "and finds that literal name");
+    ok(hostlist_append_host(hl, "") < 0 && errno == EINVAL, "append_host '' fails");
+    hostlist_destroy(hl);
+}
+
+static void test_find(void)
+{
+    check_find("i[00-05]", "i04", 4);
+    check_find("i[0-5]", "i00", -1);
+    check_find("i[0-5]", "i0", 0);
+    check_find("f00[7-8,10]", "f0010", 2);
+    check_find("f00[7-8,10]", "f007", 0);
+    check_find("f00[7-8,10]", "f0007", -1);
+    check_find("[0-5]i", "0", -1);
+    check_find("[0-5]i", "3i", 3);
+    check_find("x[9-11]", "x10", 1);
+    check_find("x[9-11]", "x010", -1);
+    check_find("x9,x10,x11", "x11", 2);
+    check_find("foo1,foo01,foo001", "foo001", 2);
+    check_find("foo1,foo01,foo001", "foo0001", -1);
+    check_find("test3,test1,test2,test1", "test1", 1);
+    check_find("n[98-101]", "n100", 2);
+    check_find("n[98-101]", "n0100", -1);
+    check_find("bar,foo,bar1", "foo", 1);
+    check_find("bar,foo,bar1", "fo", -1);
+    check_find("node[1-4]-ib", "node3-ib", 2);
+    check_find("node[1-4]-ib", "node3", -1);
+    check_find("foo[1,1,2,1]3", "foo13", 0);
+    check_find("foo[1,1,2,1]3", "foo23", 2);
+    check_find("foo[1,1,2,1]3", "foo3", -1);
+    check_find("x99999999999999999999999,x1", "x99999999999999999999999", 0);
+    check_find("x[0-1048575]", "x1048575", 1048575);
+    check_find("x[0-1048575]", "x1048576", -1);
+    check_find("x[0-5]", "x99999999999999999999999999", -1);
+    check_find("x[0-5]", "x", -1);
+}
+
+/* Compressed forms from FLUX-FACTS §5.3 and what flux hostlist printed (§12.c). */
+static void test_encode(void)
+{
+    check_encode("test[0-7]", "test[0-7]");
+    check_encode("foo[01-03,7]", "foo[01-03,7]");
+    check_encode("a[1-2]b[3-4]", "a1b[3-4],a2b[3-4]");
+    check_encode("x9,x10,x11", "x[9-11]");
+    check_encode("foo09,foo10,foo11", "foo[09-11]");
+    check_encode("foo1,foo01,foo001", "foo[1,01,001]");
+    check_encode("foo9,foo010", "foo[9,010]");
+    check_encode("test3,test1,test2,test1", "test[3,1-2,1]");
+    check_encode("test[1-3]-ib", "test1-ib,test2-ib,test3-ib");
+    check_encode("n[1-2]x", "n1x,n2x");
+    check_encode("[1-3]", "[1-3]");
+    check_encode("a,b,c[1-2]", "a,b,c[1-2]");
+    check_encode(",1,2,3,4,5,9,", "[1-5,9]");
+    check_encode("foo1,fooi,foo2,foo3", "foo1,fooi,foo[2-3]");
+    check_encode("foo-1a-2,foo-1a-3", "foo-1a-[2-3]");
+    check_encode("14636", "14636");
+    check_encode("host1 host0 host5 host4", "host[1,0,5,4]");
+    check_encode("foo[1-2,4,5],bar", "foo[1-2,4-5],bar");
+    check_encode("bar1,bar2,foo1,foo,foo", "bar[1-2],foo1,foo,foo");
+    check_encode("foo[0-3],foo[0-3]", "foo[0-3,0-3]");
+    check_encode("x[08-09],x10", "x[08-10]");
+    check_encode("x[8-9],x010", "x[8-9,010]");
+    check_encode("foo[1]-eth2,foo1-eth3", "foo1-eth2,foo1-eth3");
+    check_encode("foo1-eth2,foo1-eth3", "foo1-eth[2-3]");
+    check_encode("n[98-101]", "n[98-101]");
+    check_encode("foo7", "foo7");
+    check_encode("foo", "foo");
+}
+
+static void test_invalid(void)
+{
+    check_invalid("[]", EINVAL);
+    check_invalid("foo[]", EINVAL);
+    check_invalid("foo[", EINVAL);
+    check_invalid("foo[1,3", EINVAL);
+    check_invalid("foo[[1,3]", EINVAL);
+    check_invalid("foo]", EINVAL);
+    check_invalid("foo[x-y]", EINVAL);
+    check_invalid("foo[0-1,2--5]", EINVAL);
+    check_invalid("foo[1-", EINVAL);
+    check_invalid("foo[1-]", EINVAL);
+    check_invalid("foo[-5]", EINVAL);
+    check_invalid("foo[--5]", EINVAL);
+    check_invalid("foo[1,,2]", EINVAL);
+    check_invalid("foo[1,]", EINVAL);
+    check_invalid("test[3-1]", EINVAL);
+    check_invalid("test[0-1", EINVAL);
+    check_invalid("a]b[1]", EINVAL);
+    check_invalid("foo[+1]", EINVAL);
+    check_invalid("ok,foo[2-1],ok2", EINVAL);
+    check_invalid("foo[0-1048576]", ERANGE);
+    check_invalid("foo[99999999999999999999999]", ERANGE);
+
+    struct hostlist *hl = hostlist_decode("x[0-1048575]", NULL, 0);
+    ok(hl && hostlist_count(hl) == 1048576, "x[0-1048575] is 2^20 hosts");
+    hostlist_destroy(hl);
+
+    errno = 0;
+    ok(hostlist_decode(NULL, NULL, 0) == NULL && errno == EINVAL, "decode NULL fails with EINVAL");
+}
+
+/* The per-bracket element cap (10240) and big lists stay cheap: decoding is
+ * O(ranges), never O(hosts). */
+static void test_limits(void)
+{
+    size_t len = 10241 * 8 + 16;
+    _cleanup_free_ char *s = malloc(len);
+    struct hostlist *hl;
+    char host[64];
+    size_t off;
+
+    off = (size_t)snprintf(s, len, "n[");
+    for (int i = 0; i < 10240; i++)
+        off += (size_t)snprintf(s + off, len - off, "%s%d", i ? "," : "", i * 2);
+    snprintf(s + off, len - off, "]");
+    hl = hostlist_decode(s, NULL, 0);
+    ok(hl && hostlist_count(hl) == 10240, "10240 elements in one bracket are accepted");
+    ok(hl && hostlist_nth(hl, 10239, host, sizeof(host)) == 0 && strcmp(host, "n20478") == 0,
+       "nth(10239) = n20478");
+    is_int(hostlist_find(hl, "n20478"), 10239, "find the last one");
+    hostlist_destroy(hl);
+    snprintf(s + off, len - off, ",99999]");
+    errno = 0;
+    ok(hostlist_decode(s, NULL, 0) == NULL && errno == ERANGE, "10241 elements fail with ERANGE");
+
+    hl = hostlist_decode("x[0-1048575]-ib,y[0-1048575],z", NULL, 0);
+    ok(hl && hostlist_count(hl) == 2 * 1048576 + 1, "two 2^20 ranges and a name");
+    ok(hl && hostlist_nth(hl, 1048576 + 17, host, sizeof(host)) == 0 && strcmp(host, "y17") == 0,
+       "nth in the second range");
+    is_int(hostlist_find(hl, "x1048575-ib"), 1048575, "find in a suffixed range");
+    is_int(hostlist_find(hl, "z"), 2 * 1048576, "find the trailing name");
+    hostlist_destroy(hl);
+
+    /* 100k single names: decode and find stay linear. */
+    size_t biglen = 100000 * 12;
+    _cleanup_free_ char *big = malloc(biglen);
+    off = 0;
+    for (int i = 0; i < 100000; i++)
+        off += (size_t)snprintf(big + off, biglen - off, "%sh%dx", i ? "," : "", i);
+    hl = hostlist_decode(big, NULL, 0);
+    ok(hl && hostlist_count(hl) == 100000, "100000 literal names");
+    is_int(hostlist_find(hl, "h99999x"), 99999, "find the last of 100000 names");
+    _cleanup_free_ char *enc = hl ? hostlist_encode(hl) : NULL;
+    ok(enc && strcmp(enc, big) == 0, "literal names encode unchanged");
+    hostlist_destroy(hl);
+}
+
+int main(void)
+{
+    test_vectors_tsv();
+    test_facts_vectors();
+    test_find();
+    test_encode();
+    test_invalid();
+    test_limits();
+    return done_testing();
+}
