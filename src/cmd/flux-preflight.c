@@ -110,7 +110,10 @@ static int cmd_run(struct options *o)
     }
     if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
         return config_error(err);
-    if (!root && cmdline_says_warn())
+    /* flux.preflight=warn: read here, or handed over by the generator when
+     * the unit's sandbox hides PID 1 (containers) */
+    const char *env_mode = getenv("FLUX_PREFLIGHT_MODE");
+    if (!root && ((env_mode && strcmp(env_mode, "warn") == 0) || cmdline_says_warn()))
         set->mode = FP_MODE_WARN;
 
     output_notify_status("starting checks");
