@@ -1,6 +1,337 @@
-/* cert checks: none registered yet. */
+/* Is the Flux network certificate in place? (checklist: "Is the Flux
+ * network certificate synced? ... should only be readable by the flux
+ * user").  The overlay module of every broker loads bootstrap.curve_cert
+ * (FLUX-FACTS §7): a missing, unreadable, group/other-readable or malformed
+ * certificate makes the broker exit 42, which flux.service counts as a
+ * success and never restarts (§12.e): the node just stays out. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checks/fsutil.h"
+#include "common/bootstrap.h"
+#include "common/cleanup.h"
+#include "common/zcert.h"
 #include "engine/check.h"
+#include "engine/context.h"
+#include "engine/msgids.h"
+
+/* A flux keygen certificate is under 1 KiB; never read more than this. */
+#define CERT_READ_MAX (64 * 1024)
+
+#define KEYGEN_FIX "on the leader: sudo -u flux flux keygen /tmp/curve.cert; " \
+                   "install -o flux -m 0400 /tmp/curve.cert %s; then copy the same file to " \
+                   "every node"
+
+/* The certificate the broker will load, as configured (a relative path
+ * resolves against /, the broker's working directory under systemd).
+ * false, with the reason reported, when there is nothing to check. */
+static bool cert_configured(const struct fp_ctx *ctx, struct fp_result *r, char *path,
+                            size_t pathsz, bool present_check)
+{
+    const char *cert;
+
+    if (!ctx->boot) {
+        if (strstr(ctx->bootstrap_err, "curve_cert must be defined")) {
+            if (present_check)
+                fp_fail(r, "bootstrap.curve_cert is not set in a multi-node instance: every "
+                           "broker exits with \"Config file error [bootstrap]: curve_cert must "
+                           "be defined for size > 1\": add curve_cert = "
+                           "\"/etc/flux/system/curve.cert\" to [bootstrap] and create it, "
+                           KEYGEN_FIX, "/etc/flux/system/curve.cert");
+            else
+                fp_skip(r, "bootstrap.curve_cert is not set (see cert.present)");
+        } else {
+            fp_skip(r, "[bootstrap] is not usable: %s (see config.parse, config.bootstrap)",
+                    ctx->bootstrap_err);
+        }
+        return false;
+    }
+    cert = bootstrap_curve_cert(ctx->boot);
+    fp_fact_int(r, "instance_size", ctx->size);
+    if (!cert) {
+        if (ctx->size > 1)
+            fp_fail(r, "bootstrap.curve_cert is not set but the instance has %d brokers: "
+                       "the broker refuses to start", ctx->size);
+        else
+            fp_skip(r, "singleton: no cert needed (bootstrap.curve_cert not set, size 1)");
+        return false;
+    }
+    fp_fact_str(r, "configured", cert);
+    snprintf(path, pathsz, "%s%s", cert[0] == '/' ? "" : "/", cert);
+    return true;
+}
+
+static void check_cert_present(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    char cert[PATH_MAX];
+    struct fsu_node n;
+    int rc;
+
+    if (!cert_configured(ctx, r, cert, sizeof(cert), true))
+        return;
+    rc = fsu_lookup(ctx, cert, &n);
+    fp_fact_str(r, "path", n.path);
+    if (rc == -ENOENT || rc == -ENOTDIR) {
+        fp_fail(r, "%s does not exist: the broker exits with \"Error loading certificate: %s: "
+                   "%s\"; " KEYGEN_FIX, n.path, n.path, strerror(-rc), n.path);
+        return;
+    }
+    if (rc < 0) {
+        fp_error(r, "%s: %s", n.path, strerror(-rc));
+        return;
+    }
+    fp_fact_str(r, "type", fsu_type_name(n.st.st_mode));
+    if (n.is_link) {
+        fp_fact_str(r, "link_target", n.link);
+        if (n.target_err) {
+            fp_fail(r, "%s is a dangling symbolic link to %s (%s): the broker exits with "
+                       "\"Error loading certificate: %s: %s\"; replace it with the certificate "
+                       "file: rm %s; " KEYGEN_FIX, n.path, n.link, strerror(n.target_err),
+                    n.path, strerror(n.target_err), n.path, n.path);
+            return;
+        }
+        if (!S_ISREG(n.target_st.st_mode)) {
+            fp_fail(r, "%s is a symbolic link to %s, a %s, not a regular file: the broker "
+                       "cannot load it; replace it with the certificate file", n.path, n.link,
+                    fsu_type_name(n.target_st.st_mode));
+            return;
+        }
+        fp_fact_int(r, "bytes", n.target_st.st_size);
+        fp_pass(r, "%s is a symbolic link to %s, a regular file (%lld bytes): the broker "
+                   "follows it", n.path, n.link, (long long)n.target_st.st_size);
+        return;
+    }
+    if (S_ISFIFO(n.st.st_mode))
+        fp_fail(r, "%s is a FIFO, not a regular file: the broker's read would block and the "
+                   "overlay never comes up; rm %s; " KEYGEN_FIX, n.path, n.path, n.path);
+    else if (!S_ISREG(n.st.st_mode))
+        fp_fail(r, "%s is a %s, not a regular file: the broker cannot load a certificate from "
+                   "it; move it aside and install the certificate: " KEYGEN_FIX, n.path,
+                fsu_type_name(n.st.st_mode), n.path);
+    else {
+        fp_fact_int(r, "bytes", n.st.st_size);
+        fp_pass(r, "%s is a regular file (%lld bytes)", n.path, (long long)n.st.st_size);
+    }
+}
+
+/* What the broker opens: the file itself, or what a symlink leads to. */
+static bool cert_file(const struct fp_ctx *ctx, struct fp_result *r, char *cert, size_t certsz,
+                      struct fsu_node *n, const struct stat **st)
+{
+    if (!cert_configured(ctx, r, cert, certsz, false))
+        return false;
+    fsu_lookup(ctx, cert, n);
+    fp_fact_str(r, "path", n->path);
+    *st = fsu_final(n);
+    if (!*st || !S_ISREG((*st)->st_mode)) {
+        fp_skip(r, "%s is not a usable regular file (see cert.present)", n->path);
+        return false;
+    }
+    return true;
+}
+
+/* flux must search the directories above the certificate, and above what
+ * a symlink leads to. */
+static int reach_cert(const struct fp_ctx *ctx, const struct fsu_user *u, const char *cert,
+                      const struct fsu_node *n, char *blocker, size_t blockersz)
+{
+    char target[PATH_MAX * 2];
+    int rc = fsu_user_reach(ctx, u, cert, blocker, blockersz);
+
+    if (rc < 0 || !n->is_link)
+        return rc;
+    if (n->link[0] == '/')
+        snprintf(target, sizeof(target), "%s", n->link);
+    else
+        snprintf(target, sizeof(target), "%.*s/%s", (int)(strrchr(cert, '/') - cert), cert,
+                 n->link);
+    return fsu_user_reach(ctx, u, target, blocker, blockersz);
+}
+
+static void check_cert_perms(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    const char *name = fp_setting_str(ctx->set, "flux-user");
+    char cert[PATH_MAX], owner[64], blocker[PATH_MAX];
+    const struct stat *st;
+    struct fsu_node n;
+    struct fsu_user u;
+    mode_t mode;
+    int rc;
+
+    if (!cert_file(ctx, r, cert, sizeof(cert), &n, &st))
+        return;
+    if (fsu_user_load(ctx, name, &u) < 0) {
+        fp_skip(r, "the flux user '%s' does not resolve (see user.flux): cannot judge access",
+                name);
+        return;
+    }
+    mode = st->st_mode & 07777;
+    fp_fact_str(r, "owner", fp_user_name(ctx, st->st_uid, owner, sizeof(owner)));
+    fp_fact_strf(r, "mode", "%04o", (unsigned)mode);
+
+    if (mode & (S_IRGRP | S_IROTH))
+        fp_fail(r, "%s is readable by group/other (mode %04o): the broker refuses it "
+                   "(\"Error loading certificate: %s: readable by group/other\"), and anyone "
+                   "who can read it can join the overlay as a broker: chown %s %s; chmod 0400 %s",
+                n.path, (unsigned)mode, n.path, u.name, n.path, n.path);
+    if (!fsu_user_may(&u, st, R_OK))
+        fp_fail(r, "%s cannot read %s (owner %s, mode %04o): the broker runs as %s and exits "
+                   "with \"Error loading certificate: %s: Permission denied\": chown %s %s; "
+                   "chmod 0400 %s", u.name, n.path, owner, (unsigned)mode, u.name, n.path, u.name,
+                n.path, n.path);
+    rc = reach_cert(ctx, &u, cert, &n, blocker, sizeof(blocker));
+    if (rc == -EACCES)
+        fp_fail(r, "%s cannot reach %s: no search permission on %s: the broker fails with "
+                   "\"Permission denied\": chmod a+x %s", u.name, n.path, blocker, blocker);
+    else if (rc < 0)
+        fp_error(r, "cannot look at the directories above %s: %s", n.path, strerror(-rc));
+    if (r->status >= FP_FAIL)
+        return;
+    if (st->st_uid != u.uid)
+        fp_warn(r, "%s is owned by %s, not %s (mode %04o): chown %s %s; chmod 0400 %s", n.path,
+                owner, u.name, (unsigned)mode, u.name, n.path, n.path);
+    else if (mode != 0400)
+        fp_warn(r, "%s is mode %04o, expected 0400 (-r--------): chown %s %s; chmod 0400 %s",
+                n.path, (unsigned)mode, u.name, n.path, n.path);
+    else
+        fp_pass(r, "%s owned by %s, mode 0400", n.path, u.name);
+}
+
+static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    char cert[PATH_MAX], shown[PATH_MAX], err[512];
+    _cleanup_free_ char *buf = NULL;
+    _cleanup_close_ int fd = -1;
+    struct zcert_info info;
+    struct stat st;
+    size_t len = 0;
+    int line = 0, rc;
+
+    if (!cert_configured(ctx, r, cert, sizeof(cert), false))
+        return;
+    if (!fp_path(ctx, cert, shown, sizeof(shown)))
+        snprintf(shown, sizeof(shown), "%s", cert);
+    fp_fact_str(r, "path", shown);
+    fd = fsu_open_regular(ctx, cert, &st);
+    if (fd == -EINVAL) {
+        fp_skip(r, "%s is a %s, not a regular file (see cert.present)", shown,
+                fsu_type_name(st.st_mode));
+        return;
+    }
+    if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP) {
+        fp_skip(r, "%s: %s (see cert.present)", shown, strerror(-fd));
+        return;
+    }
+    if (fd < 0) {
+        fp_error(r, "cannot open %s: %s", shown, strerror(-fd));
+        return;
+    }
+    if (!(buf = malloc(CERT_READ_MAX + 1))) {
+        fp_error(r, "out of memory");
+        return;
+    }
+    while (len <= CERT_READ_MAX) {
+        ssize_t n = read(fd, buf + len, CERT_READ_MAX + 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fp_error(r, "cannot read %s: %s", shown, strerror(errno));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    fp_fact_int(r, "bytes", (long long)len);
+    if (len > CERT_READ_MAX) {
+        fp_fail(r, "%s is larger than %d KiB: not a flux keygen certificate (those are under "
+                   "1 KiB): " KEYGEN_FIX, shown, CERT_READ_MAX / 1024, shown);
+        goto out;
+    }
+    rc = zcert_parse(buf, len, &info, &line, err, sizeof(err));
+    if (rc < 0) {
+        if (line > 0)
+            fp_fact_int(r, "line", line);
+        fp_fail(r, "%s: %s: the broker refuses it (\"Error loading certificate: %s: %s\"); "
+                   "regenerate it " KEYGEN_FIX, shown, err, shown,
+                rc == -EEXIST ? "File exists" : "Invalid argument", shown);
+        goto out;
+    }
+    fp_fact_str(r, "public_key", info.public_z85);
+    if (info.has_name)
+        fp_fact_str(r, "name", info.name);
+    if (!info.pair_checked)
+        fp_warn(r, "%s: could not verify that public-key derives from secret-key (no X25519 "
+                   "in this OpenSSL): the broker refuses a mismatched pair", shown);
+    else if (!info.pair_ok)
+        fp_fail(r, "%s: public-key is not the public key of secret-key: the broker (libzmq >= "
+                   "4.2.1) refuses it (\"Error loading certificate: %s: Invalid argument\"); "
+                   "regenerate it " KEYGEN_FIX, shown, shown, shown);
+    if (r->status == FP_PASS)
+        fp_pass(r, "%s: a valid CURVE certificate%s%s%s, public key %s", shown,
+                info.has_name ? " (name \"" : "", info.has_name ? info.name : "",
+                info.has_name ? "\")" : "", info.public_z85);
+out:
+    explicit_bzero(buf, CERT_READ_MAX + 1); /* it held the secret key */
+}
 
 const struct fp_check fp_checks_cert[] = {
+    {
+        .id = "cert.present",
+        .message_id = FP_MSGID_CERT_PRESENT,
+        .summary = "bootstrap.curve_cert is set when size > 1 and is a regular file",
+        .explain = "Every broker of a multi-node instance loads the CURVE certificate named by\n"
+                   "bootstrap.curve_cert to join the overlay network. Without curve_cert the\n"
+                   "broker refuses a size > 1 config; a missing file, a dangling link, a\n"
+                   "directory or a device stops it (\"Error loading certificate: ...\"); a FIFO\n"
+                   "would block it. The broker then exits 42, which flux.service treats as a\n"
+                   "success: it is never restarted. A singleton needs no certificate.\n"
+                   "A relative path resolves against /.\n"
+                   "Fix (once, on the leader): sudo -u flux flux keygen /tmp/curve.cert;\n"
+                   "install -o flux -m 0400 /tmp/curve.cert /etc/flux/system/curve.cert;\n"
+                   "then copy that same file to every node (same md5sum everywhere).",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_cert_present,
+    },
+    {
+        .id = "cert.perms",
+        .message_id = FP_MSGID_CERT_PERMS,
+        .summary = "the certificate is readable by flux and by nobody else (owner flux, 0400)",
+        .explain = "The broker runs as flux, so flux must be able to read the certificate\n"
+                   "(else \"Permission denied\"). The broker also refuses a certificate that\n"
+                   "group or other can read (\"readable by group/other\"): it holds the secret\n"
+                   "key that admits a broker to the instance. Owner flux and mode 0400\n"
+                   "(-r--------) is what the admin guide asks for; anything else that still\n"
+                   "works is a warning.\n"
+                   "Fix: chown flux /etc/flux/system/curve.cert; chmod 0400 /etc/flux/system/curve.cert",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_cert_perms,
+    },
+    {
+        .id = "cert.format",
+        .message_id = FP_MSGID_CERT_FORMAT,
+        .summary = "the certificate parses as the broker reads it: both keys 40 Z85 chars, a "
+                   "matching pair",
+        .explain = "The broker reads the certificate as a ZPL subset (flux keygen's layout):\n"
+                   "sections metadata and curve, indented key = \"value\" lines, public-key and\n"
+                   "secret-key each exactly 40 Z85 characters, and the public key derived from\n"
+                   "the secret key. Anything else stops the broker with \"Error loading\n"
+                   "certificate: PATH: Invalid argument\" (\"File exists\" for a duplicate\n"
+                   "key). The check says which line is wrong; it never prints the secret key.\n"
+                   "Fix: regenerate it on the leader: sudo -u flux flux keygen /tmp/curve.cert;\n"
+                   "install -o flux -m 0400 /tmp/curve.cert /etc/flux/system/curve.cert;\n"
+                   "and copy that file to every node.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_cert_format,
+    },
     { 0 },
 };

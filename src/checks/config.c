@@ -1,6 +1,1566 @@
-/* config checks: none registered yet. */
+/* The Flux configs as their readers see them (checklist: "Is the Flux
+ * configuration synced?", "Is the Flux resource configuration correct?",
+ * "Will the network be able to wire up?").
+ *
+ * Three readers, three rule sets (FLUX-FACTS §2): the broker reads
+ * /etc/flux/system/conf.d with tomlc99 and a recursive merge; the signing
+ * library and the IMP read /etc/flux/security/conf.d and /etc/flux/imp/conf.d
+ * with a shallow merge and refuse an empty directory.  Each check here judges
+ * the already parsed configs (the node context) the way one reader does, and
+ * says what that reader would do: the broker's own words where it has them
+ * ("Config file error [bootstrap]: vm not found in hosts"), the file and line
+ * of the key at fault, and the fix.
+ *
+ * Findings are collected first and reported worst first, so the line that
+ * `systemctl status` shows leads with what blocks the broker.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "checks/fsutil.h"
+#include "common/bootstrap.h"
+#include "common/cleanup.h"
+#include "common/conf.h"
+#include "common/idset.h"
+#include "common/rlist.h"
+#include "common/topology.h"
 #include "engine/check.h"
+#include "engine/context.h"
+#include "engine/msgids.h"
+
+/* --- findings ------------------------------------------------------------ */
+
+#define FINDINGS_SHOWN 12 /* more than this in one message helps nobody */
+
+struct finding {
+    enum fp_status st;
+    char *msg; /* with its "FILE:LINE: key: " prefix */
+    char *file;
+    int line;
+    char *key;
+};
+
+struct findings {
+    struct finding *v;
+    size_t n, cap;
+};
+
+static void findings_free(struct findings *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        free(f->v[i].msg);
+        free(f->v[i].file);
+        free(f->v[i].key);
+    }
+    free(f->v);
+    f->v = NULL;
+    f->n = f->cap = 0;
+}
+#define _cleanup_findings_ _cleanup_(findings_free)
+
+/* The file and line defining key in c, or its closest enclosing key that a
+ * file defines (a missing key is reported at its table). */
+static bool locate(const struct conf *c, const char *key, const char **file, int *line)
+{
+    char buf[512];
+
+    *file = NULL;
+    *line = 0;
+    if (!c || !key || !*key || snprintf(buf, sizeof(buf), "%s", key) >= (int)sizeof(buf))
+        return false;
+    for (;;) {
+        if (conf_locate(c, buf, file, line) == 0)
+            return true;
+        char *dot = strrchr(buf, '.');
+        char *br = strrchr(buf, '[');
+        char *cut = dot > br ? dot : br;
+        if (!cut || cut == buf)
+            return false;
+        *cut = '\0';
+    }
+}
+
+static void vfinding(struct findings *f, enum fp_status st, const char *file, int line, int col,
+                     const char *key, const char *fmt, va_list ap)
+{
+    _cleanup_free_ char *text = NULL;
+    char where[PATH_MAX + 64] = "";
+    char *msg = NULL;
+
+    if (vasprintf(&text, fmt, ap) < 0)
+        return;
+    if (file && line > 0 && col > 0)
+        snprintf(where, sizeof(where), "%s:%d:%d: ", file, line, col);
+    else if (file && line > 0)
+        snprintf(where, sizeof(where), "%s:%d: ", file, line);
+    else if (file)
+        snprintf(where, sizeof(where), "%s: ", file);
+    if (asprintf(&msg, "%s%s%s%s", where, key ? key : "", key ? ": " : "", text) < 0)
+        return;
+    if (f->n == f->cap) {
+        size_t ncap = f->cap ? f->cap * 2 : 8;
+        struct finding *nv = realloc(f->v, ncap * sizeof(*nv));
+        if (!nv) {
+            free(msg);
+            return;
+        }
+        f->v = nv;
+        f->cap = ncap;
+    }
+    f->v[f->n++] = (struct finding){
+        .st = st,
+        .msg = msg,
+        .file = file ? strdup(file) : NULL,
+        .line = line,
+        .key = key ? strdup(key) : NULL,
+    };
+}
+
+/* A finding about key of config c, placed at the file and line defining it. */
+static void finding(struct findings *f, enum fp_status st, const struct conf *c, const char *key,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void finding(struct findings *f, enum fp_status st, const struct conf *c, const char *key,
+                    const char *fmt, ...)
+{
+    const char *file;
+    int line;
+    va_list ap;
+
+    locate(c, key, &file, &line);
+    va_start(ap, fmt);
+    vfinding(f, st, file, line, 0, key && *key ? key : NULL, fmt, ap);
+    va_end(ap);
+}
+
+/* A finding at an explicit place (file may be NULL or ""; line, col 0 = unknown). */
+static void finding_at(struct findings *f, enum fp_status st, const char *file, int line,
+                       int col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void finding_at(struct findings *f, enum fp_status st, const char *file, int line,
+                       int col, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfinding(f, st, file && *file ? file : NULL, line, col, NULL, fmt, ap);
+    va_end(ap);
+}
+
+static enum fp_status findings_worst(const struct findings *f)
+{
+    enum fp_status w = FP_PASS;
+    for (size_t i = 0; i < f->n; i++)
+        if (f->v[i].st > w)
+            w = f->v[i].st;
+    return w;
+}
+
+/* Report worst first (stable within a status); the first of the worst that
+ * is a warning or worse names its file, line and key as facts
+ * (FLUX_PREFLIGHT_FILE, _LINE, _KEY). */
+static void findings_report(struct findings *f, struct fp_result *r)
+{
+    size_t shown = 0, hidden = 0;
+    enum fp_status hidden_st = FP_PASS;
+    bool placed = false;
+
+    for (int st = FP_ERROR; st >= FP_PASS; st--) {
+        for (size_t i = 0; i < f->n; i++) {
+            struct finding *x = &f->v[i];
+            if ((int)x->st != st)
+                continue;
+            if (!placed && st >= FP_WARN) {
+                if (x->file)
+                    fp_fact_str(r, "file", x->file);
+                if (x->line > 0)
+                    fp_fact_int(r, "line", x->line);
+                if (x->key)
+                    fp_fact_str(r, "key", x->key);
+                placed = true;
+            }
+            if (shown < FINDINGS_SHOWN) {
+                fp_report(r, x->st, "%s", x->msg);
+                shown++;
+            } else {
+                hidden++;
+                if (x->st > hidden_st)
+                    hidden_st = x->st;
+            }
+        }
+    }
+    if (hidden)
+        fp_report(r, hidden_st, "and %zu more like these", hidden);
+}
+
+/* --- small helpers --------------------------------------------------------- */
+
+static const char *toml_type(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "table";
+    case JSON_ARRAY: return "array";
+    case JSON_STRING: return "string";
+    case JSON_INTEGER: return "integer";
+    case JSON_REAL: return "float";
+    case JSON_TRUE:
+    case JSON_FALSE: return "boolean";
+    default: return "null";
+    }
+}
+
+/* o.a.b... along a dotted path of table names (no array indexes). */
+static json_t *get_dotted(const json_t *o, const char *path)
+{
+    char buf[512];
+    char *save = NULL;
+
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+        return NULL;
+    for (char *tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save))
+        o = json_is_object(o) ? json_object_get(o, tok) : NULL;
+    return (json_t *)o;
+}
+
+static bool array_has_string(const json_t *a, const char *s)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(a, i, v) {
+        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool array_of_strings(const json_t *a)
+{
+    size_t i;
+    json_t *v;
+
+    if (!json_is_array(a))
+        return false;
+    json_array_foreach(a, i, v) {
+        if (!json_is_string(v))
+            return false;
+    }
+    return true;
+}
+
+/* A conf.d setting's path as the admin sees it (root prefix included, like
+ * every path the checks print). */
+static const char *setting_path(const struct fp_ctx *ctx, const char *key, char *buf, size_t sz)
+{
+    const char *p = fp_setting_str(ctx->set, key);
+    if (!fp_path(ctx, p, buf, sz))
+        snprintf(buf, sz, "%s", p);
+    return buf;
+}
+
+static const char *flux_user(const struct fp_ctx *ctx)
+{
+    return fp_setting_str(ctx->set, "flux-user");
+}
+
+/* --- flux-security's shallow merge ----------------------------------------- */
+
+static int file_line_of(const struct conf_file *cf, const char *path)
+{
+    json_t *l = cf->lines ? json_object_get(cf->lines, path) : NULL;
+    return json_is_integer(l) ? (int)json_integer_value(l) : 0;
+}
+
+/* Paths a recursive merge of the same files keeps but flux-security's
+ * shallow merge drops (FLUX-FACTS §2.6): [run.prolog] in a.toml and
+ * [run.epilog] in b.toml leave the IMP with only [run.epilog], while
+ * `flux config get --config-path=imp` (a recursive merge) shows both.
+ * Appends {"path", "top", "file" (index of the last file defining it)}. */
+static void shallow_walk(const struct conf *c, json_t *drops, const json_t *rec,
+                         const json_t *shallow, const char *prefix)
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach((json_t *)rec, key, v) {
+        _cleanup_free_ char *path = NULL;
+        json_t *s = json_is_object(shallow) ? json_object_get(shallow, key) : NULL;
+
+        if (asprintf(&path, "%s%s%s", prefix, *prefix ? "." : "", key) < 0)
+            return;
+        if (s && json_is_object(s) && json_is_object(v)) {
+            shallow_walk(c, drops, v, s, path);
+            continue;
+        }
+        if (s)
+            continue;
+        for (size_t i = c->nfiles; i > 0; i--) {
+            if (get_dotted(c->files[i - 1].obj, path)) {
+                json_array_append_new(drops, json_pack("{s:s s:s# s:I}", "path", path, "top",
+                                                       path, (int)strcspn(path, "."), "file",
+                                                       (json_int_t)(i - 1)));
+                break;
+            }
+        }
+    }
+}
+
+/* One warning per file and dropped table, naming the keys lost and the
+ * file whose table wins. */
+static void shallow_drops(const struct conf *c, struct findings *f, const char *reader)
+{
+    _cleanup_json_ json_t *rec = json_object();
+    _cleanup_json_ json_t *drops = json_array();
+    size_t i, j;
+    json_t *d, *e;
+
+    if (!c || !rec || !drops)
+        return;
+    for (i = 0; i < c->nfiles; i++)
+        if (conf_merge_recursive(rec, c->files[i].obj) < 0)
+            return;
+    shallow_walk(c, drops, rec, c->merged, "");
+    json_array_foreach(drops, i, d) {
+        const char *top = json_string_value(json_object_get(d, "top"));
+        json_int_t fi = json_integer_value(json_object_get(d, "file"));
+        const struct conf_file *cf = &c->files[fi];
+        const char *win_file = NULL;
+        int win_line = 0;
+        char keys[1024] = "", where[PATH_MAX + 32];
+        size_t n = 0;
+
+        if (json_is_true(json_object_get(d, "done")))
+            continue;
+        json_array_foreach(drops, j, e) {
+            if (j < i || json_integer_value(json_object_get(e, "file")) != fi ||
+                strcmp(json_string_value(json_object_get(e, "top")), top) != 0)
+                continue;
+            size_t len = strlen(keys);
+            snprintf(keys + len, sizeof(keys) - len, "%s%s", len ? ", " : "",
+                     json_string_value(json_object_get(e, "path")));
+            json_object_set_new(e, "done", json_true());
+            n++;
+        }
+        locate(c, top, &win_file, &win_line);
+        if (win_file && win_line > 0)
+            snprintf(where, sizeof(where), "%s:%d", win_file, win_line);
+        else
+            snprintf(where, sizeof(where), "%s", win_file ? win_file : "a later file");
+        finding_at(f, FP_WARN, cf->path,
+                   file_line_of(cf, json_string_value(json_object_get(d, "path"))), 0,
+                   "%s %s silently dropped: %s also defines [%s], and %s merges conf.d files "
+                   "shallowly (the last file's [%s] wins whole; flux config get shows a "
+                   "recursive merge and hides this): move %s into %s",
+                   keys, n == 1 ? "is" : "are", where, top, reader, top,
+                   n == 1 ? "it" : "them", win_file ? win_file : "that file");
+    }
+}
+
+/* --- config.parse ----------------------------------------------------------- */
+
+enum reader { READER_BROKER, READER_SIGN, READER_IMP };
+
+/* A load failure that is "nothing to read": no *.toml, or no directory. */
+static bool diag_is_nofiles(const struct conf_diag *e)
+{
+    return !e->file[0] && strstr(e->msg, "matched nothing");
+}
+
+static bool diag_is_missing(const struct conf_diag *e, const char *path)
+{
+    return strcmp(e->file, path) == 0 && e->line == 0 &&
+           (strcmp(e->msg, strerror(ENOENT)) == 0 || strcmp(e->msg, strerror(ENOTDIR)) == 0);
+}
+
+/* The configs of flux-security that do not exist or hold no file, in the
+ * words of their reader.  true when e is such a failure. */
+static bool nofiles_finding(struct findings *f, enum reader rd, const char *path,
+                            const struct conf_diag *e)
+{
+    bool nofiles = diag_is_nofiles(e);
+    const char *what = nofiles ? "no *.toml file" : "the directory does not exist";
+
+    if (!nofiles && !diag_is_missing(e, path))
+        return false;
+    if (rd == READER_BROKER)
+        finding_at(f, FP_FAIL, path, 0, 0,
+                   "the system config directory is missing (%s): flux.service starts the "
+                   "broker with --config-path=%s and it would exit with \"Config file error: "
+                   "stat: %s: %s\"; create it: install -d -m 0755 %s, and put this cluster's "
+                   "system.toml in it",
+                   e->msg, path, path, e->msg, path);
+    else if (rd == READER_SIGN)
+        finding_at(f, FP_FAIL, path, 0, 0,
+                   "%s: flux-security's signing library needs at least one *.toml here and "
+                   "fails (\"pattern %s/*.toml matched nothing\"): flux submit and job-ingest "
+                   "cannot sign or verify jobs; install the shipped sign.toml ([sign] max-ttl = "
+                   "1209600, default-type = \"munge\", allowed-types = [\"munge\"]) in %s",
+                   what, path, path);
+    else
+        finding_at(f, FP_FAIL, path, 0, 0,
+                   "%s: the IMP needs at least one *.toml here and fails (\"%s/*.toml: No "
+                   "config file(s) found\"): no job can run as its user; create %s/imp.toml "
+                   "with [exec] allowed-users = [\"%s\"] and allowed-shells = "
+                   "[\"/usr/libexec/flux/flux-shell\"]",
+                   what, path, path, "flux");
+    return true;
+}
+
+static void parse_failed(struct findings *f, enum reader rd, const char *path,
+                         const struct conf_diag *e)
+{
+    const char *file = e->file[0] ? e->file : path;
+
+    if (nofiles_finding(f, rd, path, e))
+        return;
+    if (rd == READER_BROKER) {
+        char text[sizeof(e->file) + sizeof(e->msg) + 32];
+        if (e->line > 0)
+            snprintf(text, sizeof(text), "%s:%d: %s", file, e->line, e->msg);
+        else
+            snprintf(text, sizeof(text), "%s: %s", file, e->msg);
+        finding_at(f, FP_FAIL, file, e->line, e->col,
+                   "the broker would exit with \"Config file error: %s\"; fix it and "
+                   "check with: flux config get --config-path=%s",
+                   text, path);
+    } else if (rd == READER_SIGN) {
+        finding_at(f, FP_FAIL, file, e->line, e->col,
+                   "%s: flux-security's signing library refuses this config, so flux submit "
+                   "and job-ingest cannot sign or verify jobs; fix it and check with: "
+                   "flux config get --config-path=%s",
+                   e->msg, path);
+    } else {
+        finding_at(f, FP_FAIL, file, e->line, e->col,
+                   "%s: the IMP refuses this config, so no job can run as its user; fix it "
+                   "and check with: flux config get --config-path=%s",
+                   e->msg, path);
+    }
+}
+
+/* An array of tables ([[x]]) set in two files: arrays are not merged, the
+ * later file's array replaces the earlier one whole (FLUX-FACTS §2.2). */
+static void split_arrays(const struct conf *c, struct findings *f)
+{
+    size_t i;
+    json_t *o;
+
+    json_array_foreach(c->overridden, i, o) {
+        const char *key = json_string_value(json_object_get(o, "key"));
+        const char *file = json_string_value(json_object_get(o, "file"));
+        const char *rfile = json_string_value(json_object_get(o, "replaced_file"));
+        int line = (int)json_integer_value(json_object_get(o, "line"));
+        int rline = (int)json_integer_value(json_object_get(o, "replaced_line"));
+        json_t *v = key ? get_dotted(c->merged, key) : NULL;
+
+        if (!key || json_is_true(json_object_get(o, "identical")) || !json_is_array(v) ||
+            !json_is_object(json_array_get(v, 0)))
+            continue;
+        finding_at(f, FP_WARN, file, line, 0,
+                   "%s replaces the whole %s array of %s:%d: Flux does not concatenate "
+                   "arrays across conf.d files, the entries of %s are ignored; keep all "
+                   "entries of %s in one file",
+                   key, key, rfile ? rfile : "?", rline, rfile ? rfile : "the earlier file", key);
+    }
+}
+
+static void parse_space(const struct fp_ctx *ctx, struct fp_result *r, struct findings *f,
+                        enum reader rd)
+{
+    static const char *const setting[] = { "system-config", "security-config", "imp-config" };
+    static const char *const name[] = { "system", "security", "imp" };
+    const struct conf *c = rd == READER_BROKER ? ctx->system
+                         : rd == READER_SIGN   ? ctx->security
+                                               : ctx->imp;
+    const struct conf_diag *e = rd == READER_BROKER ? &ctx->system_err
+                              : rd == READER_SIGN   ? &ctx->security_err
+                                                    : &ctx->imp_err;
+    char path[PATH_MAX], key[64];
+    size_t i;
+    json_t *w;
+
+    setting_path(ctx, setting[rd], path, sizeof(path));
+    snprintf(key, sizeof(key), "%s_config", name[rd]);
+    fp_fact_str(r, key, path);
+    snprintf(key, sizeof(key), "%s_files", name[rd]);
+    fp_fact_int(r, key, c ? (long long)c->nfiles : 0);
+    if (!c) {
+        parse_failed(f, rd, path, e);
+        return;
+    }
+    json_array_foreach(c->warnings, i, w) {
+        finding_at(f, FP_WARN, json_string_value(json_object_get(w, "file")),
+                   (int)json_integer_value(json_object_get(w, "line")),
+                   (int)json_integer_value(json_object_get(w, "col")),
+                   "%s", json_string_value(json_object_get(w, "message")));
+    }
+    if (rd == READER_BROKER) {
+        split_arrays(c, f);
+        if (c->is_dir && c->nfiles == 0)
+            finding_at(f, FP_PASS, path, 0, 0,
+                       "no *.toml file: an empty config is valid for the broker, which then "
+                       "starts as a singleton (size 1) since there is no [bootstrap]");
+    }
+}
+
+static void check_config_parse(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    _cleanup_findings_ struct findings f = { 0 };
+    char path[PATH_MAX];
+
+    fp_fact_str(r, "path", setting_path(ctx, "system-config", path, sizeof(path)));
+    fp_fact_int(r, "files", (ctx->system ? (long long)ctx->system->nfiles : 0) +
+                                (ctx->security ? (long long)ctx->security->nfiles : 0) +
+                                (ctx->imp ? (long long)ctx->imp->nfiles : 0));
+    parse_space(ctx, r, &f, READER_BROKER);
+    parse_space(ctx, r, &f, READER_SIGN);
+    parse_space(ctx, r, &f, READER_IMP);
+    if (findings_worst(&f) == FP_PASS)
+        fp_pass(r, "system (%zu file%s), security (%zu) and imp (%zu) configs parse and merge "
+                   "as flux-core and flux-security read them",
+                ctx->system->nfiles, ctx->system->nfiles == 1 ? "" : "s",
+                ctx->security->nfiles, ctx->imp->nfiles);
+    findings_report(&f, r);
+}
+
+/* --- config.bootstrap --------------------------------------------------------- */
+
+static bool system_loaded(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    if (ctx->system)
+        return true;
+    fp_skip(r, "the system config did not load (see config.parse)");
+    return false;
+}
+
+/* bootstrap_parse() places some faults at their table, as the broker's
+ * jansson text does not name the key: find the key for the admin. */
+static void bootstrap_refine_key(const json_t *config, const struct bootstrap_error *err,
+                                 char *key, size_t keysz)
+{
+    static const struct {
+        const char *name;
+        json_type type;
+    } keys[] = {
+        { "curve_cert", JSON_STRING },     { "default_port", JSON_INTEGER },
+        { "default_bind", JSON_STRING },   { "default_connect", JSON_STRING },
+        { "enable_ipv6", JSON_TRUE },
+    };
+    const char *unpacked = strstr(err->text, "left unpacked: ");
+
+    snprintf(key, keysz, "%s", err->keypath);
+    if (unpacked) {
+        unpacked += strlen("left unpacked: ");
+        snprintf(key, keysz, "%s.%.*s", err->keypath, (int)strcspn(unpacked, ", "), unpacked);
+        return;
+    }
+    if (strcmp(err->keypath, "bootstrap") != 0 || !strstr(err->text, "Expected "))
+        return;
+    const json_t *b = json_object_get(config, "bootstrap");
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const json_t *v = json_object_get(b, keys[i].name);
+        bool ok = !v || (keys[i].type == JSON_TRUE ? json_is_boolean(v)
+                                                   : json_typeof(v) == keys[i].type);
+        if (!ok) {
+            snprintf(key, keysz, "bootstrap.%s", keys[i].name);
+            return;
+        }
+    }
+}
+
+static void check_config_bootstrap(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    _cleanup_findings_ struct findings f = { 0 };
+    const struct conf *c = ctx->system;
+    const json_t *table;
+
+    fp_fact_str(r, "hostname", ctx->hostname);
+    if (!system_loaded(ctx, r))
+        return;
+    table = json_object_get(c->merged, "bootstrap");
+    if (!table) {
+        fp_fact_int(r, "size", 1);
+        fp_fact_int(r, "rank", 0);
+        fp_pass(r, "no [bootstrap] table: the broker starts %s as a singleton (size 1, rank 0); "
+                   "a multi-node system instance needs [bootstrap] hosts",
+                ctx->hostname);
+        return;
+    }
+    if (json_is_array(json_object_get(table, "hosts")))
+        fp_fact_int(r, "host_entries", (long long)json_array_size(json_object_get(table, "hosts")));
+
+    if (!ctx->boot) {
+        struct bootstrap_error err;
+        struct bootstrap *b = bootstrap_parse(c->merged, ctx->hostname, &err);
+        char key[300];
+        if (b) { /* a second parse disagrees with the context's: keep its text */
+            bootstrap_destroy(b);
+            snprintf(err.text, sizeof(err.text), "%s", ctx->bootstrap_err);
+            snprintf(err.keypath, sizeof(err.keypath), "bootstrap");
+        }
+        bootstrap_refine_key(c->merged, &err, key, sizeof(key));
+        finding(&f, FP_FAIL, c, key,
+                "the broker would exit with: Config file error [bootstrap]: %s", err.text);
+        findings_report(&f, r);
+        return;
+    }
+
+    int size = bootstrap_size(ctx->boot);
+    const char *cert = bootstrap_curve_cert(ctx->boot);
+    fp_fact_int(r, "size", size);
+    if (cert)
+        fp_fact_str(r, "curve_cert", cert);
+    if (bootstrap_default_port(ctx->boot) >= 0)
+        fp_fact_int(r, "default_port", bootstrap_default_port(ctx->boot));
+
+    if (ctx->bootstrap_host_missing) {
+        finding(&f, FP_FAIL, c, "bootstrap.hosts",
+                "the broker would exit with: Config file error [bootstrap]: %s not found in "
+                "hosts: it looks up gethostname() verbatim (case-sensitive, no domain "
+                "stripping) among the %d expanded hosts (%s ... %s); set this node's name "
+                "(hostnamectl set-hostname NAME) or add %s to bootstrap.hosts",
+                ctx->hostname, size, bootstrap_host(ctx->boot, 0),
+                bootstrap_host(ctx->boot, size - 1), ctx->hostname);
+    } else {
+        fp_fact_int(r, "rank", ctx->rank);
+    }
+
+    size_t i;
+    json_t *w;
+    json_array_foreach((json_t *)bootstrap_warnings(ctx->boot), i, w) {
+        finding(&f, FP_WARN, c, json_string_value(json_object_get(w, "key")), "%s",
+                json_string_value(json_object_get(w, "message")));
+    }
+    if (findings_worst(&f) == FP_PASS)
+        fp_pass(r, "%s is rank %d of %d; [bootstrap] is valid as the broker validates it",
+                ctx->hostname, ctx->rank, size);
+    findings_report(&f, r);
+}
+
+/* --- config.tbon ------------------------------------------------------------ */
+
+#define EXIT42_NOTE                                                                      \
+    "the broker would exit with status 42, which flux.service counts as success "      \
+    "(SuccessExitStatus=42, RestartPreventExitStatus=42): it is never restarted and "  \
+    "systemctl status flux looks clean while this node is down"
+
+/* "bind URI is undefined for rank N" / "connect URI is undefined for rank N":
+ * the key to fix is that rank's host entry. */
+static void uris_finding(const struct fp_ctx *ctx, struct findings *f, enum fp_status st,
+                         const char *err, const char *who)
+{
+    const char *p = strstr(err, "for rank ");
+    char key[300] = "bootstrap.hosts";
+
+    if (p) {
+        int rank = atoi(p + strlen("for rank "));
+        if (!bootstrap_keypath(ctx->boot, rank, "host", key, sizeof(key)))
+            snprintf(key, sizeof(key), "bootstrap.hosts");
+    }
+    finding(f, st, ctx->system, key,
+            "%s: the overlay module would fail with \"%s\"; set default_bind/default_connect "
+            "(or bind/connect on that host's entry) in [bootstrap]",
+            who, err);
+}
+
+static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    _cleanup_findings_ struct findings f = { 0 };
+    _cleanup_json_ json_t *errors = json_array();
+    _cleanup_json_ json_t *warnings = json_array();
+    const struct conf *c = ctx->system;
+    bool topo_failed;
+    size_t i;
+    json_t *e;
+
+    if (!system_loaded(ctx, r))
+        return;
+    if (!errors || !warnings || tbon_validate(c->merged, ctx->size, errors, warnings) < 0) {
+        fp_error(r, "out of memory");
+        return;
+    }
+    topo_failed = ctx->boot && !ctx->topo;
+    json_array_foreach(errors, i, e) {
+        const char *key = json_string_value(json_object_get(e, "key"));
+        if (topo_failed && key && strcmp(key, "tbon.topo") == 0)
+            continue; /* reported below, with the tree's own reason */
+        finding(&f, FP_FAIL, c, key, "the broker refuses it: %s",
+                json_string_value(json_object_get(e, "message")));
+    }
+    if (topo_failed) {
+        const json_t *topo = get_dotted(c->merged, "tbon.topo");
+        const char *scheme = json_is_string(topo) ? json_string_value(topo)
+                                                  : topology_default_scheme(
+                                                        bootstrap_present(ctx->boot));
+        char key[300] = "bootstrap.hosts";
+        int rank;
+        /* "rank 5 parent 3 violates ...", "rank 0 may not have a parent ...":
+         * the parent key of that rank's entry is what to fix */
+        if (json_is_string(topo) && strcmp(scheme, "custom") != 0)
+            snprintf(key, sizeof(key), "tbon.topo");
+        else if (sscanf(ctx->topology_err, "rank %d", &rank) == 1 &&
+                 !bootstrap_keypath(ctx->boot, rank, "parent", key, sizeof(key)))
+            snprintf(key, sizeof(key), "bootstrap.hosts");
+        finding(&f, FP_FAIL, c, key,
+                "the overlay module would fail: Error creating %s topology: %s", scheme,
+                ctx->topology_err);
+    }
+    if (ctx->topo && ctx->boot) {
+        char err[256];
+        int rank = ctx->bootstrap_host_missing ? -1 : ctx->rank;
+        const char *scheme = topology_scheme(ctx->topo);
+
+        fp_fact_str(r, "topo", scheme);
+        if (rank >= 0 && topology_check_uris(ctx->topo, ctx->boot, rank, err, sizeof(err)) < 0)
+            uris_finding(ctx, &f, FP_FAIL, err, "this node");
+        else if (topology_check_uris(ctx->topo, ctx->boot, -1, err, sizeof(err)) < 0)
+            uris_finding(ctx, &f, FP_WARN, err, "another node of this instance");
+        if (bootstrap_has_parent_keys(ctx->boot) && strcmp(scheme, "custom") != 0)
+            finding(&f, FP_WARN, c, "tbon.topo",
+                    "hosts entries set parent keys, but tbon.topo is \"%s\": the broker "
+                    "ignores parent keys with any scheme but custom",
+                    scheme);
+        if (rank >= 0) {
+            int parent = topology_parent(ctx->topo, rank);
+            fp_fact_int(r, "depth", topology_depth(ctx->topo, rank));
+            fp_fact_int(r, "children", topology_child_count(ctx->topo, rank));
+            if (parent >= 0) {
+                fp_fact_int(r, "parent_rank", parent);
+                fp_fact_str(r, "parent", bootstrap_host(ctx->boot, parent));
+            }
+        }
+    } else if (!ctx->boot) {
+        finding_at(&f, FP_PASS, NULL, 0, 0,
+                   "the overlay tree is not checked: [bootstrap] is invalid (see "
+                   "config.bootstrap)");
+    }
+    json_array_foreach(warnings, i, e) {
+        finding(&f, FP_WARN, c, json_string_value(json_object_get(e, "key")), "%s",
+                json_string_value(json_object_get(e, "message")));
+    }
+    if (findings_worst(&f) >= FP_FAIL)
+        finding_at(&f, FP_FAIL, NULL, 0, 0, EXIT42_NOTE);
+    if (findings_worst(&f) == FP_PASS && ctx->topo) {
+        int rank = ctx->rank;
+        int parent = topology_parent(ctx->topo, rank);
+        if (rank > 0 && parent >= 0)
+            fp_pass(r, "[tbon] valid; topology %s: rank %d's parent is rank %d (%s), depth %d",
+                    topology_scheme(ctx->topo), rank, parent,
+                    bootstrap_host(ctx->boot, parent), topology_depth(ctx->topo, rank));
+        else
+            fp_pass(r, "[tbon] valid; topology %s: rank %d is the root of %d rank%s",
+                    topology_scheme(ctx->topo), rank < 0 ? 0 : rank,
+                    topology_size(ctx->topo), topology_size(ctx->topo) == 1 ? "" : "s");
+    } else if (findings_worst(&f) == FP_PASS) {
+        fp_pass(r, "[tbon] valid");
+    }
+    findings_report(&f, r);
+}
+
+/* --- config.resource ------------------------------------------------------- */
+
+#define R_MAX (64 * 1024 * 1024)
+
+/* Read resource.path (inside --root; relative paths resolve against /, the
+ * broker's working directory under flux.service).  NULL with err. */
+static json_t *load_R(const struct fp_ctx *ctx, const char *path, char *shown, size_t shownsz,
+                      char *err, size_t errsz)
+{
+    char abs[PATH_MAX];
+    struct stat st;
+    json_error_t jerr;
+    _cleanup_close_ int fd = -1;
+
+    snprintf(abs, sizeof(abs), "%s%s", path[0] == '/' ? "" : "/", path);
+    if (!fp_path(ctx, abs, shown, shownsz))
+        snprintf(shown, shownsz, "%s", abs);
+    fd = fsu_open_regular(ctx, abs, &st);
+    if (fd == -EINVAL) {
+        snprintf(err, errsz, "%s is a %s, not a regular file", shown,
+                 fsu_type_name(st.st_mode));
+        return NULL;
+    }
+    if (fd < 0) {
+        snprintf(err, errsz, "%s: %s", shown, strerror(-fd));
+        return NULL;
+    }
+    if (st.st_size > R_MAX) {
+        snprintf(err, errsz, "%s: file too large (%lld bytes)", shown, (long long)st.st_size);
+        return NULL;
+    }
+    _cleanup_fclose_ FILE *fp = fdopen(fd, "r");
+    if (!fp) {
+        snprintf(err, errsz, "%s: %s", shown, strerror(errno));
+        return NULL;
+    }
+    fd = -1;
+    json_t *R = json_loadf(fp, 0, &jerr);
+    if (!R)
+        snprintf(err, errsz, "%s:%d: %s", shown, jerr.line, jerr.text);
+    return R;
+}
+
+/* Physical cores of the live node (what hwloc numbers core 0..N-1): the
+ * distinct (package, core_id) pairs of the online CPUs.  -1 when sysfs
+ * cannot tell. */
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int read_int_file(const char *path, long long *v)
+{
+    _cleanup_fclose_ FILE *fp = fopen(path, "re");
+    return fp && fscanf(fp, "%lld", v) == 1 ? 0 : -1;
+}
+
+static int live_core_count(int *ncpus)
+{
+    char buf[4096] = "", err[128], path[256];
+    _cleanup_fclose_ FILE *fp = fopen("/sys/devices/system/cpu/online", "re");
+    struct idset *cpus;
+    long long *ids = NULL;
+    size_t n = 0;
+    int count = 0;
+
+    if (!fp || !fgets(buf, sizeof(buf), fp))
+        return -1;
+    buf[strcspn(buf, "\n")] = '\0';
+    if (!(cpus = idset_decode(buf, err, sizeof(err))))
+        return -1;
+    *ncpus = (int)idset_count(cpus);
+    if (!(ids = calloc(idset_count(cpus) + 1, sizeof(*ids)))) {
+        idset_destroy(cpus);
+        return -1;
+    }
+    for (unsigned cpu = idset_first(cpus); cpu != IDSET_INVALID_ID; cpu = idset_next(cpus, cpu)) {
+        long long pkg = 0, core = cpu;
+        snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/topology/physical_package_id",
+                 cpu);
+        (void)read_int_file(path, &pkg);
+        snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/topology/core_id", cpu);
+        (void)read_int_file(path, &core);
+        ids[n++] = (pkg << 32) | (core & 0xffffffffLL);
+    }
+    qsort(ids, n, sizeof(*ids), cmp_ll);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || ids[i] != ids[i - 1])
+            count++;
+    free(ids);
+    idset_destroy(cpus);
+    return count;
+}
+
+/* NVIDIA GPU device nodes (/dev/nvidia0, /dev/nvidia1, ...). */
+static int live_gpu_count(void)
+{
+    DIR *d = opendir("/dev");
+    struct dirent *de;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((de = readdir(d))) {
+        const char *s = de->d_name;
+        if (strncmp(s, "nvidia", 6) == 0 && s[6] && strspn(s + 6, "0123456789") == strlen(s + 6))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Declared ids at or above count (the ones hwloc will not find). */
+static char *ids_beyond(const struct idset *ids, unsigned count)
+{
+    struct idset *x = idset_create();
+    char *s;
+
+    if (!x)
+        return NULL;
+    for (unsigned i = idset_first(ids); i != IDSET_INVALID_ID; i = idset_next(ids, i))
+        if (i >= count)
+            idset_set(x, i);
+    s = idset_count(x) ? idset_encode(x) : NULL;
+    idset_destroy(x);
+    return s;
+}
+
+/* The node's declared cores/gpus against what this machine has.  The
+ * resource module's verify drains a node that lacks declared resources
+ * (modes strict and allow-extra; gpus are ignored by default). */
+static void resource_hardware(const struct fp_ctx *ctx, struct fp_result *r, struct findings *f,
+                              const struct resource_conf *rc, const struct rlist *rl, size_t node)
+{
+    const struct idset *cores = rlist_cores(rl, node);
+    const struct idset *gpus = rlist_gpus(rl, node);
+    const char *host = rlist_host(rl, node);
+    int ncpus = 0, ncores, ngpus;
+
+    if (!ctx->live) {
+        finding_at(f, FP_PASS, NULL, 0, 0,
+                   "declared cores/gpus not compared with hardware: checking an image "
+                   "(--root)");
+        return;
+    }
+    ncores = live_core_count(&ncpus);
+    ngpus = live_gpu_count();
+    if (ncores >= 0) {
+        _cleanup_free_ char *missing = ids_beyond(cores, (unsigned)ncores);
+        fp_fact_int(r, "cores_present", ncores);
+        fp_fact_int(r, "cpus_online", ncpus);
+        bool drains = rc->verify.core == VERIFY_STRICT || rc->verify.core == VERIFY_ALLOW_EXTRA;
+        if (missing)
+            finding(f, drains ? FP_WARN : FP_PASS, ctx->system, "resource.config",
+                    "%s is declared with core %s, but this node has %d core%s (%d CPUs "
+                    "online)%s",
+                    host, missing, ncores, ncores == 1 ? "" : "s", ncpus,
+                    drains ? ": resource verify drains it at start (verify core mode "
+                             "strict/allow-extra); fix the cores of this host in "
+                             "[resource] config, or bring the CPUs online"
+                           : " (verify core mode tolerates it)");
+        else if (rc->verify.core == VERIFY_STRICT && idset_count(cores) < (size_t)ncores)
+            finding(f, FP_WARN, ctx->system, "resource.verify",
+                    "%s is declared with %zu cores but has %d, and verify core mode is "
+                    "strict: resource verify drains it at start",
+                    host, idset_count(cores), ncores);
+    }
+    if (ngpus >= 0) {
+        _cleanup_free_ char *missing = ids_beyond(gpus, (unsigned)ngpus);
+        fp_fact_int(r, "gpus_present", ngpus);
+        bool drains = rc->verify.gpu == VERIFY_STRICT || rc->verify.gpu == VERIFY_ALLOW_EXTRA;
+        if (missing)
+            finding(f, drains ? FP_WARN : FP_PASS, ctx->system, "resource.config",
+                    "%s is declared with gpu %s, but this node has %d NVIDIA GPU device%s "
+                    "(/dev/nvidiaN)%s",
+                    host, missing, ngpus, ngpus == 1 ? "" : "s",
+                    drains ? ": resource verify drains it at start; fix the gpus of this "
+                             "host in [resource] config"
+                           : "; verify ignores gpus by default, but jobs asking for them fail");
+    }
+}
+
+/* R as the leader's resource module builds it: resource.config, or the R
+ * file at resource.path, re-ranked by the [bootstrap] hosts.  NULL when it
+ * would fail (reported as bad). */
+static struct rlist *resource_build(const struct fp_ctx *ctx, struct fp_result *r,
+                                    struct findings *f, const struct resource_conf *rc,
+                                    enum fp_status bad, const char *who)
+{
+    const struct conf *c = ctx->system;
+    const char *key = rc->config ? "resource.config" : rc->path ? "resource.path" : "resource";
+    _cleanup_json_ json_t *R = NULL;
+    struct rlist *rl;
+    char err[PATH_MAX + 1024];
+
+    if (!rc->config && rc->path) {
+        char shown[PATH_MAX];
+        fp_fact_str(r, "path", rc->path);
+        if (rc->path[0] != '/')
+            finding(f, FP_WARN, c, "resource.path",
+                    "\"%s\" is relative: the broker resolves it against its working "
+                    "directory (/ under flux.service); use an absolute path",
+                    rc->path);
+        if (!(R = load_R(ctx, rc->path, shown, sizeof(shown), err, sizeof(err)))) {
+            finding(f, bad, c, "resource.path", "cannot load R: %s: %s", err, who);
+            return NULL;
+        }
+    }
+    fp_fact_str(r, "source", rc->config ? "config" : rc->path ? "path" : "none");
+    if (!(rl = rlist_from_resource_conf(rc, R, err, sizeof(err)))) {
+        finding(f, bad, c, key,
+                "Config file error: %s: %s (flux R parse-config %s says the same)", err, who,
+                c->path);
+        return NULL;
+    }
+    fp_fact_int(r, "nodes", (long long)rlist_nnodes(rl));
+    if (rc->exclude) {
+        struct idset *ex = resource_exclude_ranks(rc->exclude, rl, err, sizeof(err));
+        if (!ex)
+            finding(f, bad, c, "resource.exclude", "%s: %s", err, who);
+        idset_destroy(ex);
+    }
+    if (bootstrap_present(ctx->boot)) {
+        if (rlist_rerank(rl, ctx->boot, err, sizeof(err)) < 0) {
+            finding(f, bad, c, key,
+                    "the resource module would fail with \"error reranking R: %s\": the hosts "
+                    "of [resource] must be exactly the [bootstrap] hosts; %s",
+                    err, who);
+            rlist_destroy(rl);
+            return NULL;
+        }
+    } else if (ctx->boot && rlist_nnodes(rl) != 1) {
+        finding(f, FP_WARN, c, key,
+                "describes %zu nodes, but without [bootstrap] the broker is a singleton",
+                rlist_nnodes(rl));
+    } else if (!ctx->boot) {
+        finding_at(f, FP_PASS, NULL, 0, 0,
+                   "host set not compared with [bootstrap], which is invalid (see "
+                   "config.bootstrap)");
+    }
+    return rl;
+}
+
+static void check_config_resource(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    _cleanup_findings_ struct findings f = { 0 };
+    const struct conf *c = ctx->system;
+    struct resource_conf rc;
+    struct rlist *rl = NULL;
+    _cleanup_free_ char *cores = NULL;
+    char err[1024];
+    /* Followers adopt the leader's config and do not load [resource] before
+     * joining (FLUX-FACTS §12.e): there a fault is the leader's failure. */
+    bool leader = ctx->rank <= 0;
+    enum fp_status bad = leader ? FP_FAIL : FP_WARN;
+    const char *who = leader ? "the resource module would fail to load (the broker exits 42, "
+                               "which flux.service counts as success: it stays down unnoticed)"
+                             : "this follower starts, but the leader, with the same config, "
+                               "fails to load its resource module";
+
+    if (!system_loaded(ctx, r))
+        return;
+    if (resource_conf_parse(c->merged, &rc, err, sizeof(err)) < 0) {
+        const char *unpacked = strstr(err, "left unpacked: ");
+        char key[256] = "resource";
+        if (unpacked)
+            snprintf(key, sizeof(key), "resource.%.*s",
+                     (int)strcspn(unpacked + 15, ", "), unpacked + 15);
+        finding(&f, bad, c, key, "%s: %s", err, who);
+    } else if (!rc.present) {
+        fp_pass(r, "no [resource] table: the resource module discovers this node with hwloc");
+        return;
+    } else if ((rl = resource_build(ctx, r, &f, &rc, bad, who))) {
+        ssize_t node = rlist_find(rl, ctx->hostname);
+        if (node < 0 && !ctx->bootstrap_host_missing) {
+            finding(&f, FP_WARN, c, rc.config ? "resource.config" : "resource.path",
+                    "%s has no resources here: resource verify (hostname strict) drains it",
+                    ctx->hostname);
+        } else if (node >= 0) {
+            _cleanup_free_ char *gpus = idset_encode(rlist_gpus(rl, (size_t)node));
+            if ((cores = idset_encode(rlist_cores(rl, (size_t)node))))
+                fp_fact_str(r, "cores", cores);
+            if (gpus && *gpus)
+                fp_fact_str(r, "gpus", gpus);
+            resource_hardware(ctx, r, &f, &rc, rl, (size_t)node);
+        }
+    }
+    if (findings_worst(&f) == FP_PASS && rl)
+        fp_pass(r, "[resource] valid as the resource module reads it: %zu node%s; %s has "
+                   "core %s",
+                rlist_nnodes(rl), rlist_nnodes(rl) == 1 ? "" : "s", ctx->hostname,
+                cores ? cores : "(none)");
+    findings_report(&f, r);
+    rlist_destroy(rl);
+}
+
+/* --- config.security --------------------------------------------------------- */
+
+static bool sign_mechanism(const char *s)
+{
+    return strcmp(s, "none") == 0 || strcmp(s, "munge") == 0 || strcmp(s, "curve") == 0;
+}
+
+/* A strict sub-table: keys outside want are refused by flux-security. */
+static void strict_table(const struct conf *c, struct findings *f, const char *path,
+                         const char *const *want)
+{
+    const json_t *t = get_dotted(c->merged, path);
+    const char *key;
+    json_t *v;
+
+    if (!json_is_object(t))
+        return;
+    json_object_foreach((json_t *)t, key, v) {
+        bool known = false;
+        for (int i = 0; want[i]; i++)
+            known = known || strcmp(key, want[i]) == 0;
+        if (!known && !(json_is_object(v) && strcmp(path, "sign") == 0)) {
+            char k[300];
+            snprintf(k, sizeof(k), "%s.%s", path, key);
+            finding(f, FP_FAIL, c, k,
+                    "unknown key: flux-security reads [%s] strictly and refuses the whole "
+                    "config (sign: config error), so no job can be signed; remove it",
+                    path);
+        }
+    }
+}
+
+/* [sign] as flux-security's sign.c reads it; returns default-type (or NULL). */
+static const char *sign_judge(const struct conf *c, struct fp_result *r, struct findings *f,
+                              const json_t *sign, const char *cfail)
+{
+    static const char *const sign_keys[] = { "max-ttl", "default-type", "allowed-types", NULL };
+    static const char *const munge_keys[] = { "socket-path", NULL };
+    static const char *const curve_keys[] = { "require-ca", "cert-path", NULL };
+
+    strict_table(c, f, "sign", sign_keys);
+    strict_table(c, f, "sign.munge", munge_keys);
+    strict_table(c, f, "sign.curve", curve_keys);
+
+    char missing[128] = "";
+    for (int i = 0; sign_keys[i]; i++) {
+        if (!json_object_get(sign, sign_keys[i])) {
+            size_t len = strlen(missing);
+            snprintf(missing + len, sizeof(missing) - len, "%s%s", len ? ", " : "",
+                     sign_keys[i]);
+        }
+    }
+    if (missing[0]) {
+        char key[64];
+        snprintf(key, sizeof(key), "sign.%.*s", (int)strcspn(missing, ","), missing);
+        finding(f, FP_FAIL, c, key,
+                "[sign] lacks %s: %s; the shipped values are max-ttl = 1209600, "
+                "default-type = \"munge\", allowed-types = [\"munge\"]",
+                missing, cfail);
+    }
+
+    const json_t *ttl = json_object_get(sign, "max-ttl");
+    if (ttl && !json_is_integer(ttl))
+        finding(f, FP_FAIL, c, "sign.max-ttl", "must be an integer (seconds), not a %s: %s",
+                toml_type(ttl), cfail);
+    else if (ttl && json_integer_value(ttl) <= 0)
+        finding(f, FP_FAIL, c, "sign.max-ttl",
+                "%lld: flux-security refuses it (\"sign: max-ttl should be greater than "
+                "zero\"): set max-ttl = 1209600",
+                (long long)json_integer_value(ttl));
+    else if (ttl)
+        fp_fact_int(r, "max_ttl", json_integer_value(ttl));
+
+    const json_t *dt = json_object_get(sign, "default-type");
+    const char *deftype = json_string_value(dt);
+    if (dt && !deftype)
+        finding(f, FP_FAIL, c, "sign.default-type", "must be a string, not a %s: %s",
+                toml_type(dt), cfail);
+    else if (deftype && !sign_mechanism(deftype))
+        finding(f, FP_FAIL, c, "sign.default-type",
+                "flux-security refuses it (\"sign: unknown mechanism=%s\"): use \"munge\"",
+                deftype);
+    if (deftype)
+        fp_fact_str(r, "default_type", deftype);
+
+    const json_t *at = json_object_get(sign, "allowed-types");
+    bool uses_munge = deftype && strcmp(deftype, "munge") == 0;
+    bool uses_none = deftype && strcmp(deftype, "none") == 0;
+    bool uses_curve = deftype && strcmp(deftype, "curve") == 0;
+    if (!at) {
+        /* reported above */
+    } else if (!array_of_strings(at)) {
+        finding(f, FP_FAIL, c, "sign.allowed-types", "must be an array of strings: %s",
+                cfail);
+    } else if (json_array_size(at) == 0) {
+        finding(f, FP_FAIL, c, "sign.allowed-types",
+                "flux-security refuses it (\"sign: allowed-types array is empty\"): set "
+                "allowed-types = [\"munge\"]");
+    } else {
+        size_t i;
+        json_t *v;
+        char list[256] = "";
+        json_array_foreach(at, i, v) {
+            const char *s = json_string_value(v);
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof(list) - len, "%s%s", len ? "," : "", s);
+            if (!sign_mechanism(s))
+                finding(f, FP_FAIL, c, "sign.allowed-types",
+                        "flux-security refuses it (\"sign: unknown mechanism=%s\"): allowed "
+                        "types are none, munge and curve",
+                        s);
+            uses_munge = uses_munge || strcmp(s, "munge") == 0;
+            uses_none = uses_none || strcmp(s, "none") == 0;
+            uses_curve = uses_curve || strcmp(s, "curve") == 0;
+        }
+        fp_fact_str(r, "allowed_types", list);
+        if (deftype && sign_mechanism(deftype) && !array_has_string(at, deftype))
+            finding(f, FP_FAIL, c, "sign.default-type",
+                    "\"%s\" is not in allowed-types: jobs are signed with %s and then "
+                    "refused by job-ingest as a mechanism that is not allowed; add it to "
+                    "allowed-types or change default-type",
+                    deftype, deftype);
+    }
+    if (uses_none)
+        finding(f, FP_WARN, c,
+                deftype && strcmp(deftype, "none") == 0 ? "sign.default-type"
+                                                        : "sign.allowed-types",
+                "signing type \"none\" is allowed: job requests are accepted unsigned, so "
+                "any user who can reach the broker can run jobs as any other user; use "
+                "default-type = \"munge\", allowed-types = [\"munge\"]");
+    if (uses_curve) {
+        const json_t *ca = get_dotted(c->merged, "sign.curve.require-ca");
+        if (!json_is_boolean(ca))
+            finding(f, FP_FAIL, c, "sign.curve",
+                    "curve signing is allowed but [sign.curve] require-ca is %s: "
+                    "flux-security requires it as a boolean when curve is used",
+                    ca ? "not a boolean" : "not set");
+    }
+    const json_t *sock = get_dotted(c->merged, "sign.munge.socket-path");
+    if (sock && !json_is_string(sock))
+        finding(f, FP_FAIL, c, "sign.munge.socket-path", "must be a string: %s", cfail);
+    fp_fact_bool(r, "munge", uses_munge);
+    if (uses_munge) {
+        if (json_is_string(sock))
+            fp_fact_str(r, "munge_socket", json_string_value(sock));
+        finding_at(f, FP_PASS, NULL, 0, 0,
+                   "signing uses munge: munge.daemon checks that munged answers%s%s%s",
+                   json_is_string(sock) ? " (socket " : "",
+                   json_is_string(sock) ? json_string_value(sock) : "",
+                   json_is_string(sock) ? ")" : "");
+    }
+    return deftype;
+}
+
+static void check_config_security(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    _cleanup_findings_ struct findings f = { 0 };
+    const struct conf *c = ctx->security;
+    char path[PATH_MAX];
+    const char *cfail = "flux-security's signing library refuses the config (sign: config "
+                        "error): flux submit and job-ingest cannot sign or verify jobs";
+    const char *deftype = NULL;
+    const json_t *sign;
+
+    setting_path(ctx, "security-config", path, sizeof(path));
+    fp_fact_str(r, "path", path);
+    if (!c) {
+        if (!nofiles_finding(&f, READER_SIGN, path, &ctx->security_err)) {
+            fp_skip(r, "the security config did not load (see config.parse)");
+            return;
+        }
+        findings_report(&f, r);
+        return;
+    }
+    fp_fact_int(r, "files", (long long)c->nfiles);
+    shallow_drops(c, &f, "flux-security");
+    sign = json_object_get(c->merged, "sign");
+    if (json_is_object(sign))
+        deftype = sign_judge(c, r, &f, sign, cfail);
+    else
+        finding_at(&f, FP_FAIL, path, 0, 0,
+                   "no [sign] table%s: %s; add the shipped sign.toml ([sign] max-ttl = "
+                   "1209600, default-type = \"munge\", allowed-types = [\"munge\"])",
+                   sign ? " (sign is not a table)" : "", cfail);
+    if (findings_worst(&f) == FP_PASS)
+        fp_pass(r, "[sign] valid: default-type %s, allowed-types %s", deftype ? deftype : "?",
+                json_string_value(json_object_get(r->facts, "allowed_types")) ?: "?");
+    findings_report(&f, r);
+}
+
+/* --- config.imp ---------------------------------------------------------------- */
+
+/* run.<name>.path as path_is_secure() would judge it, plus what makes it
+ * unrunnable; deeper path checks (parent directories) are config.perms'. */
+static void imp_run_path(const struct fp_ctx *ctx, struct findings *f, enum fp_status bad,
+                         const char *key, const char *path)
+{
+    struct fsu_node n;
+    int rc;
+
+    if (path[0] != '/') {
+        finding(f, bad, ctx->imp, key,
+                "\"%s\" is not absolute: the IMP requires an absolute path; use "
+                "/usr/libexec/flux/cmd/flux-run-NAME",
+                path);
+        return;
+    }
+    rc = fsu_lookup(ctx, path, &n);
+    if (rc == -ENOENT || rc == -ENOTDIR) {
+        finding(f, bad, ctx->imp, key, "%s does not exist: flux-imp run fails; install it or "
+                                        "fix the path", n.path);
+        return;
+    }
+    if (rc < 0) {
+        finding(f, FP_ERROR, ctx->imp, key, "%s: %s", n.path, strerror(-rc));
+        return;
+    }
+    if (n.is_link) {
+        finding(f, bad, ctx->imp, key,
+                "%s is a symbolic link (to %s): the IMP refuses it (path_is_secure); point "
+                "the path at the real file",
+                n.path, n.link);
+        return;
+    }
+    if (!S_ISREG(n.st.st_mode)) {
+        finding(f, bad, ctx->imp, key, "%s is a %s, not a regular file: the IMP refuses it",
+                n.path, fsu_type_name(n.st.st_mode));
+        return;
+    }
+    if (n.st.st_uid != 0)
+        finding(f, bad, ctx->imp, key,
+                "%s is owned by uid %u, not root: the IMP refuses it (insecure file "
+                "ownership); chown root:root %s",
+                n.path, (unsigned)n.st.st_uid, n.path);
+    if (n.st.st_mode & (S_IWGRP | S_IWOTH))
+        finding(f, bad, ctx->imp, key,
+                "%s is mode %04o, writable by group/other: anyone who can write it runs code "
+                "as root through the IMP, and the IMP refuses it; chmod go-w %s",
+                n.path, (unsigned)(n.st.st_mode & 07777), n.path);
+    if (!(n.st.st_mode & S_IXUSR))
+        finding(f, bad, ctx->imp, key, "%s is not executable (mode %04o): chmod 0755 %s",
+                n.path, (unsigned)(n.st.st_mode & 07777), n.path);
+}
+
+static void imp_shells(const struct fp_ctx *ctx, struct findings *f, enum fp_status bad,
+                       const json_t *shells)
+{
+    size_t i;
+    json_t *v;
+
+    if (!shells) {
+        finding_at(f, FP_PASS, NULL, 0, 0,
+                   "[exec] allowed-shells not set: the IMP allows only its built-in default "
+                   "flux-shell path");
+        return;
+    }
+    if (!array_of_strings(shells)) {
+        finding(f, bad, ctx->imp, "exec.allowed-shells",
+                "must be an array of absolute paths: the IMP cannot start job shells");
+        return;
+    }
+    json_array_foreach(shells, i, v) {
+        const char *s = json_string_value(v);
+        char key[64];
+        struct fsu_node n;
+        snprintf(key, sizeof(key), "exec.allowed-shells[%zu]", i);
+        if (s[0] != '/') {
+            finding(f, bad, ctx->imp, key,
+                    "\"%s\" is not absolute: the IMP compares the job shell's absolute path "
+                    "with these strings, so it never matches; use "
+                    "/usr/libexec/flux/flux-shell",
+                    s);
+            continue;
+        }
+        int rc = fsu_lookup(ctx, s, &n);
+        const struct stat *st = rc == 0 ? fsu_final(&n) : NULL;
+        if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && !st))
+            finding(f, bad, ctx->imp, key,
+                    "%s does not exist: jobs run with this shell fail; install flux-core's "
+                    "flux-shell or fix the path",
+                    n.path);
+        else if (rc < 0)
+            finding(f, FP_ERROR, ctx->imp, key, "%s: %s", n.path, strerror(-rc));
+        else if (!S_ISREG(st->st_mode) || !(st->st_mode & S_IXUSR))
+            finding(f, bad, ctx->imp, key, "%s is not an executable file (%s, mode %04o)",
+                    n.path, fsu_type_name(st->st_mode), (unsigned)(st->st_mode & 07777));
+    }
+}
+
+static void check_config_imp(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    _cleanup_findings_ struct findings f = { 0 };
+    const struct conf *c = ctx->imp;
+    const json_t *imp_bin = ctx->system ? get_dotted(ctx->system->merged, "exec.imp") : NULL;
+    char path[PATH_MAX];
+    /* Without [exec] imp in the system config the broker never runs the
+     * IMP: its config cannot hurt this node yet, so faults only warn. */
+    bool used = json_is_string(imp_bin);
+    enum fp_status bad = used ? FP_FAIL : FP_WARN;
+    const char *user = flux_user(ctx);
+
+    setting_path(ctx, "imp-config", path, sizeof(path));
+    fp_fact_str(r, "path", path);
+    if (json_is_string(imp_bin))
+        fp_fact_str(r, "imp", json_string_value(imp_bin));
+    if (!c) {
+        if (!nofiles_finding(&f, READER_IMP, path, &ctx->imp_err)) {
+            fp_skip(r, "the IMP config did not load (see config.parse)");
+            return;
+        }
+        findings_report(&f, r);
+        return;
+    }
+    fp_fact_int(r, "files", (long long)c->nfiles);
+    if (imp_bin && !used)
+        finding(&f, FP_FAIL, ctx->system, "exec.imp",
+                "must be a string (the path of flux-imp), not a %s: the broker refuses it",
+                toml_type(imp_bin));
+    else if (used && json_string_value(imp_bin)[0] != '/')
+        finding(&f, FP_WARN, ctx->system, "exec.imp",
+                "\"%s\" is not absolute: use /usr/libexec/flux/flux-imp",
+                json_string_value(imp_bin));
+    shallow_drops(c, &f, "the IMP");
+
+    const json_t *exec = json_object_get(c->merged, "exec");
+    const json_t *users = get_dotted(c->merged, "exec.allowed-users");
+    if (!users)
+        finding(&f, bad, c, json_is_object(exec) ? "exec" : NULL,
+                "no [exec] allowed-users: the IMP lets nobody run jobs as other users, so "
+                "every multi-user job fails; add allowed-users = [\"%s\"] to [exec]",
+                user);
+    else if (!array_of_strings(users))
+        finding(&f, bad, c, "exec.allowed-users",
+                "must be an array of user names: the IMP cannot tell who may run jobs");
+    else if (!array_has_string(users, user))
+        finding(&f, bad, c, "exec.allowed-users",
+                "%s is not in allowed-users: the broker runs as %s, so the IMP refuses every "
+                "job it launches as another user; add \"%s\"",
+                user, user, user);
+    imp_shells(ctx, &f, bad, get_dotted(c->merged, "exec.allowed-shells"));
+
+    const json_t *pam = get_dotted(c->merged, "exec.pam-support");
+    fp_fact_bool(r, "pam_support", json_is_true(pam));
+    if (pam && !json_is_boolean(pam))
+        finding(&f, bad, c, "exec.pam-support", "must be a boolean");
+    else if (json_is_true(pam))
+        finding_at(&f, FP_PASS, NULL, 0, 0,
+                   "exec.pam-support is on: imp.pam checks /etc/pam.d/flux");
+    if (json_is_true(get_dotted(c->merged, "exec.allow-unprivileged-exec")))
+        finding(&f, FP_WARN, c, "exec.allow-unprivileged-exec",
+                "is true: meant for testing only (the IMP runs jobs without privilege "
+                "separation); remove it");
+    if (json_is_true(json_object_get(c->merged, "allow-sudo")))
+        finding(&f, FP_WARN, c, "allow-sudo",
+                "is true: meant for testing only (lets sudo stand in for the setuid IMP); "
+                "remove it");
+    const json_t *level = json_object_get(c->merged, "log-level");
+    if (level && (!json_is_string(level) ||
+                  (strcmp(json_string_value(level), "warning") != 0 &&
+                   strcmp(json_string_value(level), "info") != 0 &&
+                   strcmp(json_string_value(level), "debug") != 0)))
+        finding(&f, FP_WARN, c, "log-level",
+                "is not one of warning, info, debug: the IMP ignores it");
+
+    const json_t *run = json_object_get(c->merged, "run");
+    const char *name;
+    json_t *entry;
+    if (run && !json_is_object(run))
+        finding(&f, bad, c, "run", "must be a table of [run.NAME] tables");
+    json_object_foreach((json_t *)(json_is_object(run) ? run : NULL), name, entry) {
+        char key[300];
+        snprintf(key, sizeof(key), "run.%s.path", name);
+        const json_t *p = json_object_get(entry, "path");
+        if (!json_is_object(entry)) {
+            snprintf(key, sizeof(key), "run.%s", name);
+            finding(&f, bad, c, key, "must be a table");
+            continue;
+        }
+        if (!json_is_string(p))
+            finding(&f, bad, c, key, "%s: flux-imp run %s fails; set path = "
+                                     "\"/usr/libexec/flux/cmd/flux-run-%s\"",
+                    p ? "must be a string" : "not set", name, name);
+        else
+            imp_run_path(ctx, &f, bad, key, json_string_value(p));
+        snprintf(key, sizeof(key), "run.%s.allowed-users", name);
+        const json_t *ru = json_object_get(entry, "allowed-users");
+        if (!array_of_strings(ru) || !array_has_string(ru, user))
+            finding(&f, bad, c, key,
+                    "%s is not allowed to run [run.%s]: flux-imp run %s refuses the broker; "
+                    "set allowed-users = [\"%s\"]",
+                    user, name, name, user);
+    }
+    if (findings_worst(&f) == FP_PASS)
+        fp_pass(r, "IMP config valid: %s may run jobs as users%s", user,
+                used ? "" : " (not used yet: the system config does not set [exec] imp)");
+    findings_report(&f, r);
+}
+
+/* --- the table ----------------------------------------------------------------- */
 
 const struct fp_check fp_checks_config[] = {
+    {
+        .id = "config.parse",
+        .message_id = FP_MSGID_CONFIG_PARSE,
+        .summary = "system, security and imp conf.d parse and merge as their Flux readers do",
+        .explain =
+            "The broker reads /etc/flux/system/conf.d/*.toml with a TOML 0.5 parser\n"
+            "(no mixed arrays, no local dates or times) and merges the files recursively;\n"
+            "the first bad file stops it with \"Config file error: FILE:LINE: ...\".\n"
+            "flux-security's signing library and the IMP read /etc/flux/security/conf.d\n"
+            "and /etc/flux/imp/conf.d the same way but refuse an empty directory.\n"
+            "An array of tables split across files is replaced, not concatenated.\n"
+            "Fix: correct the file and line named, then check each space with\n"
+            "  flux config get --config-path=system   (and security, imp)",
+        .severity = FP_SEV_FAIL,
+        .run = check_config_parse,
+    },
+    {
+        .id = "config.bootstrap",
+        .message_id = FP_MSGID_CONFIG_BOOTSTRAP,
+        .summary = "[bootstrap] is valid as the broker validates it, and names this host",
+        .explain =
+            "The broker validates [bootstrap] strictly before anything else and exits\n"
+            "with \"Config file error [bootstrap]: ...\": unknown keys, a bad hostlist,\n"
+            "URIs that are not tcp:// or ipc://, a missing curve_cert for size > 1, a\n"
+            "parent that is not a host, and this host (gethostname(), verbatim) not in\n"
+            "hosts. It also lets through what later breaks a follower: %p with no\n"
+            "default_port, a tcp:// connect URI with no port, a negative port.\n"
+            "Fix: edit [bootstrap] in /etc/flux/system/conf.d at the file and line named;\n"
+            "see flux-config-bootstrap(5). Check with: flux config get bootstrap\n"
+            "  --config-path=system",
+        .severity = FP_SEV_FAIL,
+        .run = check_config_bootstrap,
+    },
+    {
+        .id = "config.tbon",
+        .message_id = FP_MSGID_CONFIG_TBON,
+        .summary = "[tbon] types and values valid, the overlay tree builds, tunables sane",
+        .explain =
+            "The overlay module refuses a bad [tbon] (durations must be FSD strings,\n"
+            "torpid_min < torpid_max, child_rcvhwm 0 or >= 2, a known topo scheme) and\n"
+            "a tree it cannot build (rank 0 with a parent, cycles, a rank with children\n"
+            "but no bind URI). The broker then exits with status 42, which flux.service\n"
+            "counts as success and never restarts: the node is down while systemctl\n"
+            "status flux looks clean. Tunables far from the defaults warn.\n"
+            "Fix: edit [tbon] (see flux-config-tbon(5)) or the parent keys in [bootstrap].",
+        .severity = FP_SEV_FAIL,
+        .run = check_config_tbon,
+    },
+    {
+        .id = "config.resource",
+        .message_id = FP_MSGID_CONFIG_RESOURCE,
+        .summary = "[resource] valid as the resource module reads it, hosts equal [bootstrap]'s, "
+                   "this node's cores/gpus exist",
+        .explain =
+            "The leader's resource module reads [resource] strictly, builds R from\n"
+            "resource.config (or loads resource.path) and re-ranks it by the [bootstrap]\n"
+            "hosts, which must be exactly the same set (\"Host vm not found in\n"
+            "resources\"). Any failure makes the broker exit 42, which flux.service\n"
+            "counts as success. Followers do not load [resource] (they adopt the\n"
+            "leader's config): there a fault warns. On a live node, declared cores and\n"
+            "gpus missing from the hardware make resource verify drain the node.\n"
+            "Fix: flux R parse-config /etc/flux/system/conf.d | flux R decode --short;\n"
+            "edit [resource] config (see flux-config-resource(5)).",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_config_resource,
+    },
+    {
+        .id = "config.security",
+        .message_id = FP_MSGID_CONFIG_SECURITY,
+        .summary = "[sign] has max-ttl, default-type and allowed-types with valid values",
+        .explain =
+            "flux-security's signing library (flux submit, job-ingest) needs [sign]\n"
+            "max-ttl (integer > 0), default-type and allowed-types (none, munge or curve)\n"
+            "and refuses unknown keys; without them no job can be signed or verified.\n"
+            "Allowing \"none\" accepts unsigned requests: any user can run jobs as anyone.\n"
+            "Its conf.d files merge shallowly: [sign] in two files keeps only the last.\n"
+            "Fix: /etc/flux/security/conf.d/sign.toml with max-ttl = 1209600,\n"
+            "default-type = \"munge\", allowed-types = [\"munge\"].",
+        .severity = FP_SEV_FAIL,
+        .run = check_config_security,
+    },
+    {
+        .id = "config.imp",
+        .message_id = FP_MSGID_CONFIG_IMP,
+        .summary = "IMP config present; flux may run jobs as users; shells and run.* paths sound",
+        .explain =
+            "A multi-user instance ([exec] imp in the system config) runs every job\n"
+            "through the setuid flux-imp, which reads /etc/flux/imp/conf.d: [exec]\n"
+            "allowed-users must list the flux user, allowed-shells must name existing\n"
+            "flux-shell paths, and each [run.NAME] path must be an absolute, root-owned\n"
+            "regular file no one else can write. The IMP merges its files shallowly:\n"
+            "[run.prolog] and [run.epilog] in two files leave only one.\n"
+            "Fix: /etc/flux/imp/conf.d/imp.toml with [exec] allowed-users = [\"flux\"],\n"
+            "allowed-shells = [\"/usr/libexec/flux/flux-shell\"]; chown root:root and\n"
+            "chmod 0755 the run.* scripts.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_config_imp,
+    },
     { 0 },
 };

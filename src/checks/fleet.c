@@ -1,6 +1,596 @@
-/* fleet checks: none registered yet. */
+/* Fleet consistency (checklist: "Is the Flux network certificate synced?",
+ * "Is the Flux configuration synced?", "Are users set up properly?", and the
+ * shared munge key of "Is Munge working?").
+ *
+ * The leader publishes its fingerprint (`flux-preflight manifest`); every
+ * node names it in its gate config (`manifest = URL`) and fleet.sync fetches
+ * it with libcurl and compares it with its own items. The last good copy is
+ * kept in <statedir>/preflight-manifest.json (root, 0644: the gate's own
+ * file, the only one it writes there) for boots where the server is down.
+ *
+ * Judgement:
+ *   no manifest configured                      skip
+ *   every item equal                            pass
+ *   an item differs                             fail, naming the items
+ *   https server whose certificate does not     fail (TLS reason): the cache is
+ *     verify                                    not used, an unverified server
+ *                                               is a misconfiguration or attack
+ *   unreachable, HTTP error, too large,         the cached copy is used (pass
+ *     malformed                                 or fail, with a note); without
+ *                                               one: error (blocks under
+ *                                               severity fail), or warn with
+ *                                               [fleet] allow-unreachable = true
+ * Under --root: file:// resolves inside the root, http(s) is skipped, and the
+ * cache is neither read nor written. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "checks/fingerprint.h"
+#include "common/cleanup.h"
 #include "engine/check.h"
+#include "engine/context.h"
+#include "engine/msgids.h"
+
+extern const struct fp_check fp_checks_fleet[];
+
+#define FLEET_MAX_REDIRS 3L
+
+static const char *manifest_url(const struct fp_ctx *ctx)
+{
+    return fp_setting_str(ctx->set, "manifest");
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+    return strncasecmp(s, p, strlen(p)) == 0;
+}
+
+static void describe_fleet_sync(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    const char *url = manifest_url(ctx);
+    if (url) {
+        fp_fact_str(r, "manifest", url);
+        fp_fact_str(r, "target", url);
+    }
+}
+
+/* --- fetching ------------------------------------------------------------ */
+
+enum fetch_status {
+    FETCH_OK,
+    FETCH_FAILED, /* unreachable, HTTP error, too large, bad document: the cache may stand in */
+    FETCH_TLS,    /* the server's certificate does not verify: no stand-in */
+};
+
+struct fetch {
+    char *buf;
+    size_t len, cap, max;
+    bool too_big;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+    struct fetch *f = arg;
+    size_t n = size * nmemb;
+
+    if (n > f->max - f->len) {
+        f->too_big = true;
+        return 0; /* abort the transfer (CURLE_WRITE_ERROR) */
+    }
+    if (f->len + n + 1 > f->cap) {
+        size_t ncap = f->cap ? f->cap : 4096;
+        while (ncap < f->len + n + 1)
+            ncap *= 2;
+        char *nb = realloc(f->buf, ncap);
+        if (!nb)
+            return 0;
+        f->buf = nb;
+        f->cap = ncap;
+    }
+    memcpy(f->buf + f->len, ptr, n);
+    f->len += n;
+    f->buf[f->len] = '\0';
+    return n;
+}
+
+static bool tls_failure(CURLcode rc)
+{
+    switch (rc) {
+    /* not CURLE_SSL_CONNECT_ERROR: a handshake cut short by a restarting
+     * server is an outage, for which the cache stands in */
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static long ms_of(double secs)
+{
+    return secs <= 0 ? 1 : (long)ceil(secs * 1000.0);
+}
+
+/* Total time curl may take: fleet.timeout, but ending a second before the
+ * check's own timeout and the run's deadline, so that a stalled server
+ * still leaves time to fall back on the cache and say why. */
+static double transfer_budget(const struct fp_ctx *ctx)
+{
+    double t = fp_setting_num(ctx->set, "fleet.timeout");
+    double check = fp_settings_timeout(ctx->set, &fp_checks_fleet[0]);
+    struct timespec ts;
+
+    if (check - 1.0 < t)
+        t = check - 1.0;
+    if (ctx->deadline > 0 && clock_gettime(CLOCK_MONOTONIC, &ts) == 0) {
+        double left = ctx->deadline - (ts.tv_sec + ts.tv_nsec / 1e9) - 1.0;
+        if (left < t)
+            t = left;
+    }
+    return t < 0.5 ? 0.5 : t;
+}
+
+/* Point a file:// URL inside --root. 0, or -1 with why. */
+static int root_file_url(const struct fp_ctx *ctx, CURLU *u, char *why, size_t whysz)
+{
+    char *path = NULL;
+    char full[PATH_MAX];
+    int rc = -1;
+
+    if (curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) != CURLUE_OK || !path) {
+        snprintf(why, whysz, "cannot read the path of the file:// URL");
+        goto out;
+    }
+    if (!fp_path(ctx, path, full, sizeof(full))) {
+        snprintf(why, whysz, "%s: path too long under --root", path);
+        goto out;
+    }
+    if (curl_url_set(u, CURLUPART_PATH, full, CURLU_URLENCODE) != CURLUE_OK) {
+        snprintf(why, whysz, "cannot build the file:// URL under --root");
+        goto out;
+    }
+    rc = 0;
+out:
+    curl_free(path);
+    return rc;
+}
+
+static enum fetch_status fetch(const struct fp_ctx *ctx, const char *url, struct fetch *f,
+                               struct fp_result *r, char *why, size_t whysz)
+{
+    char errbuf[CURL_ERROR_SIZE] = "";
+    const char *ca = fp_setting_str(ctx->set, "fleet.ca-path");
+    double budget = transfer_budget(ctx);
+    double connect = fp_setting_num(ctx->set, "fleet.connect-timeout");
+    enum fetch_status st = FETCH_FAILED;
+    CURLU *u = NULL;
+    CURL *h = NULL;
+    CURLcode rc;
+    struct stat sb;
+
+    f->max = (size_t)fp_setting_num(ctx->set, "fleet.max-size");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(why, whysz, "cannot initialise libcurl");
+        return FETCH_FAILED;
+    }
+    if (!(h = curl_easy_init()) || !(u = curl_url())) {
+        snprintf(why, whysz, "cannot initialise libcurl");
+        goto out;
+    }
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+        snprintf(why, whysz, "not a valid URL");
+        goto out;
+    }
+    if (!ctx->live && has_prefix(url, "file://") && root_file_url(ctx, u, why, whysz) < 0)
+        goto out;
+
+    curl_easy_setopt(h, CURLOPT_CURLU, u);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "flux-preflight/" PACKAGE_VERSION);
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    /* a redirect never leaves http(s), and never drops TLS */
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR,
+                     has_prefix(url, "https://") ? "https" : "http,https");
+#else
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE));
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS,
+                     has_prefix(url, "https://") ? (long)CURLPROTO_HTTPS
+                                                 : (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, FLEET_MAX_REDIRS);
+    curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    /* A configured CA replaces the system store: the bundle and the
+     * directory libcurl was built with are both cleared. */
+    if (ca) {
+        bool dir = stat(ca, &sb) == 0 && S_ISDIR(sb.st_mode);
+        curl_easy_setopt(h, CURLOPT_CAINFO, dir ? NULL : ca);
+        curl_easy_setopt(h, CURLOPT_CAPATH, dir ? ca : NULL);
+    }
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ms_of(connect < budget ? connect : budget));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms_of(budget));
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+
+    rc = curl_easy_perform(h);
+    if (rc == CURLE_OK) {
+        st = FETCH_OK;
+        goto out;
+    }
+    fp_fact_int(r, "curl_code", rc);
+    char bytes[32];
+    if (f->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+        snprintf(why, whysz, "larger than the %s limit (fleet.max-size)",
+                 fp_format_bytes(bytes, sizeof(bytes), f->max));
+    } else if (rc == CURLE_HTTP_RETURNED_ERROR) {
+        long code = 0;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+        fp_fact_int(r, "http_status", code);
+        snprintf(why, whysz, "the server answered HTTP %ld", code);
+    } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+        snprintf(why, whysz, "no complete answer within %gs (%s)", ms_of(budget) / 1000.0,
+                 errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    } else {
+        snprintf(why, whysz, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        if (tls_failure(rc))
+            st = FETCH_TLS;
+    }
+out:
+    curl_url_cleanup(u);
+    if (h)
+        curl_easy_cleanup(h);
+    curl_global_cleanup();
+    return st;
+}
+
+/* Add to the message without changing the result (a pass note after a
+ * finding would be dropped). */
+static void note(struct fp_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct fp_result *r, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    fp_report(r, r->status, "%s", buf);
+}
+
+/* --- the cache ------------------------------------------------------------ */
+
+static bool cache_path(const struct fp_ctx *ctx, char *buf, size_t bufsz)
+{
+    return snprintf(buf, bufsz, "%s/%s", fp_setting_str(ctx->set, "statedir"),
+                    FP_MANIFEST_CACHE_NAME) < (int)bufsz;
+}
+
+/* Read the cached copy if it can be trusted: a regular file (not a link)
+ * owned by root, writable by nobody else (statedir belongs to flux). */
+static int cache_read(const char *path, size_t max, char **bufp, size_t *lenp, char *why,
+                      size_t whysz)
+{
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    struct fetch f = { .max = max };
+
+    if (fd < 0) {
+        if (errno == ENOENT)
+            snprintf(why, whysz, "no cached copy at %s", path);
+        else if (errno == ELOOP)
+            snprintf(why, whysz, "cached copy %s ignored: a symbolic link", path);
+        else
+            snprintf(why, whysz, "cached copy %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+        (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        snprintf(why, whysz, "cached copy %s ignored: not a regular file owned by root and "
+                             "writable only by root", path);
+        return -1;
+    }
+    for (;;) {
+        char chunk[4096];
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(why, whysz, "cached copy %s: %s", path, strerror(errno));
+            free(f.buf);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        if (on_data(chunk, 1, (size_t)n, &f) != (size_t)n) {
+            snprintf(why, whysz, "cached copy %s ignored: too large", path);
+            free(f.buf);
+            return -1;
+        }
+    }
+    *bufp = f.buf ? f.buf : strdup("");
+    *lenp = f.len;
+    return 0;
+}
+
+/* Keep the fetched copy for boots where the server is down. Nothing to do
+ * when it is unchanged. A failure is a note, not a finding: the comparison
+ * was made. */
+static void cache_write(const struct fp_ctx *ctx, const struct fetch *f, struct fp_result *r)
+{
+    char path[PATH_MAX], err[PATH_MAX + 128];
+    const char *statedir = fp_setting_str(ctx->set, "statedir");
+    struct stat st;
+
+    if (!cache_path(ctx, path, sizeof(path)))
+        return;
+    fp_fact_str(r, "cache", path);
+    /* statedir is the broker's (systemd creates it for flux.service): never create it */
+    if (stat(statedir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        fp_fact_str(r, "cache_error", "statedir does not exist");
+        note(r, "no cached copy kept: statedir %s does not exist yet", statedir);
+        return;
+    }
+    char *old = NULL;
+    size_t oldlen = 0;
+    char why[256];
+    if (cache_read(path, f->max, &old, &oldlen, why, sizeof(why)) == 0 && oldlen == f->len &&
+        memcmp(old, f->buf, f->len) == 0) {
+        free(old);
+        return;
+    }
+    free(old);
+    if (fp_write_atomic(path, f->buf, f->len, err, sizeof(err)) < 0) {
+        fp_fact_str(r, "cache_error", err);
+        note(r, "cached copy not updated: %s", err);
+    }
+}
+
+/* --- comparing ------------------------------------------------------------- */
+
+/* "a", "a and b", "a, b and c" */
+static void join_names(char *buf, size_t sz, const char **names, size_t n, const char *sep)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && off < sz; i++) {
+        const char *s = i == 0 ? "" : (sep ? sep : (i + 1 == n ? " and " : ", "));
+        off += snprintf(buf + off, sz - off, "%s%s", s, names[i]);
+    }
+}
+
+static void hint(const struct fp_item *it, const char *theirs, const char *host,
+                 struct fp_result *r)
+{
+    char here[640] = "";
+
+    if (strcmp(it->name, "flux.uid") == 0 || strcmp(it->name, "flux.gid") == 0) {
+        bool uid = strcmp(it->name, "flux.uid") == 0;
+        if (it->state != FP_ITEM_OK)
+            fp_fail(r, "%s: %s; on %s it is %s", it->name, it->detail, host, theirs);
+        else
+            fp_fail(r, "the flux user has %s %s here, %s on %s: give it the same %s on every "
+                       "node (%s, or fix the NSS source)",
+                    uid ? "uid" : "gid", it->value, theirs, host, uid ? "uid" : "gid",
+                    uid ? "usermod -u" : "groupmod -g");
+        return;
+    }
+    if (strcmp(theirs, "missing") == 0) {
+        fp_fail(r, "%s: present here, missing on %s: remove %s here, or add it on %s and write "
+                   "the manifest again",
+                it->name, host, it->source, host);
+        return;
+    }
+    if (it->state != FP_ITEM_OK)
+        snprintf(here, sizeof(here), " (here: %s)", it->detail);
+    if (strcmp(it->name, "munge.key") == 0)
+        fp_fail(r, "munge.key%s: copy %s from %s (owner munge, mode 0400), then systemctl "
+                   "restart munge",
+                here, it->source, host);
+    else if (strncmp(it->name, "cert", 4) == 0)
+        fp_fail(r, "%s%s: copy %s from %s (owner flux, mode 0400)", it->name, here, it->source,
+                host);
+    else
+        fp_fail(r, "%s%s: copy %s from %s", it->name, here, it->source, host);
+}
+
+/* what: "the manifest" or "the cached manifest in PATH" */
+static void compare(const struct fp_fingerprint *fp, const struct fp_manifest *m,
+                    const char *what, struct fp_result *r)
+{
+    const char *differ[FP_ITEM_COUNT], *absent[FP_ITEM_COUNT];
+    size_t ndiffer = 0, nabsent = 0, nmatch = 0;
+    char list[512];
+
+    fp_fact_str(r, "manifest_host", m->host);
+    fp_fact_str(r, "manifest_time", m->time);
+    for (int i = 0; i < FP_ITEM_COUNT; i++) {
+        const struct fp_item *it = &fp->items[i];
+        const char *theirs = json_string_value(json_object_get(m->items, it->name));
+        if (!theirs)
+            absent[nabsent++] = it->name;
+        else if (strcmp(theirs, it->value) != 0)
+            differ[ndiffer++] = it->name;
+        else
+            nmatch++;
+    }
+    if (nmatch + ndiffer == 0) {
+        fp_error(r, "%s has none of the items this flux-preflight compares", what);
+        return;
+    }
+    if (ndiffer > 0) {
+        join_names(list, sizeof(list), differ, ndiffer, ",");
+        fp_fact_str(r, "different", list);
+        join_names(list, sizeof(list), differ, ndiffer, NULL);
+        fp_fail(r, "%s %s from %s (generated on %s at %s)", list,
+                ndiffer == 1 ? "differs" : "differ", what, m->host, m->time);
+        bool cert_differs = false;
+        for (int i = 0; i < FP_ITEM_COUNT; i++) {
+            const struct fp_item *it = &fp->items[i];
+            const char *theirs = json_string_value(json_object_get(m->items, it->name));
+            if (!theirs || strcmp(theirs, it->value) == 0)
+                continue;
+            /* one file, one hint */
+            if (i == FP_ITEM_CERT_FILE && cert_differs)
+                continue;
+            cert_differs |= i == FP_ITEM_CERT;
+            hint(it, theirs, m->host, r);
+        }
+        fp_fail(r, "compare `flux-preflight fingerprint` here and on %s", m->host);
+    } else {
+        fp_fact_str(r, "different", "");
+        fp_pass(r, "all %zu items match %s (generated on %s at %s)", nmatch, what, m->host,
+                m->time);
+    }
+    if (nabsent > 0) {
+        join_names(list, sizeof(list), absent, nabsent, NULL);
+        note(r, "not in the manifest, not compared: %s", list);
+    }
+    const char *k;
+    json_t *v;
+    size_t nunknown = 0;
+    json_object_foreach(m->items, k, v) {
+        bool known = false;
+        for (int i = 0; i < FP_ITEM_COUNT && !known; i++)
+            known = strcmp(k, fp->items[i].name) == 0;
+        if (!known && nunknown++ < 8)
+            note(r, "item %s of the manifest is unknown to this version: ignored", k);
+    }
+}
+
+/* --- the check -------------------------------------------------------------- */
+
+static void check_fleet_sync(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    const char *url = manifest_url(ctx);
+    struct fetch f = { 0 };
+    struct fp_manifest m = { 0 };
+    struct fp_fingerprint fp;
+    char why[CURL_ERROR_SIZE + 256] = "";
+    char what[PATH_MAX + 64] = "the manifest";
+    char cache[PATH_MAX];
+
+    if (!url) {
+        fp_skip(r, "no manifest configured (set manifest = \"https://.../manifest.json\" in the "
+                   "gate config; the leader writes it with flux-preflight manifest)");
+        return;
+    }
+    describe_fleet_sync(ctx, r);
+    bool remote = !has_prefix(url, "file://");
+    if (!ctx->live && remote) {
+        fp_skip(r, "%s not fetched under --root (an offline check makes no network requests): "
+                   "use a file:// manifest, or compare flux-preflight fingerprint outputs",
+                url);
+        return;
+    }
+
+    enum fetch_status st = fetch(ctx, url, &f, r, why, sizeof(why));
+    if (st == FETCH_OK) {
+        char perr[256];
+        if (fp_manifest_parse(f.buf ? f.buf : "", f.len, &m, perr, sizeof(perr)) == 0) {
+            fp_fact_str(r, "source", "fetched");
+        } else {
+            snprintf(why, sizeof(why), "not a usable manifest: %s", perr);
+            st = FETCH_FAILED;
+        }
+    }
+    if (st == FETCH_TLS) {
+        fp_fact_str(r, "fetch_error", why);
+        fp_fail(r, "cannot verify the manifest server %s: %s; the cached copy is not used for "
+                   "a server that does not prove its identity: set [fleet] ca-path to the CA "
+                   "that signed its certificate (or fix the server's certificate)",
+                url, why);
+        goto out;
+    }
+    if (st != FETCH_OK) {
+        fp_fact_str(r, "fetch_error", why);
+        char cwhy[PATH_MAX + 512] = "";
+        bool have_cache = false;
+        if (ctx->live && cache_path(ctx, cache, sizeof(cache))) {
+            char *buf = NULL;
+            size_t len = 0;
+            char perr[256];
+            fp_fact_str(r, "cache", cache);
+            if (cache_read(cache, (size_t)fp_setting_num(ctx->set, "fleet.max-size"), &buf, &len,
+                           cwhy, sizeof(cwhy)) == 0) {
+                if (fp_manifest_parse(buf, len, &m, perr, sizeof(perr)) == 0)
+                    have_cache = true;
+                else
+                    snprintf(cwhy, sizeof(cwhy), "cached copy %s unusable: %s", cache, perr);
+            }
+            free(buf);
+        } else if (!ctx->live) {
+            snprintf(cwhy, sizeof(cwhy), "no cache under --root");
+        }
+        if (!have_cache) {
+            enum fp_status bad = fp_setting_bool(ctx->set, "fleet.allow-unreachable") ? FP_WARN
+                                                                                       : FP_ERROR;
+            fp_report(r, bad, "cannot get the manifest %s: %s; %s: cannot compare this node with "
+                              "the fleet (check the server and the manifest setting; [fleet] "
+                              "allow-unreachable = true makes this a warning)",
+                      url, why, cwhy);
+            goto out;
+        }
+        fp_fact_str(r, "source", "cache");
+        snprintf(what, sizeof(what), "the cached manifest in %s", cache);
+    }
+
+    fp_fingerprint_compute(ctx, &fp);
+    compare(&fp, &m, what, r);
+    if (st != FETCH_OK)
+        note(r, "used the cached copy: %s could not be fetched: %s", url, why);
+    else if (ctx->live)
+        cache_write(ctx, &f, r);
+out:
+    fp_manifest_fini(&m);
+    free(f.buf);
+}
 
 const struct fp_check fp_checks_fleet[] = {
+    {
+        .id = "fleet.sync",
+        .message_id = FP_MSGID_FLEET_SYNC,
+        .summary = "cert, configs, munge key and flux uid/gid match the fleet manifest",
+        .explain =
+            "Every broker of an instance must share the CURVE certificate, the munge key, the\n"
+            "flux user's uid and gid, and the system, security and IMP configs (followers\n"
+            "adopt the leader's config, but read [bootstrap] and [tbon] from their own files;\n"
+            "the IMP and signing library only ever read their own). A node that differs fails\n"
+            "in ways that are hard to trace: overlay authentication errors, munge decode\n"
+            "errors, jobs that fail on some nodes only.\n"
+            "On the leader: flux-preflight manifest -o /srv/www/flux/manifest.json, and on\n"
+            "every node: manifest = \"https://mgmt/flux/manifest.json\" (or file://...) in\n"
+            "/etc/flux/preflight/conf.d. fleet.sync fetches it (TLS verified, [fleet]\n"
+            "ca-path, timeout, max-size), compares, and keeps the last good copy in\n"
+            "<statedir>/preflight-manifest.json for boots where the server is down.\n"
+            "Fix: copy the differing files from the leader (cert: owner flux, mode 0400;\n"
+            "munge.key: owner munge, mode 0400, then systemctl restart munge), give flux the\n"
+            "same uid/gid everywhere, then compare: pdsh -a flux-preflight fingerprint | dshbak -c",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_SOLO,
+        .timeout = 15.0,
+        .run = check_fleet_sync,
+        .describe = describe_fleet_sync,
+    },
     { 0 },
 };

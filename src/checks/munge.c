@@ -2,11 +2,16 @@
  * Flux signs jobs and authenticates users with munge: a broker on a node
  * whose munged is down or has another key starts, then every job fails. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <munge.h>
 
+#include "checks/fsutil.h"
+#include "common/cleanup.h"
 #include "engine/check.h"
 #include "engine/context.h"
 #include "engine/msgids.h"
@@ -74,6 +79,141 @@ out:
     munge_ctx_destroy(mctx);
 }
 
+
+/* munged's own limits (munge 0.5.15, src/munged/conf.c and mungekey(8)):
+ * it refuses a key file shorter than 32 bytes ("Keyfile must be at least 32
+ * bytes"); mungekey creates 1024 bits (128 bytes) by default, 256 to 8192
+ * bits with -b. */
+#define MUNGE_KEY_MIN_BYTES 32
+#define MUNGE_USER "munge"
+
+#define MUNGE_KEY_NEW "mungekey -c -k %s; chown munge:munge %s; chmod 0400 %s"
+
+/* munged refuses a key whose directories an untrusted user could change:
+ * every directory above it must be owned by root or munge and not writable
+ * by group or other unless sticky ("Keyfile is insecure: group-writable
+ * permissions without sticky bit set on DIR", "invalid ownership of DIR").
+ * The image's own top directory is not part of the image: skipped. */
+static void check_key_dirs(const struct fp_ctx *ctx, struct fp_result *r, const char *key,
+                           uid_t munge_uid)
+{
+    char prefix[PATH_MAX], shown[PATH_MAX], owner[64];
+    size_t len = strlen(key);
+    struct stat st;
+
+    if (len >= sizeof(prefix))
+        return;
+    for (size_t i = ctx->live ? 0 : 1; i < len; i++) {
+        if (key[i] != '/' || (i > 0 && key[i - 1] == '/'))
+            continue;
+        memcpy(prefix, key, i ? i : 1);
+        prefix[i ? i : 1] = '\0';
+        _cleanup_close_ int fd = fsu_open_path(ctx, prefix, true);
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+            continue; /* the key lookup itself reports what is missing */
+        if (!fp_path(ctx, prefix, shown, sizeof(shown)))
+            snprintf(shown, sizeof(shown), "%s", prefix);
+        if (st.st_uid != 0 && st.st_uid != munge_uid)
+            fp_fail(r, "directory %s is owned by %s, not root or munge: munged refuses the key "
+                       "below it (\"Keyfile is insecure: invalid ownership\"): chown root %s",
+                    shown, fp_user_name(ctx, st.st_uid, owner, sizeof(owner)), shown);
+        if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+            fp_fail(r, "directory %s is writable by %s (mode %04o): munged refuses the key "
+                       "below it (\"Keyfile is insecure\"), since anyone who can write there "
+                       "can replace the key: chmod go-w %s",
+                    shown, (st.st_mode & S_IWOTH) ? "other" : "group",
+                    (unsigned)(st.st_mode & 07777), shown);
+    }
+}
+
+static void describe_munge_key(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    char path[PATH_MAX];
+
+    if (fp_path(ctx, fp_setting_str(ctx->set, "munge.key"), path, sizeof(path))) {
+        fp_fact_str(r, "path", path);
+        fp_fact_str(r, "target", path);
+    }
+}
+
+/* The key file, looked at with fstat only: never opened for reading, never
+ * printed. */
+static void check_munge_key(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    const char *key = fp_setting_str(ctx->set, "munge.key");
+    char owner[64];
+    struct fsu_node n;
+    uid_t munge_uid;
+    gid_t munge_gid;
+    int rc;
+
+    rc = fsu_lookup(ctx, key, &n);
+    fp_fact_str(r, "path", n.path);
+    if (fp_lookup_user(ctx, MUNGE_USER, &munge_uid, &munge_gid) < 0) {
+        fp_fail(r, "user munge does not exist%s: munged runs as munge and the key must be "
+                   "owned by it: install munge (apt-get install munge, or dnf install munge; "
+                   "the package creates the user)", ctx->live ? "" : " in the image's /etc/passwd");
+        return;
+    }
+    if (rc == -ENOENT || rc == -ENOTDIR) {
+        fp_fail(r, "%s does not exist: munged does not start without its key, and without "
+                   "munge the broker can neither authenticate users nor sign jobs: copy the "
+                   "cluster's key from another node (the same key on every node; owner munge, "
+                   "mode 0400), or for a new cluster create one: " MUNGE_KEY_NEW,
+                n.path, n.path, n.path, n.path);
+        return;
+    }
+    if (rc < 0) {
+        fp_error(r, "%s: %s", n.path, strerror(-rc));
+        return;
+    }
+    if (n.is_link) {
+        fp_fact_str(r, "link", n.link);
+        fp_fail(r, "%s is a symbolic link to %s: munged refuses it (\"Keyfile is insecure: "
+                   "should not be a symbolic link\"): replace the link with the file: "
+                   "cp --remove-destination \"$(readlink -f %s)\" %s; chown munge:munge %s; "
+                   "chmod 0400 %s", n.path, n.link, n.path, n.path, n.path, n.path);
+        return;
+    }
+    if (!S_ISREG(n.st.st_mode)) {
+        fp_fail(r, "%s is a %s, not a regular file: munged refuses it (\"Keyfile is insecure: "
+                   "must be a regular file\"): remove it and install the cluster's key there",
+                n.path, fsu_type_name(n.st.st_mode));
+        return;
+    }
+    fp_fact_str(r, "owner", fp_user_name(ctx, n.st.st_uid, owner, sizeof(owner)));
+    fp_fact_strf(r, "mode", "%04o", (unsigned)(n.st.st_mode & 07777));
+    fp_fact_int(r, "size_bytes", (long long)n.st.st_size);
+
+    if (n.st.st_uid != munge_uid)
+        fp_fail(r, "%s is owned by %s, not munge: munged runs as munge and refuses it "
+                   "(\"Keyfile is insecure: should be owned by UID %u\"): chown munge:munge %s",
+                n.path, owner, (unsigned)munge_uid, n.path);
+    if (n.st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH))
+        fp_fail(r, "%s is %s by %s (mode %04o): munged refuses it (\"Keyfile is insecure\"), "
+                   "and whoever can read it can forge credentials for any user, root "
+                   "included: chmod 0400 %s",
+                n.path,
+                (n.st.st_mode & (S_IRGRP | S_IROTH)) ? "readable" : "writable",
+                (n.st.st_mode & (S_IRGRP | S_IWGRP)) && (n.st.st_mode & (S_IROTH | S_IWOTH))
+                    ? "group and other"
+                    : (n.st.st_mode & (S_IRGRP | S_IWGRP)) ? "group" : "other",
+                (unsigned)(n.st.st_mode & 07777), n.path);
+    else if (!(n.st.st_mode & S_IRUSR))
+        fp_fail(r, "%s is not readable by its owner (mode %04o): munged cannot read its key "
+                   "and does not start: chmod 0400 %s",
+                n.path, (unsigned)(n.st.st_mode & 07777), n.path);
+    if (n.st.st_size < MUNGE_KEY_MIN_BYTES)
+        fp_fail(r, "%s is %lld bytes, shorter than the %d munged requires (\"Keyfile must be at "
+                   "least %d bytes\"): create a new key and install it on every node, then "
+                   "restart munged everywhere: mungekey -c -f -k %s (1024 bits by default)",
+                n.path, (long long)n.st.st_size, MUNGE_KEY_MIN_BYTES, MUNGE_KEY_MIN_BYTES, n.path);
+    check_key_dirs(ctx, r, key, munge_uid);
+    if (r->status == FP_PASS)
+        fp_pass(r, "%s owned by munge, mode %04o, %lld bytes", n.path,
+                (unsigned)(n.st.st_mode & 07777), (long long)n.st.st_size);
+}
+
 const struct fp_check fp_checks_munge[] = {
     {
         .id = "munge.daemon",
@@ -88,6 +228,29 @@ const struct fp_check fp_checks_munge[] = {
         .timeout = 5.0,
         .run = check_munge_daemon,
         .describe = describe_munge_daemon,
+    },
+    {
+        .id = "munge.key",
+        .message_id = FP_MSGID_MUNGE_KEY,
+        .summary = "munge key file exists, regular, owned by munge, private (0400/0600), at "
+                   "least 32 bytes, in directories only root or munge can change",
+        .explain = "munged signs every credential with the key in /etc/munge/munge.key (the\n"
+                   "gate's [munge] key); without it munged does not start, and Flux cannot\n"
+                   "authenticate users or sign jobs. munged refuses a key that is a symbolic\n"
+                   "link, not owned by the user it runs as (munge), readable or writable by\n"
+                   "group or other, shorter than 32 bytes, or below a directory that is not\n"
+                   "owned by root or munge or that group/other can write. Whoever can read the\n"
+                   "key can forge credentials for any user. The key must be the same on every\n"
+                   "node (fleet.sync compares it). The check never reads the key (fstat only).\n"
+                   "Fix: chown munge:munge /etc/munge/munge.key; chmod 0400\n"
+                   "/etc/munge/munge.key; chmod go-w /etc/munge; a new key for the whole\n"
+                   "cluster: mungekey -c -f -k /etc/munge/munge.key, copied to every node,\n"
+                   "then systemctl restart munge on each.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_munge_key,
+        .describe = describe_munge_key,
     },
     { 0 },
 };

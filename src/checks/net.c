@@ -1,6 +1,1209 @@
-/* net checks: none registered yet. */
+/* Will the network be able to wire up? Do other nodes join? (checklist)
+ *
+ * A broker finds its rank by looking its hostname up in [bootstrap] hosts,
+ * binds its own URI when it has children in the overlay tree, and connects
+ * to its parent's connect URI (FLUX-FACTS §3.5, §3.6, §4). Each step can
+ * leave the node out of the instance: the broker exits (host not listed), the
+ * bind fails (no such interface, port taken), or the follower sits in
+ * overlay_connect while 0MQ retries silently forever. These checks answer the
+ * same questions before the broker starts, and never stall the boot: every
+ * network wait here is bounded below the check's own timeout.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checks/fsutil.h"
+#include "common/bootstrap.h"
+#include "common/cleanup.h"
+#include "common/topology.h"
 #include "engine/check.h"
+#include "engine/context.h"
+#include "engine/msgids.h"
+
+/* A network attempt ends this long before the check's timeout, so the check
+ * reports what it saw (address, errno, phase) instead of being killed. */
+#define NET_MARGIN 0.25
+
+/* 0MQ refuses an ipc:// path that does not fit sun_path with its NUL
+ * (ipc_address_t::resolve: ENAMETOOLONG), although the broker's config
+ * check lets 108 bytes through. */
+#define IPC_PATH_MAX ((int)sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+static double now_sec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void closedir_p(DIR **d)
+{
+    if (*d)
+        closedir(*d);
+}
+
+static void freeifaddrs_p(struct ifaddrs **ifs)
+{
+    if (*ifs)
+        freeifaddrs(*ifs);
+}
+
+static const char *errno_name(int e)
+{
+    const char *s = strerrorname_np(e);
+    return s ? s : "EUNKNOWN";
+}
+
+/* --- where this node sits --------------------------------------------- */
+
+/* False, with the result skipped and the reason, when this node's place in
+ * the instance is unknown; net.rank and the config checks say why. */
+static bool node_placed(const struct fp_ctx *ctx, struct fp_result *r, bool need_tree)
+{
+    if (!ctx->system) {
+        fp_skip(r, "the system config did not load: see config.parse");
+        return false;
+    }
+    if (!ctx->boot) {
+        fp_skip(r, "[bootstrap] is invalid (%s): see config.bootstrap", ctx->bootstrap_err);
+        return false;
+    }
+    if (ctx->bootstrap_host_missing || ctx->rank < 0) {
+        fp_skip(r, "%s is not in [bootstrap] hosts: see net.rank", ctx->hostname);
+        return false;
+    }
+    if (need_tree && !ctx->topo) {
+        fp_skip(r, "the overlay tree cannot be built (%s): see config.tbon", ctx->topology_err);
+        return false;
+    }
+    return true;
+}
+
+static void path_append(char *buf, size_t sz, size_t *off, const char *item)
+{
+    if (*off < sz)
+        *off += (size_t)snprintf(buf + *off, sz - *off, "%s%s", *off ? " → " : "", item);
+}
+
+#define PATH_SHOWN 6 /* ranks shown at each end of an elided path */
+
+/* "5 → 2 → 0" and "node5 → node2 → node0": rank's path to rank 0. A very
+ * deep chain (kary:1 over thousands of nodes) is shown as its two ends
+ * around "…". Returns the depth, or -1. */
+static int format_path(const struct fp_ctx *ctx, int rank, char *ranks, size_t rsz, char *hosts,
+                       size_t hsz)
+{
+    int n = topology_path(ctx->topo, rank, NULL, 0);
+    size_t ro = 0, ho = 0;
+
+    ranks[0] = hosts[0] = '\0';
+    if (n <= 0)
+        return -1;
+    _cleanup_free_ int *path = calloc((size_t)n, sizeof(*path));
+    if (!path)
+        return -1;
+    topology_path(ctx->topo, rank, path, n);
+    for (int i = 0; i < n; i++) {
+        char num[32];
+        if (n > 2 * PATH_SHOWN && i == PATH_SHOWN) {
+            path_append(ranks, rsz, &ro, "…");
+            path_append(hosts, hsz, &ho, "…");
+            i = n - PATH_SHOWN;
+        }
+        snprintf(num, sizeof(num), "%d", path[i]);
+        path_append(ranks, rsz, &ro, num);
+        const char *h = bootstrap_host(ctx->boot, path[i]);
+        path_append(hosts, hsz, &ho, h ? h : num);
+    }
+    return n - 1;
+}
+
+/* --- net.rank ----------------------------------------------------------- */
+
+static void short_name(const char *name, char *buf, size_t sz)
+{
+    snprintf(buf, sz, "%.*s", (int)strcspn(name, "."), name);
+}
+
+/* A listed host that is almost this one. The broker does not normalise
+ * names, so name the near miss for the admin. */
+static const char *near_miss(const struct fp_ctx *ctx, const char **how)
+{
+    char mine[256], theirs[256];
+    int size = bootstrap_size(ctx->boot);
+
+    short_name(ctx->hostname, mine, sizeof(mine));
+    if (strcmp(mine, ctx->hostname) != 0 && bootstrap_find(ctx->boot, mine) >= 0) {
+        *how = "this host's short name";
+        return bootstrap_host(ctx->boot, bootstrap_find(ctx->boot, mine));
+    }
+    for (int i = 0; i < size; i++) {
+        const char *h = bootstrap_host(ctx->boot, i);
+        if (!h)
+            continue;
+        if (strcasecmp(h, ctx->hostname) == 0) {
+            *how = "the same name in another case";
+            return h;
+        }
+        short_name(h, theirs, sizeof(theirs));
+        if (strcmp(h, theirs) != 0 && strcmp(theirs, ctx->hostname) == 0) {
+            *how = "a longer form of this name";
+            return h;
+        }
+    }
+    return NULL;
+}
+
+static void check_net_rank(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    char ranks[512], hosts[2048];
+
+    fp_fact_str(r, "hostname", ctx->hostname);
+    fp_fact_str(r, "hostname_source", ctx->hostname_given ? "--hostname" : "gethostname");
+    if (!ctx->system) {
+        fp_skip(r, "the system config did not load: see config.parse");
+        return;
+    }
+    if (!ctx->boot) {
+        fp_skip(r, "[bootstrap] is invalid (%s): see config.bootstrap", ctx->bootstrap_err);
+        return;
+    }
+    fp_fact_int(r, "size", bootstrap_size(ctx->boot));
+    if (ctx->bootstrap_host_missing || ctx->rank < 0) {
+        const char *how = NULL, *near = near_miss(ctx, &how);
+        if (near)
+            fp_fail(r, "%s: the broker exits at start; hosts lists \"%s\" (%s), but the name "
+                       "must equal the output of hostname(1) exactly, with no FQDN or short-name "
+                       "matching: hostnamectl set-hostname %s, or list \"%s\" in [bootstrap] hosts",
+                    ctx->bootstrap_err, near, how, near, ctx->hostname);
+        else
+            fp_fail(r, "%s: the broker exits at start; the name must equal the output of "
+                       "hostname(1) exactly, with no FQDN or short-name matching: add \"%s\" to "
+                       "[bootstrap] hosts, or set this host's name (hostnamectl set-hostname)",
+                    ctx->bootstrap_err, ctx->hostname);
+        return;
+    }
+    fp_fact_int(r, "rank", ctx->rank);
+    if (!bootstrap_present(ctx->boot)) {
+        fp_fact_str(r, "path_to_root", "0");
+        fp_pass(r, "singleton: no [bootstrap] hosts, %s is rank 0 of 1", ctx->hostname);
+        return;
+    }
+    if (!ctx->topo) {
+        fp_pass(r, "%s is rank %d of %d (path to rank 0 unknown: %s, see config.tbon)",
+                ctx->hostname, ctx->rank, ctx->size, ctx->topology_err);
+        return;
+    }
+    int depth = format_path(ctx, ctx->rank, ranks, sizeof(ranks), hosts, sizeof(hosts));
+    if (depth < 0) {
+        fp_error(r, "cannot compute the path from rank %d to rank 0", ctx->rank);
+        return;
+    }
+    fp_fact_str(r, "path_to_root", ranks);
+    fp_fact_str(r, "path_to_root_hosts", hosts);
+    fp_fact_int(r, "depth", depth);
+    fp_fact_str(r, "topology", topology_scheme(ctx->topo));
+    fp_pass(r, "%s is rank %d of %d; path to rank 0: %s (%s topology)", ctx->hostname, ctx->rank,
+            ctx->size, ranks, topology_scheme(ctx->topo));
+}
+
+/* --- URIs --------------------------------------------------------------- */
+
+struct uri {
+    bool ipc;
+    char host[BOOTSTRAP_URI_MAX]; /* tcp: address or interface, brackets removed; ipc: path */
+    bool bracketed;               /* [IPv6 literal] */
+    bool has_port;
+    char port[32];
+    int portnum;                  /* -1 when not a number in 0..65535 */
+};
+
+/* Split a formatted bootstrap URI (tcp:// or ipc://, as the broker's rules
+ * allow). tcp://HOST:PORT splits at the last ':' unless HOST is bracketed,
+ * as 0MQ does. Returns 0, or -1 for another scheme. */
+static int uri_parse(const char *s, struct uri *u)
+{
+    memset(u, 0, sizeof(*u));
+    u->portnum = -1;
+    if (strncmp(s, "ipc://", 6) == 0) {
+        u->ipc = true;
+        snprintf(u->host, sizeof(u->host), "%s", s + 6);
+        return 0;
+    }
+    if (strncmp(s, "tcp://", 6) != 0)
+        return -1;
+    s += 6;
+    const char *colon;
+    const char *end = *s == '[' ? strchr(s, ']') : NULL;
+    if (end) {
+        snprintf(u->host, sizeof(u->host), "%.*s", (int)(end - s - 1), s + 1);
+        u->bracketed = true;
+        colon = end[1] == ':' ? end + 1 : NULL;
+    } else {
+        colon = strrchr(s, ':');
+        snprintf(u->host, sizeof(u->host), "%.*s", colon ? (int)(colon - s) : (int)strlen(s), s);
+    }
+    if (colon) {
+        char *e;
+        u->has_port = true;
+        snprintf(u->port, sizeof(u->port), "%s", colon + 1);
+        errno = 0;
+        long v = strtol(u->port, &e, 10);
+        if (isdigit((unsigned char)u->port[0]) && !*e && !errno && v <= 65535)
+            u->portnum = (int)v;
+    }
+    return 0;
+}
+
+/* "host:port", "[v6]:port", or the ipc path */
+static const char *uri_target(const struct uri *u, char *buf, size_t sz)
+{
+    if (u->ipc)
+        snprintf(buf, sz, "%s", u->host);
+    else if (u->bracketed || strchr(u->host, ':'))
+        snprintf(buf, sz, "[%s]:%s", u->host, u->port);
+    else
+        snprintf(buf, sz, "%s:%s", u->host, u->port);
+    return buf;
+}
+
+/* False, with r failed, for a port the broker cannot use. */
+static bool port_usable(struct fp_result *r, const char *what, const char *uri, const struct uri *u)
+{
+    bool bind = strcmp(what, "bind") == 0;
+
+    if (!u->has_port) {
+        fp_fail(r, "%s URI %s has no port: %s; add one (bootstrap.default_port = 8050 and "
+                   "\":%%p\" in the URI)",
+                what, uri, bind ? "the broker's bind fails" : "the follower hangs in overlay_connect");
+        return false;
+    }
+    if (u->portnum < 0) {
+        if (strcmp(u->port, "-1") == 0)
+            fp_fail(r, "%s URI %s has port -1: it uses %%p but bootstrap.default_port is not "
+                       "set; set default_port = 8050",
+                    what, uri);
+        else
+            fp_fail(r, "%s URI %s: port \"%s\" is not a number in 0-65535", what, uri, u->port);
+        return false;
+    }
+    return true;
+}
+
+/* --- net.bind ----------------------------------------------------------- */
+
+/* A local address as the kernel's socket table and a bind compare it: IPv4
+ * mapped into IPv6, or a wildcard of either family. The IPv6 wildcard (::)
+ * is taken as dual-stack and so conflicts with everything on its port:
+ * IPV6_V6ONLY is off by default (net.ipv6.bindv6only=0), and /proc does not
+ * show it per socket. */
+struct laddr {
+    enum { LA_SPECIFIC, LA_ANY4, LA_ANY6 } kind;
+    struct in6_addr a; /* LA_SPECIFIC */
+};
+
+static bool laddr_conflict(const struct laddr *x, const struct laddr *y)
+{
+    if (x->kind == LA_ANY6 || y->kind == LA_ANY6)
+        return true;
+    if (x->kind == LA_ANY4)
+        return y->kind == LA_ANY4 || IN6_IS_ADDR_V4MAPPED(&y->a);
+    if (y->kind == LA_ANY4)
+        return IN6_IS_ADDR_V4MAPPED(&x->a);
+    return memcmp(&x->a, &y->a, sizeof(x->a)) == 0;
+}
+
+static void laddr_from_v4(const void *a4, struct laddr *la)
+{
+    memset(la, 0, sizeof(*la));
+    la->kind = LA_SPECIFIC;
+    la->a.s6_addr[10] = la->a.s6_addr[11] = 0xff;
+    memcpy(&la->a.s6_addr[12], a4, 4);
+}
+
+static void laddr_from_sa(const struct sockaddr *sa, struct laddr *la)
+{
+    if (sa->sa_family == AF_INET) {
+        laddr_from_v4(&((const struct sockaddr_in *)sa)->sin_addr, la);
+    } else {
+        memset(la, 0, sizeof(*la));
+        la->kind = LA_SPECIFIC;
+        la->a = ((const struct sockaddr_in6 *)sa)->sin6_addr;
+    }
+}
+
+static bool sa_is_inet(const struct sockaddr *sa)
+{
+    return sa && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6);
+}
+
+/* "10.0.0.1", "[fd00::1]", "0.0.0.0", "[::]" */
+static const char *laddr_str(const struct laddr *la, char *buf, size_t sz)
+{
+    char tmp[INET6_ADDRSTRLEN];
+
+    if (la->kind == LA_ANY4)
+        snprintf(buf, sz, "0.0.0.0");
+    else if (la->kind == LA_ANY6)
+        snprintf(buf, sz, "[::]");
+    else if (IN6_IS_ADDR_V4MAPPED(&la->a))
+        inet_ntop(AF_INET, &la->a.s6_addr[12], buf, (socklen_t)sz);
+    else
+        snprintf(buf, sz, "[%s]", inet_ntop(AF_INET6, &la->a, tmp, sizeof(tmp)));
+    return buf;
+}
+
+struct listener {
+    bool found;
+    struct laddr addr;
+    unsigned long inode;
+    unsigned uid;
+};
+
+/* A LISTEN socket on port whose address overlaps want, in /proc/net/tcp
+ * (v6 false) or /proc/net/tcp6. Returns 0 (l->found tells), or -errno. */
+static int find_listener(const char *path, bool v6, int port, const struct laddr *want,
+                         struct listener *l)
+{
+    _cleanup_fclose_ FILE *f = fopen(path, "re");
+    char line[512];
+
+    if (!f)
+        return errno == ENOENT ? 0 : -errno; /* ENOENT: no IPv6 in this kernel */
+    if (!fgets(line, sizeof(line), f))
+        return 0;
+    while (fgets(line, sizeof(line), f)) {
+        char local[64];
+        unsigned lport, st, uid;
+        unsigned long inode;
+        struct laddr la = { .kind = LA_SPECIFIC };
+
+        if (sscanf(line, " %*d: %63[0-9A-Fa-f]:%x %*s %x %*s %*s %*s %u %*d %lu", local, &lport,
+                   &st, &uid, &inode) != 5)
+            continue;
+        if (st != 0x0A || (int)lport != port) /* TCP_LISTEN */
+            continue;
+        /* The kernel prints each raw 32-bit word of the address with %08X. */
+        if (!v6) {
+            uint32_t w = (uint32_t)strtoul(local, NULL, 16);
+            laddr_from_v4(&w, &la);
+            if (w == 0)
+                la.kind = LA_ANY4;
+        } else {
+            if (strlen(local) != 32)
+                continue;
+            for (int i = 0; i < 4; i++) {
+                char word[9];
+                memcpy(word, local + 8 * i, 8);
+                word[8] = '\0';
+                uint32_t w = (uint32_t)strtoul(word, NULL, 16);
+                memcpy(&la.a.s6_addr[4 * i], &w, 4);
+            }
+            if (IN6_IS_ADDR_UNSPECIFIED(&la.a))
+                la.kind = LA_ANY6;
+        }
+        if (laddr_conflict(want, &la)) {
+            *l = (struct listener){ .found = true, .addr = la, .inode = inode, .uid = uid };
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* The process holding socket inode, from the /proc/PID/fd links (root
+ * sees them all). Returns its pid with its name in comm, or -1. */
+static pid_t socket_owner(unsigned long inode, char *comm, size_t sz)
+{
+    _cleanup_(closedir_p) DIR *d = opendir("/proc");
+    char want[64];
+    struct dirent *de;
+
+    snprintf(want, sizeof(want), "socket:[%lu]", inode);
+    while (d && (de = readdir(d))) {
+        char path[PATH_MAX], link[128];
+        struct dirent *fe;
+
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
+        _cleanup_(closedir_p) DIR *fds = opendir(path);
+        while (fds && (fe = readdir(fds))) {
+            if (fe->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof(path), "/proc/%s/fd/%s", de->d_name, fe->d_name);
+            ssize_t n = readlink(path, link, sizeof(link) - 1);
+            if (n <= 0)
+                continue;
+            link[n] = '\0';
+            if (strcmp(link, want) != 0)
+                continue;
+            snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+            _cleanup_fclose_ FILE *f = fopen(path, "re");
+            if (!f || !fgets(comm, (int)sz, f))
+                snprintf(comm, sz, "?");
+            comm[strcspn(comm, "\n")] = '\0';
+            return (pid_t)atoi(de->d_name);
+        }
+    }
+    return -1;
+}
+
+/* Is anything already listening where the broker will bind? Answered from
+ * the kernel's socket table, not by binding the port ourselves: a test bind
+ * would hold the port for a moment (a broker starting then finds it taken,
+ * a child connecting then is accepted and dropped), and the gate never
+ * changes what it checks. Only LISTEN sockets count: 0MQ sets SO_REUSEADDR,
+ * which lets it bind over TIME_WAIT and connected sockets. */
+static void check_port_free(struct fp_result *r, const char *uri, const struct laddr *want,
+                            int port)
+{
+    struct listener l = { 0 };
+    char comm[64] = "", abuf[INET6_ADDRSTRLEN + 2];
+    int e;
+
+    if ((e = find_listener("/proc/net/tcp", false, port, want, &l)) < 0 ||
+        (!l.found && (e = find_listener("/proc/net/tcp6", true, port, want, &l)) < 0)) {
+        fp_error(r, "cannot read the socket table (/proc/net/tcp): %s", strerror(-e));
+        return;
+    }
+    if (!l.found)
+        return;
+    laddr_str(&l.addr, abuf, sizeof(abuf));
+    fp_fact_strf(r, "listener_address", "%s:%d", abuf, port);
+    fp_fact_int(r, "listener_uid", l.uid);
+    pid_t pid = socket_owner(l.inode, comm, sizeof(comm));
+    if (pid > 0) {
+        fp_fact_int(r, "listener_pid", pid);
+        fp_fact_str(r, "listener", comm);
+    }
+    if (pid > 0 && strcmp(comm, "flux-broker") == 0)
+        fp_warn(r, "port %d is held by a running flux broker (pid %d, on %s): fine if that is "
+                   "this node's flux.service, but a new broker's bind of %s would fail",
+                port, (int)pid, abuf, uri);
+    else if (pid > 0)
+        fp_fail(r, "port %d is already in use: %s (pid %d) listens on %s:%d, so the broker's "
+                   "bind of %s fails (Address already in use); stop it (ss -ltnp 'sport = :%d') "
+                   "or move Flux to a free port (bootstrap.default_port)",
+                port, comm, (int)pid, abuf, port, uri, port);
+    else
+        fp_fail(r, "port %d is already in use: a socket of uid %u listens on %s:%d, so the "
+                   "broker's bind of %s fails (Address already in use); find it with "
+                   "ss -ltnp 'sport = :%d', or move Flux to a free port (bootstrap.default_port)",
+                port, l.uid, abuf, port, uri, port);
+}
+
+/* This host's addresses for a message: "lo 127.0.0.1, eth0 10.0.0.1". */
+static void list_addresses(const struct ifaddrs *ifs, char *buf, size_t sz)
+{
+    size_t off = 0;
+
+    buf[0] = '\0';
+    for (const struct ifaddrs *i = ifs; i && off < sz; i = i->ifa_next) {
+        struct laddr la;
+        char a[INET6_ADDRSTRLEN + 2];
+        if (!sa_is_inet(i->ifa_addr))
+            continue;
+        laddr_from_sa(i->ifa_addr, &la);
+        off += (size_t)snprintf(buf + off, sz - off, "%s%s %s", off ? ", " : "", i->ifa_name,
+                                laddr_str(&la, a, sizeof(a)));
+    }
+}
+
+/* Interface names, once each: "lo, eth0". */
+static void list_interfaces(const struct ifaddrs *ifs, char *buf, size_t sz)
+{
+    size_t off = 0;
+
+    buf[0] = '\0';
+    for (const struct ifaddrs *i = ifs; i && off < sz; i = i->ifa_next) {
+        bool seen = false;
+        for (const struct ifaddrs *j = ifs; j != i && !seen; j = j->ifa_next)
+            seen = strcmp(j->ifa_name, i->ifa_name) == 0;
+        if (!seen)
+            off += (size_t)snprintf(buf + off, sz - off, "%s%s", off ? ", " : "", i->ifa_name);
+    }
+}
+
+static int unprivileged_port_start(void)
+{
+    _cleanup_fclose_ FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+    int v = 1024;
+
+    if (!f || fscanf(f, "%d", &v) != 1)
+        return 1024;
+    return v;
+}
+
+/* Resolve the bind address as 0MQ does for a bind (never DNS): "*", a
+ * numeric address (which must be one of this host's), or an interface
+ * name, bound by its first address of the socket's family. With enable_ipv6
+ * the socket is IPv6 and 0MQ takes only an interface's IPv6 addresses: that
+ * is how enable_ipv6 breaks binding to an IPv4-only named interface
+ * (FLUX-FACTS §3.1). Returns true with *want filled, or false with r failed. */
+static bool bind_address(const struct fp_ctx *ctx, struct fp_result *r, const char *uri,
+                         const struct uri *u, const struct ifaddrs *ifs, struct laddr *want)
+{
+    bool ipv6 = bootstrap_enable_ipv6(ctx->boot);
+    int family = ipv6 ? AF_INET6 : AF_INET;
+    unsigned char buf[sizeof(struct in6_addr)];
+    char list[1024], abuf[INET6_ADDRSTRLEN + 2];
+
+    if (strcmp(u->host, "*") == 0) {
+        want->kind = ipv6 ? LA_ANY6 : LA_ANY4;
+        fp_fact_str(r, "address", "*");
+        return true;
+    }
+    bool is4 = inet_pton(AF_INET, u->host, buf) == 1;
+    bool is6 = !is4 && inet_pton(AF_INET6, u->host, buf) == 1;
+    if (is4 || is6) {
+        if (is6 && !ipv6) {
+            fp_fail(r, "bind URI %s has an IPv6 address but bootstrap.enable_ipv6 is false: the "
+                       "broker binds IPv4 only and the bind fails; set enable_ipv6 = true",
+                    uri);
+            return false;
+        }
+        if (is4) {
+            laddr_from_v4(buf, want);
+        } else {
+            memset(want, 0, sizeof(*want));
+            memcpy(&want->a, buf, sizeof(want->a));
+        }
+        fp_fact_str(r, "address", u->host);
+        for (const struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+            struct laddr la;
+            if (!sa_is_inet(i->ifa_addr))
+                continue;
+            laddr_from_sa(i->ifa_addr, &la);
+            if (laddr_conflict(want, &la)) {
+                fp_fact_str(r, "interface", i->ifa_name);
+                return true;
+            }
+        }
+        list_addresses(ifs, list, sizeof(list));
+        fp_fail(r, "bind URI %s: %s is not an address of this host (it has: %s), so the "
+                   "broker's bind fails (Cannot assign requested address); use one of these or "
+                   "an interface name in bind/default_bind",
+                uri, u->host, list);
+        return false;
+    }
+
+    /* an interface name */
+    const struct ifaddrs *pick = NULL;
+    bool found = false, up = false, other_family = false;
+    for (const struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+        if (strcmp(i->ifa_name, u->host) != 0)
+            continue;
+        found = true;
+        up = up || (i->ifa_flags & IFF_UP);
+        if (!sa_is_inet(i->ifa_addr))
+            continue;
+        if (i->ifa_addr->sa_family == family) {
+            if (!pick)
+                pick = i;
+        } else {
+            other_family = true;
+        }
+    }
+    fp_fact_str(r, "interface", u->host);
+    if (!found && if_nametoindex(u->host) == 0) {
+        list_interfaces(ifs, list, sizeof(list));
+        fp_fail(r, "bind URI %s: interface %s does not exist on this host (it has: %s), so the "
+                   "broker's bind fails (No such device); fix bind/default_bind in [bootstrap] "
+                   "(ip -br link)",
+                uri, u->host, list);
+        return false;
+    }
+    if (!pick) {
+        if (ipv6 && other_family)
+            fp_fail(r, "bind URI %s: interface %s has no IPv6 address, and with "
+                       "bootstrap.enable_ipv6 = true the broker binds a named interface by its "
+                       "IPv6 address, so the bind fails (No such device); add one, or set "
+                       "enable_ipv6 = false",
+                    uri, u->host);
+        else
+            fp_fail(r, "bind URI %s: interface %s has no %s address%s, so the broker's bind "
+                       "fails (No such device); configure it before flux starts "
+                       "(ip -br addr show %s; the network configuration)",
+                    uri, u->host, ipv6 ? "IPv6" : "IPv4",
+                    other_family ? " (only IPv6 ones, and bootstrap.enable_ipv6 is false)" : "",
+                    u->host);
+        return false;
+    }
+    laddr_from_sa(pick->ifa_addr, want);
+    fp_fact_str(r, "address", laddr_str(want, abuf, sizeof(abuf)));
+    if (!up)
+        fp_warn(r, "interface %s is down: the bind works, but children cannot reach %s; "
+                   "ip link set %s up",
+                u->host, abuf, u->host);
+    return true;
+}
+
+static void check_bind_tcp(const struct fp_ctx *ctx, struct fp_result *r, const char *uri,
+                           const struct uri *u)
+{
+    _cleanup_(freeifaddrs_p) struct ifaddrs *ifs = NULL;
+    struct laddr want = { 0 };
+    char abuf[INET6_ADDRSTRLEN + 2];
+
+    fp_fact_bool(r, "enable_ipv6", bootstrap_enable_ipv6(ctx->boot));
+    bool port_ok = port_usable(r, "bind", uri, u);
+    if (port_ok) {
+        int start = unprivileged_port_start();
+        fp_fact_int(r, "port", u->portnum);
+        if (u->portnum == 0) {
+            fp_warn(r, "bind URI %s has port 0: the kernel picks a new port at every start, "
+                       "while children connect to the configured connect URI; set a fixed port",
+                    uri);
+            port_ok = false;
+        } else if (u->portnum < start && !(ctx->flux_user_found && ctx->flux_uid == 0)) {
+            fp_fail(r, "bind URI %s: port %d is privileged (below "
+                       "net.ipv4.ip_unprivileged_port_start = %d) and the broker runs as %s, so "
+                       "the bind fails (Permission denied); use a port above 1023 (8050 is usual)",
+                    uri, u->portnum, start, fp_setting_str(ctx->set, "flux-user"));
+        }
+    }
+    if (getifaddrs(&ifs) < 0) {
+        fp_error(r, "cannot list this host's interfaces (getifaddrs): %s", strerror(errno));
+        return;
+    }
+    if (!bind_address(ctx, r, uri, u, ifs, &want))
+        return;
+    if (port_ok)
+        check_port_free(r, uri, &want, u->portnum);
+    if (r->status != FP_PASS)
+        return;
+    laddr_str(&want, abuf, sizeof(abuf));
+    const char *iface = json_string_value(json_object_get(r->facts, "interface"));
+    if (want.kind != LA_SPECIFIC)
+        fp_pass(r, "%s: all addresses, port %d free", uri, u->portnum);
+    else if (iface && strcmp(iface, u->host) == 0)
+        fp_pass(r, "%s: %s has %s, port %d free", uri, iface, abuf, u->portnum);
+    else
+        fp_pass(r, "%s: %s is on %s, port %d free", uri, abuf, iface ? iface : "?", u->portnum);
+}
+
+static void check_bind_ipc(const struct fp_ctx *ctx, struct fp_result *r, const char *uri,
+                           const struct uri *u)
+{
+    const char *user = fp_setting_str(ctx->set, "flux-user");
+    char path[PATH_MAX], dir[PATH_MAX], blocker[PATH_MAX];
+    struct fsu_user fu = { 0 };
+    struct stat st;
+    size_t len = strlen(u->host);
+
+    fp_fact_str(r, "path", u->host);
+    if (u->host[0] == '@') {
+        fp_pass(r, "%s: an abstract socket, nothing on disk to check", uri);
+        return;
+    }
+    if ((int)len > IPC_PATH_MAX) {
+        fp_fail(r, "bind URI %s: the path is %zu bytes, longer than the %d a socket address "
+                   "holds, so the broker's bind fails (File name too long); use a shorter path "
+                   "such as /run/flux/tbon.sock",
+                uri, len, IPC_PATH_MAX);
+        return;
+    }
+    if (u->host[0] != '/')
+        fp_warn(r, "bind URI %s: a relative path resolves against the broker's working "
+                   "directory (/ under flux.service); use an absolute path",
+                uri);
+    snprintf(path, sizeof(path), "%s%s", u->host[0] == '/' ? "" : "/", u->host);
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    if (stat(dir, &st) < 0) {
+        fp_fail(r, "bind URI %s: directory %s: %s, so the broker's bind fails; create it before "
+                   "flux starts (mkdir -p %s; chown %s %s, or a tmpfiles.d entry)",
+                uri, dir, strerror(errno), dir, user, dir);
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fp_fail(r, "bind URI %s: %s is a %s, not a directory, so the broker's bind fails", uri,
+                dir, fsu_type_name(st.st_mode));
+        return;
+    }
+    /* an unknown flux user is user.flux's finding */
+    bool known = fsu_user_load(ctx, user, &fu) == 0;
+    if (known && fsu_user_reach(ctx, &fu, path, blocker, sizeof(blocker)) == -EACCES) {
+        fp_fail(r, "bind URI %s: the %s user cannot reach %s: %s is not searchable by it, so "
+                   "the broker's bind fails (Permission denied); chmod o+x %s, or move the socket",
+                uri, user, dir, blocker, blocker);
+        return;
+    }
+    if (known && !fsu_user_may(&fu, &st, W_OK | X_OK)) {
+        fp_fail(r, "bind URI %s: the %s user cannot create the socket in %s (mode %04o, owner "
+                   "%u:%u), so the broker's bind fails (Permission denied); chown %s %s",
+                uri, user, dir, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+                (unsigned)st.st_gid, user, dir);
+        return;
+    }
+    if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+        fp_warn(r, "bind URI %s: %s exists and is a %s; 0MQ deletes whatever is there when it "
+                   "binds",
+                uri, path, fsu_type_name(st.st_mode));
+    if (r->status == FP_PASS)
+        fp_pass(r, "%s: directory %s exists and the %s user can create the socket there", uri,
+                dir, user);
+}
+
+static void check_net_bind(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    char uri[BOOTSTRAP_URI_MAX];
+    struct uri u;
+
+    if (!node_placed(ctx, r, true))
+        return;
+    fp_fact_int(r, "rank", ctx->rank);
+    if (!bootstrap_present(ctx->boot)) {
+        fp_skip(r, "singleton (no [bootstrap] hosts): the broker binds nothing");
+        return;
+    }
+    if (!topology_is_interior(ctx->topo, ctx->rank)) {
+        fp_skip(r, "rank %d has no children in the %s topology: it does not bind", ctx->rank,
+                topology_scheme(ctx->topo));
+        return;
+    }
+    fp_fact_int(r, "children", topology_child_count(ctx->topo, ctx->rank));
+    int rc = bootstrap_bind_uri(ctx->boot, ctx->rank, uri, sizeof(uri));
+    if (rc < 0) {
+        fp_error(r, "cannot format the bind URI of rank %d: %s", ctx->rank, strerror(errno));
+        return;
+    }
+    if (rc == 0) {
+        fp_fail(r, "bind URI is undefined for rank %d: %s has %d children, so the broker exits "
+                   "at start; set bind for %s in [bootstrap] hosts, or "
+                   "default_bind = \"tcp://eth0:%%p\"",
+                ctx->rank, ctx->hostname, topology_child_count(ctx->topo, ctx->rank),
+                ctx->hostname);
+        return;
+    }
+    fp_fact_str(r, "uri", uri);
+    if (uri_parse(uri, &u) < 0) {
+        fp_error(r, "bind URI %s: unknown scheme (see config.bootstrap)", uri);
+        return;
+    }
+    if (u.ipc)
+        check_bind_ipc(ctx, r, uri, &u);
+    else
+        check_bind_tcp(ctx, r, uri, &u);
+}
+
+/* --- net.parent --------------------------------------------------------- */
+
+struct parent {
+    int rank;
+    const char *host;              /* the parent's name in [bootstrap] hosts */
+    char uri[BOOTSTRAP_URI_MAX];   /* its connect URI */
+    struct uri u;
+    char target[BOOTSTRAP_URI_MAX + 40]; /* "host:port", or the ipc path */
+};
+
+/* The parent and its connect URI, without I/O. Returns 1, or 0 when rank 0
+ * or the node is unplaced, -1 when the parent has no connect URI, -2 when it
+ * cannot be parsed. */
+static int parent_find(const struct fp_ctx *ctx, struct parent *p)
+{
+    memset(p, 0, sizeof(*p));
+    if (!ctx->boot || !ctx->topo || ctx->bootstrap_host_missing || ctx->rank <= 0)
+        return 0;
+    p->rank = topology_parent(ctx->topo, ctx->rank);
+    p->host = bootstrap_host(ctx->boot, p->rank);
+    if (p->rank < 0)
+        return 0;
+    if (bootstrap_connect_uri(ctx->boot, p->rank, p->uri, sizeof(p->uri)) != 1)
+        return -1;
+    if (uri_parse(p->uri, &p->u) < 0)
+        return -2;
+    uri_target(&p->u, p->target, sizeof(p->target));
+    return 1;
+}
+
+static void parent_facts(struct fp_result *r, const struct parent *p)
+{
+    fp_fact_int(r, "parent_rank", p->rank);
+    if (p->host)
+        fp_fact_str(r, "parent_host", p->host);
+    fp_fact_str(r, "uri", p->uri);
+    fp_fact_str(r, "parent", p->target);
+    fp_fact_str(r, "target", p->target);
+}
+
+/* Facts known before running, so a killed attempt still names its target. */
+static void describe_net_parent(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    struct parent p;
+    if (parent_find(ctx, &p) == 1)
+        parent_facts(r, &p);
+}
+
+/* Resolve with a bound: a dead DNS server must not stall the boot (the
+ * stub resolver waits timeout x attempts x servers, 10 s and more). Numeric
+ * addresses never reach the resolver. Names go through getaddrinfo_a, which
+ * runs the lookup in a glibc thread while we wait at most `timeout`; a
+ * request still running then is cancelled, or left to that thread: this
+ * check runs in its own child, which exits right after. Returns 0 with *res,
+ * an EAI_* code, or 1 when the time ran out. */
+struct lookup {
+    struct gaicb cb;
+    struct addrinfo hints;
+    char name[BOOTSTRAP_URI_MAX];
+    char serv[32];
+};
+
+static int resolve(const char *host, const char *port, int family, double timeout,
+                   struct addrinfo **res)
+{
+    struct addrinfo hints = { .ai_family = family,
+                              .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
+    int e = getaddrinfo(host, port, &hints, res);
+    if (e != EAI_NONAME)
+        return e;
+
+    struct lookup *l = calloc(1, sizeof(*l));
+    if (!l)
+        return EAI_MEMORY;
+    snprintf(l->name, sizeof(l->name), "%s", host);
+    snprintf(l->serv, sizeof(l->serv), "%s", port);
+    l->hints = hints;
+    l->hints.ai_flags = AI_NUMERICSERV;
+    l->cb.ar_name = l->name;
+    l->cb.ar_service = l->serv;
+    l->cb.ar_request = &l->hints;
+    struct gaicb *list[1] = { &l->cb };
+    if ((e = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0) {
+        free(l);
+        return e;
+    }
+    double end = now_sec() + timeout;
+    while ((e = gai_error(&l->cb)) == EAI_INPROGRESS) {
+        double left = end - now_sec();
+        if (left <= 0)
+            break;
+        struct timespec ts = { .tv_sec = (time_t)left,
+                               .tv_nsec = (long)((left - (double)(time_t)left) * 1e9) };
+        gai_suspend((const struct gaicb *const *)list, 1, &ts);
+    }
+    if (e == EAI_INPROGRESS) {
+        if (gai_cancel(&l->cb) == EAI_CANCELED)
+            free(l);
+        return 1;
+    }
+    *res = l->cb.ar_result;
+    free(l);
+    return e;
+}
+
+/* A non-blocking connect, bounded. Returns 0 when connected, else the errno
+ * (ETIMEDOUT when nothing answered in time). */
+static int probe_connect(const struct sockaddr *sa, socklen_t salen, double timeout,
+                         double *elapsed)
+{
+    double t0 = now_sec();
+    int err = 0;
+
+    _cleanup_close_ int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        err = errno;
+    else if (connect(fd, sa, salen) < 0) {
+        err = errno;
+        while (err == EINPROGRESS || err == EAGAIN || err == EINTR) {
+            int ms = (int)((t0 + timeout - now_sec()) * 1000);
+            struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+            socklen_t len = sizeof(err);
+            if (ms <= 0) {
+                err = ETIMEDOUT;
+                break;
+            }
+            int n = poll(&pfd, 1, ms);
+            if (n < 0)
+                err = errno == EINTR ? EINTR : errno;
+            else if (n == 0)
+                err = ETIMEDOUT;
+            else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+                err = errno;
+        }
+    }
+    *elapsed = now_sec() - t0;
+    return err;
+}
+
+/* After a silent timeout: is the address on a local link and unanswered in
+ * the ARP table (host down or still booting), rather than dropping our SYNs
+ * (a firewall)? IPv4 only: /proc has no IPv6 neighbour table. */
+static bool arp_unanswered(const struct sockaddr *sa)
+{
+    char want[INET_ADDRSTRLEN], line[256];
+
+    if (sa->sa_family != AF_INET)
+        return false;
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, want, sizeof(want));
+    _cleanup_fclose_ FILE *f = fopen("/proc/net/arp", "re");
+    if (!f || !fgets(line, sizeof(line), f))
+        return false;
+    while (fgets(line, sizeof(line), f)) {
+        char ip[64];
+        unsigned flags;
+        if (sscanf(line, "%63s %*s %x", ip, &flags) == 2 && strcmp(ip, want) == 0)
+            return !(flags & 0x2); /* ATF_COM: the neighbour answered */
+    }
+    return false;
+}
+
+static void check_parent_ipc(struct fp_result *r, const struct parent *p, double timeout)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    const char *path = p->u.host;
+    double elapsed;
+
+    if (strlen(path) > (size_t)IPC_PATH_MAX) {
+        fp_fail(r, "connect URI %s of rank %d: the path is longer than %d bytes, so the "
+                   "broker cannot connect (File name too long)",
+                p->uri, p->rank, IPC_PATH_MAX);
+        return;
+    }
+    snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+    if (path[0] == '@')
+        sun.sun_path[0] = '\0';
+    int err = probe_connect((struct sockaddr *)&sun,
+                            (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path)),
+                            timeout, &elapsed);
+    fp_fact_int(r, "connect_usec", (long long)(elapsed * 1e6));
+    if (err == 0) {
+        fp_pass(r, "parent rank %d answers on %s", p->rank, path);
+        return;
+    }
+    fp_fact_str(r, "errno", errno_name(err));
+    if (err == ENOENT || err == ECONNREFUSED) {
+        fp_warn(r, "parent rank %d is not listening on %s yet (%s): its broker has not "
+                   "started",
+                p->rank, path, strerror(err));
+        fp_retry(r, "parent %s", path);
+    } else {
+        fp_fail(r, "cannot connect to parent rank %d on %s: %s", p->rank, path, strerror(err));
+    }
+}
+
+static void check_net_parent(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    double timeout = fp_settings_timeout(ctx->set, r->check);
+    double budget = timeout - (timeout * 0.2 < NET_MARGIN ? timeout * 0.2 : NET_MARGIN);
+    double t0 = now_sec(), elapsed;
+    struct parent p;
+    char addr[INET6_ADDRSTRLEN], who[2 * BOOTSTRAP_URI_MAX + 128];
+
+    if (!node_placed(ctx, r, true))
+        return;
+    if (ctx->rank == 0) {
+        fp_skip(r, "rank 0 has no parent");
+        return;
+    }
+    int rc = parent_find(ctx, &p);
+    if (rc == -1) {
+        fp_fact_int(r, "parent_rank", p.rank);
+        fp_fail(r, "connect URI is undefined for rank %d (%s, this node's parent): the broker "
+                   "exits at start; set connect for %s in [bootstrap] hosts, or "
+                   "default_connect = \"tcp://%%h:%%p\"",
+                p.rank, p.host ? p.host : "?", p.host ? p.host : "it");
+        return;
+    }
+    if (rc == 0) {
+        fp_error(r, "rank %d has no parent in the %s topology", ctx->rank,
+                 topology_scheme(ctx->topo));
+        return;
+    }
+    if (rc < 0) {
+        fp_error(r, "connect URI %s of rank %d: unknown scheme (see config.bootstrap)", p.uri,
+                 p.rank);
+        return;
+    }
+    parent_facts(r, &p);
+    if (p.u.ipc) {
+        check_parent_ipc(r, &p, budget);
+        return;
+    }
+    if (!port_usable(r, "connect", p.uri, &p.u))
+        return;
+    fp_fact_int(r, "port", p.u.portnum);
+    bool ipv6 = bootstrap_enable_ipv6(ctx->boot);
+    if (strchr(p.u.host, ':') && !ipv6) {
+        fp_fail(r, "connect URI %s of rank %d has an IPv6 address but bootstrap.enable_ipv6 "
+                   "is false: the broker cannot connect over IPv6; set enable_ipv6 = true",
+                p.uri, p.rank);
+        return;
+    }
+    snprintf(who, sizeof(who), "parent rank %d (%s) at %s", p.rank, p.host ? p.host : "?",
+             p.target);
+
+    /* 0MQ resolves the parent with the socket's family: IPv4 unless enable_ipv6. */
+    struct addrinfo *res = NULL;
+    int e = resolve(p.u.host, p.u.port, ipv6 ? AF_UNSPEC : AF_INET, budget, &res);
+    fp_fact_int(r, "resolve_usec", (long long)((now_sec() - t0) * 1e6));
+    if (e == 1) {
+        fp_fail(r, "%s: %s could not be resolved within %.2gs: the DNS server does not answer "
+                   "(see /etc/resolv.conf); list the parent in /etc/hosts or use its address "
+                   "in the connect URI",
+                who, p.u.host, budget);
+        return;
+    }
+    if (e != 0) {
+        fp_fact_str(r, "resolve_error", gai_strerror(e));
+        if (e == EAI_AGAIN) {
+            fp_fail(r, "%s: cannot resolve %s: %s (the resolver is not reachable yet?)", who,
+                    p.u.host, gai_strerror(e));
+            fp_retry(r, "parent %s", p.target);
+        } else {
+            fp_fail(r, "%s: cannot resolve %s: %s; add it to DNS or /etc/hosts, or use its "
+                       "address in the connect URI",
+                    who, p.u.host, e == EAI_SYSTEM ? strerror(errno) : gai_strerror(e));
+        }
+        return;
+    }
+    const void *src = res->ai_family == AF_INET
+                          ? (const void *)&((struct sockaddr_in *)res->ai_addr)->sin_addr
+                          : (const void *)&((struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
+    inet_ntop(res->ai_family, src, addr, sizeof(addr));
+    fp_fact_str(r, "address", addr);
+    if (strcmp(addr, p.u.host) != 0) {
+        size_t off = strlen(who);
+        snprintf(who + off, sizeof(who) - off, " (%s)", addr);
+    }
+
+    double left = budget - (now_sec() - t0);
+    int err = probe_connect(res->ai_addr, res->ai_addrlen, left > 0.05 ? left : 0.05, &elapsed);
+    fp_fact_int(r, "connect_usec", (long long)(elapsed * 1e6));
+    if (err != 0)
+        fp_fact_str(r, "errno", errno_name(err));
+    /* Same link, no ARP answer: the parent host is down or still booting,
+     * which waiting can fix. The first attempt times out while the kernel
+     * asks; later ones get EHOSTUNREACH at once from the failed entry. */
+    bool arp_silent = (err == ETIMEDOUT || err == EHOSTUNREACH) && arp_unanswered(res->ai_addr);
+    freeaddrinfo(res);
+
+    switch (err) {
+    case 0:
+        fp_pass(r, "%s answers (TCP connect in %.1f ms)", who, elapsed * 1e3);
+        return;
+    case ECONNREFUSED:
+        /* The host is up and said no: its broker is not listening yet, as
+         * in any staggered boot. Worth waiting for. */
+        fp_warn(r, "%s refused the connection: the host is up but its broker is not "
+                   "listening yet (normal while the instance boots; if it lasts: systemctl "
+                   "status flux on %s, and its bind URI)",
+                who, p.host ? p.host : "the parent");
+        fp_retry(r, "parent %s", p.target);
+        return;
+    }
+    if (arp_silent) {
+        if (err == ETIMEDOUT)
+            fp_fail(r, "%s: no answer within %.2gs: %s does not answer ARP, so the parent host "
+                       "is down or still booting",
+                    who, elapsed, addr);
+        else
+            fp_fail(r, "%s: %s (%s): %s does not answer ARP, so the parent host is down or "
+                       "still booting",
+                    who, strerror(err), errno_name(err), addr);
+        fp_retry(r, "parent %s", p.target);
+    } else if (err == EHOSTUNREACH || err == ENETUNREACH || err == ENETDOWN) {
+        /* Said at once by the local stack or a router: at boot the link or
+         * the route toward the parent may still be coming up, so retried
+         * (each attempt is fast). */
+        fp_fail(r, "%s: %s (%s): no way there from this host (yet?): check the link and the "
+                   "routes (ip route get %s)",
+                who, strerror(err), errno_name(err), addr);
+        fp_retry(r, "parent %s", p.target);
+    } else if (err == ETIMEDOUT) {
+        /* Silent drops are a firewall far more often than a slow boot, and
+         * each retry would cost a whole timeout: decided at once. */
+        fp_fail(r, "no answer from %s within %.2gs: the connection attempts are dropped "
+                   "(a firewall on %s or on the way: allow TCP port %d) or the host is down",
+                who, elapsed, p.host ? p.host : "the parent", p.u.portnum);
+    } else {
+        fp_fail(r, "%s: connect failed: %s (%s)", who, strerror(err), errno_name(err));
+    }
+}
+
+/* --- the table ---------------------------------------------------------- */
 
 const struct fp_check fp_checks_net[] = {
+    {
+        .id = "net.rank",
+        .message_id = FP_MSGID_NET_RANK,
+        .summary = "this host's name is in [bootstrap] hosts: its rank, the size, the path to rank 0",
+        .explain =
+            "A system broker finds its rank by looking up its hostname (gethostname(), as\n"
+            "printed by hostname(1)) in the expanded [bootstrap] hosts list. The match is\n"
+            "exact and case-sensitive: no FQDN or short-name normalisation. A host that is\n"
+            "not listed makes the broker exit at once (\"... not found in hosts\").\n"
+            "Fix: hostname; compare with flux hostlist on the hosts entries; either list the\n"
+            "exact name in /etc/flux/system/conf.d (hosts = [{ host = \"node[0-15]\" }]) or\n"
+            "set the hostname: hostnamectl set-hostname NAME.\n"
+            "Reports the rank, the instance size and the path to rank 0 in the overlay tree\n"
+            "(\"5 → 2 → 0\").",
+        .severity = FP_SEV_FAIL,
+        .run = check_net_rank,
+    },
+    {
+        .id = "net.bind",
+        .message_id = FP_MSGID_NET_BIND,
+        .summary = "a rank with children has a bind URI whose interface, address and port are usable",
+        .explain =
+            "A broker with children in the overlay tree binds its [bootstrap] bind URI\n"
+            "(tcp://IFACE:PORT, tcp://ADDR:PORT, tcp://*:PORT or ipc://PATH). If it is\n"
+            "undefined the broker exits; if the interface does not exist or has no address\n"
+            "of the socket's family (IPv4, or IPv6 with enable_ipv6 = true), the address is\n"
+            "not this host's, or another process listens on the port, the bind fails and\n"
+            "the broker stops, so the whole subtree under it stays down.\n"
+            "Fix: ip -br addr; set bind or default_bind (\"tcp://eth0:%p\") and\n"
+            "default_port in /etc/flux/system/conf.d; find what holds the port with\n"
+            "ss -ltnp 'sport = :8050' and stop it, or pick another port. For ipc:// the\n"
+            "directory must exist and be writable by the flux user.\n"
+            "The port is checked in the kernel's socket table, never by binding it.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS | FP_CHECK_LIVE,
+        .timeout = 5.0,
+        .run = check_net_bind,
+    },
+    {
+        .id = "net.parent",
+        .message_id = FP_MSGID_NET_PARENT,
+        .summary = "the parent in the overlay tree resolves and answers TCP on its connect URI",
+        .explain =
+            "A follower connects to its parent's [bootstrap] connect URI; the parent comes\n"
+            "from tbon.topo (custom, kary:K, binomial, mincrit). If the name does not\n"
+            "resolve, or the connection is dropped by a firewall, the broker starts but\n"
+            "never joins: 0MQ retries silently forever and the node shows offline.\n"
+            "Connected: pass. Refused: warn (the parent host is up, its broker is not yet;\n"
+            "normal in a staggered boot) and retried until the run deadline. No route, or a\n"
+            "parent that does not answer ARP: fail, retried (the network or the parent may\n"
+            "still be coming up). A silent timeout (packets dropped): fail at once.\n"
+            "Fix: getent ahosts PARENT; ip route get ADDR; allow TCP to the port on the\n"
+            "parent (nft list ruleset); systemctl status flux on the parent.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE | FP_CHECK_LIVE,
+        .timeout = 3.0,
+        .run = check_net_parent,
+        .describe = describe_net_parent,
+    },
     { 0 },
 };

@@ -1,6 +1,614 @@
-/* packages checks: none registered yet. */
+/* Are the right packages installed? (checklist: "Do I have all the right
+ * packages installed?": flux-core, flux-security, flux-sched on all nodes;
+ * flux-pam and flux-accounting optional).
+ *
+ * Nothing is executed: the packages are recognised by the files they install,
+ * probed (inside --root) in the Debian, RPM and autotools-prefix locations:
+ *   flux-core      PREFIX/bin/flux, and flux-broker in flux-core's libexec dir
+ *                  (PREFIX/libexec/flux/cmd, or PREFIX/lib/flux/cmd), flux.service
+ *   flux-security  LIBDIR/libflux-security.so*, PREFIX/{libexec,lib}/flux/flux-imp
+ *   flux-sched     LIBDIR/flux/modules/sched-fluxion-{resource,qmanager}.so
+ *   flux-pam       LIBDIR/security/pam_flux.so
+ *   flux-accounting  PREFIX/{libexec,lib}/flux/cmd/flux-account*, or
+ *                  LIBDIR/flux/job-manager/plugins/mf_priority.so
+ * PREFIX is /usr then /usr/local; LIBDIR is PREFIX/lib64, PREFIX/lib and
+ * PREFIX/lib/<multiarch triplet>, and the same under /. Versions come from
+ * dpkg's status file (/var/lib/dpkg/status, package installed) or else a
+ * pkg-config file (flux-core.pc, flux-security.pc, flux-sched.pc); the rpm
+ * database is not read. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "checks/fsutil.h"
+#include "common/cleanup.h"
 #include "engine/check.h"
+#include "engine/context.h"
+#include "engine/msgids.h"
+
+#define MAX_DIRS 48
+#define DIR_MAX 256 /* longest directory probed: /usr/local/lib/<triplet>/pkgconfig */
+#define PC_MAX (64 * 1024)
+#define DOC_INSTALL "https://flux-framework.readthedocs.io/en/latest/guides/admin-guide.html"
+
+static const char *const prefixes[] = { "/usr", "/usr/local", NULL };
+/* where a prefix keeps flux's libexec dir: Debian/RPM/autotools, older Debian */
+static const char *const libexec_subdirs[] = { "libexec", "lib", NULL };
+
+struct dirlist {
+    char d[MAX_DIRS][DIR_MAX];
+    int n;
+};
+
+static void dirlist_add(struct dirlist *l, const char *a, const char *b, const char *c)
+{
+    if (l->n < MAX_DIRS &&
+        snprintf(l->d[l->n], DIR_MAX, "%s%s%s", a, b, c ? c : "") < DIR_MAX)
+        l->n++;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_free(char **names)
+{
+    for (char **p = names; p && *p; p++)
+        free(*p);
+    free(names);
+}
+static inline void names_freep(char ***p)
+{
+    names_free(*p);
+}
+#define _cleanup_names_ _cleanup_(names_freep)
+
+/* The entries of dir (inside the root) without dot files, sorted,
+ * NULL-terminated; NULL when it cannot be read. */
+static char **list_dir(const struct fp_ctx *ctx, const char *dir)
+{
+    int fd = fsu_open_dir(ctx, dir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    DIR *d;
+
+    if (fd < 0)
+        return NULL;
+    if (!(d = fdopendir(fd))) {
+        close(fd);
+        return NULL;
+    }
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n + 2 > cap) {
+            char **more = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof(*names));
+            if (!more)
+                break;
+            names = more;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        names[++n] = NULL;
+    }
+    closedir(d);
+    if (!names)
+        names = calloc(1, sizeof(*names));
+    else
+        qsort(names, n, sizeof(*names), cmp_name);
+    return names;
+}
+
+/* A regular file at path (following symlinks inside the root)? The shown
+ * path (root prefix included) goes to shown. */
+static bool probe_file(const struct fp_ctx *ctx, const char *path, bool exec, char *shown,
+                       size_t shownsz)
+{
+    struct fsu_node n;
+    const struct stat *st;
+
+    if (fsu_lookup(ctx, path, &n) < 0 || !(st = fsu_final(&n)) || !S_ISREG(st->st_mode))
+        return false;
+    if (exec && !(st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+        return false;
+    if (shown)
+        snprintf(shown, shownsz, "%s", n.path);
+    return true;
+}
+
+/* LIBDIRs: PREFIX/lib64, PREFIX/lib, PREFIX/lib/<triplet> for /usr, /usr/local and /. */
+static void lib_dirs(const struct fp_ctx *ctx, struct dirlist *l)
+{
+    static const char *const bases[] = { "/usr", "/usr/local", "", NULL };
+
+    l->n = 0;
+    for (int i = 0; bases[i]; i++) {
+        char lib[PATH_MAX];
+        snprintf(lib, sizeof(lib), "%s/lib", bases[i]);
+        dirlist_add(l, bases[i], "/lib64", NULL);
+        dirlist_add(l, lib, "", NULL);
+        _cleanup_names_ char **names = list_dir(ctx, lib);
+        for (char **p = names; p && *p; p++)
+            if (strstr(*p, "-linux-gnu") || strstr(*p, "-linux-musl"))
+                dirlist_add(l, lib, "/", *p);
+    }
+}
+
+/* The first dir/sub/name that is a regular file. */
+static bool find_in(const struct fp_ctx *ctx, const struct dirlist *dirs, const char *sub,
+                    const char *name, char *shown, size_t shownsz)
+{
+    char path[PATH_MAX];
+
+    for (int i = 0; i < dirs->n; i++) {
+        if (snprintf(path, sizeof(path), "%s%s/%s", dirs->d[i], sub, name) >= (int)sizeof(path))
+            continue;
+        if (probe_file(ctx, path, false, shown, shownsz))
+            return true;
+    }
+    return false;
+}
+
+/* A regular file whose name starts with prefix in one of dirs/sub (the last
+ * in sort order: libfoo.so.1.2.3 rather than the libfoo.so.1 link). */
+static bool find_prefixed(const struct fp_ctx *ctx, const struct dirlist *dirs, const char *sub,
+                          const char *prefix, char *shown, size_t shownsz)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+
+    for (int i = 0; i < dirs->n; i++) {
+        if (snprintf(dir, sizeof(dir), "%s%s", dirs->d[i], sub) >= (int)sizeof(dir))
+            continue;
+        _cleanup_names_ char **names = list_dir(ctx, dir);
+        size_t n = 0;
+        while (names && names[n])
+            n++;
+        for (size_t j = n; j-- > 0;) {
+            if (strncmp(names[j], prefix, strlen(prefix)) != 0)
+                continue;
+            if (snprintf(path, sizeof(path), "%s/%s", dir, names[j]) >= (int)sizeof(path))
+                continue;
+            if (probe_file(ctx, path, false, shown, shownsz))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* PREFIX/{libexec,lib}/flux + sub, for every prefix: the dirs, and as text. */
+static void libexec_dirs(struct dirlist *l, const char *sub)
+{
+    l->n = 0;
+    for (int i = 0; prefixes[i]; i++)
+        for (int j = 0; libexec_subdirs[j]; j++) {
+            char d[PATH_MAX];
+            snprintf(d, sizeof(d), "%s/%s/flux", prefixes[i], libexec_subdirs[j]);
+            dirlist_add(l, d, sub, NULL);
+        }
+}
+
+static void dirlist_text(const struct fp_ctx *ctx, const struct dirlist *l, const char *name,
+                         char *buf, size_t bufsz)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < l->n && len < bufsz; i++) {
+        char shown[PATH_MAX];
+        if (!fp_path(ctx, l->d[i], shown, sizeof(shown)))
+            continue;
+        len += (size_t)snprintf(buf + len, bufsz - len, "%s%s%s%s", len ? ", " : "", shown,
+                                name ? "/" : "", name ? name : "");
+    }
+}
+
+/* ---- versions, without running anything ---------------------------------- */
+
+struct pkgver {
+    char version[128];
+    const char *source; /* "dpkg", "pkg-config" or NULL */
+    bool dpkg_listed;   /* dpkg knows the package as installed */
+};
+
+/* dpkg's status file: stanzas of "Field: value" lines separated by blank lines. */
+static void dpkg_version(const struct fp_ctx *ctx, const char *pkg, struct pkgver *v)
+{
+    struct stat st;
+    int fd = fsu_open_regular(ctx, "/var/lib/dpkg/status", &st);
+    _cleanup_fclose_ FILE *f = NULL;
+    _cleanup_free_ char *line = NULL;
+    char name[256] = "", version[128] = "";
+    bool installed = false;
+    size_t cap = 0;
+    ssize_t len;
+
+    if (fd < 0)
+        return;
+    if (!(f = fdopen(fd, "r"))) {
+        close(fd);
+        return;
+    }
+    for (;;) {
+        len = getline(&line, &cap, f);
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (len <= 0) { /* end of a stanza */
+            if (installed && strcmp(name, pkg) == 0) {
+                snprintf(v->version, sizeof(v->version), "%s", version);
+                v->source = "dpkg";
+                v->dpkg_listed = true;
+                return;
+            }
+            name[0] = version[0] = '\0';
+            installed = false;
+            if (len < 0)
+                return;
+            continue;
+        }
+        if (strncmp(line, "Package: ", 9) == 0)
+            snprintf(name, sizeof(name), "%s", line + 9);
+        else if (strncmp(line, "Version: ", 9) == 0)
+            snprintf(version, sizeof(version), "%s", line + 9);
+        else if (strncmp(line, "Status: ", 8) == 0) {
+            /* "install ok installed": the last word is the state */
+            const char *w = strrchr(line, ' ');
+            installed = w && strcmp(w + 1, "installed") == 0;
+        }
+    }
+}
+
+static void pc_version(const struct fp_ctx *ctx, const struct dirlist *libs, const char *pc,
+                       struct pkgver *v)
+{
+    struct dirlist dirs = { .n = 0 };
+    char path[PATH_MAX];
+
+    for (int i = 0; i < libs->n; i++)
+        dirlist_add(&dirs, libs->d[i], "/pkgconfig", NULL);
+    for (int i = 0; prefixes[i]; i++)
+        dirlist_add(&dirs, prefixes[i], "/share/pkgconfig", NULL);
+    _cleanup_free_ char *buf = malloc(PC_MAX + 1);
+
+    for (int i = 0; buf && i < dirs.n; i++) {
+        struct stat st;
+        ssize_t n;
+        int fd;
+
+        if (snprintf(path, sizeof(path), "%s/%s", dirs.d[i], pc) >= (int)sizeof(path))
+            continue;
+        if ((fd = fsu_open_regular(ctx, path, &st)) < 0)
+            continue;
+        n = read(fd, buf, PC_MAX);
+        close(fd);
+        if (n <= 0)
+            continue;
+        buf[n] = '\0';
+        for (char *l = buf; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+            if (strncmp(l, "Version:", 8) != 0)
+                continue;
+            l += 8;
+            l += strspn(l, " \t");
+            size_t vl = strcspn(l, " \t\r\n");
+            if (vl == 0 || vl >= sizeof(v->version))
+                break;
+            memcpy(v->version, l, vl);
+            v->version[vl] = '\0';
+            v->source = "pkg-config";
+            return;
+        }
+    }
+}
+
+static void pkg_version(const struct fp_ctx *ctx, const struct dirlist *libs, const char *pkg,
+                        const char *pc, struct pkgver *v)
+{
+    memset(v, 0, sizeof(*v));
+    dpkg_version(ctx, pkg, v);
+    if (!v->source && pc)
+        pc_version(ctx, libs, pc, v);
+}
+
+static void fact_version(struct fp_result *r, const struct pkgver *v)
+{
+    if (v->source) {
+        fp_fact_str(r, "version", v->version);
+        fp_fact_str(r, "version_source", v->source);
+    }
+}
+
+/* " 0.88.0 (dpkg)" or "" */
+static const char *version_text(const struct pkgver *v, char *buf, size_t bufsz)
+{
+    if (v->source)
+        snprintf(buf, bufsz, " %s (%s)", v->version, v->source);
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+/* ---- packages.core -------------------------------------------------------- */
+
+static const char *const unit_dirs[] = { "/etc/systemd/system", "/usr/local/lib/systemd/system",
+                                         "/usr/lib/systemd/system", "/lib/systemd/system",
+                                         NULL };
+
+static void check_packages_core(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    struct dirlist libs, cmd;
+    char flux[PATH_MAX] = "", broker[PATH_MAX] = "", unit[PATH_MAX] = "", path[PATH_MAX];
+    char looked[4096], ver[160];
+    bool masked = false;
+    struct pkgver v;
+
+    lib_dirs(ctx, &libs);
+    pkg_version(ctx, &libs, "flux-core", "flux-core.pc", &v);
+    fact_version(r, &v);
+
+    for (int i = 0; prefixes[i] && !flux[0]; i++) {
+        snprintf(path, sizeof(path), "%s/bin/flux", prefixes[i]);
+        probe_file(ctx, path, true, flux, sizeof(flux));
+    }
+    libexec_dirs(&cmd, "/cmd");
+    find_in(ctx, &cmd, "", "flux-broker", broker, sizeof(broker));
+    for (int i = 0; unit_dirs[i] && !unit[0] && !masked; i++) {
+        struct fsu_node n;
+        snprintf(path, sizeof(path), "%s/flux.service", unit_dirs[i]);
+        if (fsu_lookup(ctx, path, &n) < 0)
+            continue;
+        if (n.is_link && strcmp(n.link, "/dev/null") == 0)
+            masked = true;
+        else if (fsu_final(&n) && S_ISREG(fsu_final(&n)->st_mode))
+            snprintf(unit, sizeof(unit), "%s", n.path);
+    }
+    if (flux[0])
+        fp_fact_str(r, "command", flux);
+    if (broker[0])
+        fp_fact_str(r, "broker", broker);
+    if (unit[0])
+        fp_fact_str(r, "unit", unit);
+
+    if (!flux[0] && !broker[0]) {
+        char p1[PATH_MAX], p2[PATH_MAX];
+        dirlist_text(ctx, &cmd, NULL, looked, sizeof(looked));
+        fp_path(ctx, "/usr/bin/flux", p1, sizeof(p1));
+        fp_path(ctx, "/usr/local/bin/flux", p2, sizeof(p2));
+        fp_fail(r, "flux-core is not installed%s: no flux command (looked for %s and %s) and "
+                   "no flux-broker (looked in %s): there is no broker to start: install "
+                   "flux-core on every node (apt-get install flux-core, or dnf install "
+                   "flux-core; see the Flux admin guide, " DOC_INSTALL ")",
+                v.dpkg_listed ? " (dpkg lists it as installed, but its files are gone)" : "",
+                p1, p2, looked);
+        return;
+    }
+    if (!flux[0])
+        fp_fail(r, "flux-core is incomplete: %s is there but no flux command (looked for "
+                   "/usr/bin/flux and /usr/local/bin/flux): flux.service runs flux broker: "
+                   "reinstall flux-core (apt-get install --reinstall flux-core)", broker);
+    if (!broker[0]) {
+        dirlist_text(ctx, &cmd, NULL, looked, sizeof(looked));
+        fp_fail(r, "flux-core is incomplete: %s is there but flux-broker is not (looked in %s): "
+                   "flux broker cannot start: reinstall flux-core (apt-get install --reinstall "
+                   "flux-core)", flux, looked);
+    }
+    if (masked)
+        fp_warn(r, "flux.service is masked (a link to /dev/null): the broker is never started: "
+                   "systemctl unmask flux");
+    else if (!unit[0])
+        fp_warn(r, "flux.service not found in /etc/systemd/system, /usr/local/lib/systemd/system, "
+                   "/usr/lib/systemd/system or /lib/systemd/system: systemd cannot start the "
+                   "broker: reinstall flux-core (a source build installs it with make install)");
+    if (r->status == FP_PASS)
+        fp_pass(r, "flux-core%s: %s, %s, %s", version_text(&v, ver, sizeof(ver)), flux, broker,
+                unit);
+}
+
+/* ---- packages.security ---------------------------------------------------- */
+
+/* [exec] imp in the system config: the IMP is in use. */
+static const char *imp_configured(const struct fp_ctx *ctx)
+{
+    const json_t *exec = ctx->system ? json_object_get(ctx->system->merged, "exec") : NULL;
+    const json_t *imp = json_is_object(exec) ? json_object_get(exec, "imp") : NULL;
+    return json_is_string(imp) ? json_string_value(imp) : NULL;
+}
+
+static void check_packages_security(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    struct dirlist libs, impdirs;
+    char lib[PATH_MAX] = "", imp[PATH_MAX] = "", ver[160];
+    const char *configured = imp_configured(ctx);
+    struct pkgver v;
+
+    lib_dirs(ctx, &libs);
+    pkg_version(ctx, &libs, "flux-security", "flux-security.pc", &v);
+    fact_version(r, &v);
+    fp_fact_bool(r, "imp_enabled", configured != NULL);
+
+    find_prefixed(ctx, &libs, "", "libflux-security.so", lib, sizeof(lib));
+    libexec_dirs(&impdirs, "");
+    if (!find_in(ctx, &impdirs, "", "flux-imp", imp, sizeof(imp)) && configured &&
+        configured[0] == '/')
+        probe_file(ctx, configured, false, imp, sizeof(imp));
+    if (lib[0])
+        fp_fact_str(r, "library", lib);
+    if (imp[0])
+        fp_fact_str(r, "imp", imp);
+
+    if (!lib[0] || !imp[0]) {
+        char what[512], looked[4096];
+        enum fp_status st = configured ? FP_FAIL : FP_WARN;
+        dirlist_text(ctx, &impdirs, "flux-imp", looked, sizeof(looked));
+        snprintf(what, sizeof(what), "%s%s%s",
+                 lib[0] ? "" : "no libflux-security.so* in the library directories",
+                 !lib[0] && !imp[0] ? " and " : "",
+                 imp[0] ? "" : "no flux-imp");
+        fp_report(r, st,
+                  "flux-security is %s%s (%s; looked in %s): %s: install flux-security on every "
+                  "node (apt-get install flux-security, or dnf install flux-security)",
+                  lib[0] || imp[0] ? "incomplete" : "not installed",
+                  v.dpkg_listed ? " although dpkg lists it" : "", what, looked,
+                  configured ? "[exec] imp is set in the system config, so every multi-user "
+                               "job needs the IMP and its library"
+                             : "without it the instance can only run jobs as the flux user "
+                               "(no [exec] imp is configured, so this only warns)");
+        return;
+    }
+    fp_pass(r, "flux-security%s: %s, %s%s", version_text(&v, ver, sizeof(ver)), lib, imp,
+            configured ? "" : " ([exec] imp not set: the IMP is not used)");
+}
+
+/* ---- packages.sched ------------------------------------------------------- */
+
+static void check_packages_sched(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    static const char *const mods[] = { "sched-fluxion-resource.so", "sched-fluxion-qmanager.so",
+                                        NULL };
+    struct dirlist libs;
+    char found[2][PATH_MAX] = { "", "" }, ver[160];
+    struct pkgver v;
+    int n = 0;
+
+    lib_dirs(ctx, &libs);
+    pkg_version(ctx, &libs, "flux-sched", "flux-sched.pc", &v);
+    fact_version(r, &v);
+    for (int i = 0; mods[i]; i++)
+        if (find_in(ctx, &libs, "/flux/modules", mods[i], found[i], sizeof(found[i])))
+            n++;
+    if (found[0][0])
+        fp_fact_str(r, "resource_module", found[0]);
+    if (found[1][0])
+        fp_fact_str(r, "qmanager_module", found[1]);
+    if (n == 0) {
+        fp_warn(r, "flux-sched is not installed%s (no sched-fluxion-resource.so or "
+                   "sched-fluxion-qmanager.so in LIBDIR/flux/modules): the broker falls back to "
+                   "sched-simple (first-come first-served, no backfill, no node-exclusive or "
+                   "hierarchical resource matching): apt-get install flux-sched",
+                v.dpkg_listed ? " although dpkg lists it" : "");
+        return;
+    }
+    if (n == 1) {
+        fp_warn(r, "flux-sched is incomplete: %s is there but %s is not: fluxion cannot load "
+                   "and the broker falls back to sched-simple: reinstall flux-sched "
+                   "(apt-get install --reinstall flux-sched)",
+                found[0][0] ? found[0] : found[1], found[0][0] ? mods[1] : mods[0]);
+        return;
+    }
+    fp_pass(r, "flux-sched%s: %s, %s", version_text(&v, ver, sizeof(ver)), found[0], found[1]);
+}
+
+/* ---- packages.optional ---------------------------------------------------- */
+
+static void check_packages_optional(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    struct dirlist libs, cmd;
+    char pam[PATH_MAX] = "", acct[PATH_MAX] = "", v1[160], v2[160], t1[512], t2[512];
+    struct pkgver vp, va;
+
+    lib_dirs(ctx, &libs);
+    pkg_version(ctx, &libs, "flux-pam", NULL, &vp);
+    pkg_version(ctx, &libs, "flux-accounting", NULL, &va);
+    find_in(ctx, &libs, "/security", "pam_flux.so", pam, sizeof(pam));
+    libexec_dirs(&cmd, "/cmd");
+    if (!find_prefixed(ctx, &cmd, "", "flux-account", acct, sizeof(acct)))
+        find_in(ctx, &libs, "/flux/job-manager/plugins", "mf_priority.so", acct, sizeof(acct));
+
+    fp_fact_bool(r, "flux_pam", pam[0] != '\0');
+    fp_fact_bool(r, "flux_accounting", acct[0] != '\0');
+    if (pam[0])
+        fp_fact_str(r, "flux_pam_path", pam);
+    if (acct[0])
+        fp_fact_str(r, "flux_accounting_path", acct);
+    if (vp.source)
+        fp_fact_str(r, "flux_pam_version", vp.version);
+    if (va.source)
+        fp_fact_str(r, "flux_accounting_version", va.version);
+
+    if (pam[0])
+        snprintf(t1, sizeof(t1), "flux-pam installed%s (%s)", version_text(&vp, v1, sizeof(v1)),
+                 pam);
+    else
+        snprintf(t1, sizeof(t1), "flux-pam not installed (optional: pam_flux.so keeps users "
+                                 "without a job on the node from logging in)");
+    if (acct[0])
+        snprintf(t2, sizeof(t2), "flux-accounting installed%s (%s)",
+                 version_text(&va, v2, sizeof(v2)), acct);
+    else
+        snprintf(t2, sizeof(t2), "flux-accounting not installed (optional: banks, fair-share "
+                                 "priorities and limits)");
+    fp_pass(r, "%s; %s", t1, t2);
+}
 
 const struct fp_check fp_checks_packages[] = {
+    {
+        .id = "packages.core",
+        .message_id = FP_MSGID_PACKAGES_CORE,
+        .summary = "flux-core installed: the flux command, flux-broker and flux.service "
+                   "(version from dpkg or flux-core.pc)",
+        .explain = "Every node runs a broker: flux.service starts `flux broker`, which is the\n"
+                   "flux command (/usr/bin/flux, or /usr/local/bin/flux) running flux-broker\n"
+                   "from flux-core's libexec dir (/usr/libexec/flux/cmd). Missing either, the\n"
+                   "node cannot join the instance; a missing or masked flux.service warns.\n"
+                   "Nothing is run: files are probed, the version comes from dpkg's status\n"
+                   "file or flux-core.pc.\n"
+                   "Fix: apt-get install flux-core (dnf install flux-core), on every node, the\n"
+                   "same version everywhere; see the Flux admin guide.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_packages_core,
+    },
+    {
+        .id = "packages.security",
+        .message_id = FP_MSGID_PACKAGES_SECURITY,
+        .summary = "flux-security installed: libflux-security.so* and flux-imp (fails only when "
+                   "[exec] imp is configured, else warns)",
+        .explain = "flux-security provides job signing (libflux-security) and the IMP\n"
+                   "(flux-imp), through which the broker runs jobs as their users. When the\n"
+                   "system config sets [exec] imp, a node without it cannot run any multi-user\n"
+                   "job: fail. Without [exec] imp the instance runs jobs only as flux: warn.\n"
+                   "Fix: apt-get install flux-security (dnf install flux-security) on every\n"
+                   "node.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_packages_security,
+    },
+    {
+        .id = "packages.sched",
+        .message_id = FP_MSGID_PACKAGES_SCHED,
+        .summary = "flux-sched (the fluxion scheduler modules) installed; if not, sched-simple "
+                   "is used (warn)",
+        .explain = "flux-sched provides fluxion (sched-fluxion-resource and\n"
+                   "sched-fluxion-qmanager modules), the scheduler a system instance is meant\n"
+                   "to run. Without it the broker loads sched-simple: first-come first-served,\n"
+                   "no backfill and no rich resource matching. The instance still works, so\n"
+                   "this only warns.\n"
+                   "Fix: apt-get install flux-sched (dnf install flux-sched) on every node.",
+        .severity = FP_SEV_WARN,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_packages_sched,
+    },
+    {
+        .id = "packages.optional",
+        .message_id = FP_MSGID_PACKAGES_OPTIONAL,
+        .summary = "reports whether the optional flux-pam and flux-accounting are installed "
+                   "(information only)",
+        .explain = "flux-pam (pam_flux.so) lets only users with a job on a node log in to it;\n"
+                   "flux-accounting adds banks, fair-share priorities and limits. Both are\n"
+                   "optional: the check always passes and says which are installed, so the\n"
+                   "fleet can be compared.\n"
+                   "Fix (if wanted): apt-get install flux-pam flux-accounting.",
+        .severity = FP_SEV_WARN,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_packages_optional,
+    },
     { 0 },
 };

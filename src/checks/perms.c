@@ -1,6 +1,356 @@
-/* perms checks: none registered yet. */
+/* Are the Flux configurations owned by root and publicly readable?
+ * (checklist: "Is the Flux configuration synced? ... owned by root, and
+ * publicly readable", `stat -c '%U %A'` showing root drwxr-xr-x).
+ *
+ * Whoever can write a config directory or file controls the broker (system),
+ * job signing (security) or what the setuid IMP runs as root (imp), so every
+ * conf.d and the directories above it must be root's and writable by root
+ * only.  The broker runs as flux and must be able to read the system
+ * config; users sign jobs with the security config.  The IMP (euid 0)
+ * applies flux-security's path rules to the security and imp files
+ * (FLUX-FACTS §2.6): owner 0, regular file, not a symlink, not world- or
+ * group-writable, parent directory not writable by others unless sticky;
+ * the messages quote its words. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "checks/fsutil.h"
+#include "common/cleanup.h"
 #include "engine/check.h"
+#include "engine/context.h"
+#include "engine/msgids.h"
+#include "engine/settings.h"
+
+struct conf_space {
+    const char *label;   /* "system" */
+    const char *setting; /* its path setting, or NULL for the gate's own */
+    bool flux_reads;     /* the broker (user flux) reads it */
+    bool public;         /* the checklist wants it publicly readable */
+    bool imp_rules;      /* the setuid IMP applies flux-security's path rules */
+};
+
+static const struct conf_space spaces[] = {
+    { "system", "system-config", true, true, false },
+    { "security", "security-config", true, true, true },
+    { "imp", "imp-config", false, true, true },
+    { "preflight", NULL, false, false, false },
+};
+
+struct perms_run {
+    const struct fp_ctx *ctx;
+    struct fp_result *r;
+    const struct fsu_user *flux; /* NULL when flux does not resolve */
+    int dirs, files, problems;
+    char missing[2048]; /* conf dirs that do not exist, comma-separated */
+};
+
+static void problem(struct perms_run *pr, enum fp_status st, const char *path, const char *fmt,
+                    ...) __attribute__((format(printf, 4, 5)));
+static void problem(struct perms_run *pr, enum fp_status st, const char *path, const char *fmt,
+                    ...)
+{
+    char msg[2048];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (pr->problems++ == 0)
+        fp_fact_str(pr->r, "path", path);
+    fp_report(pr->r, st, "%s", msg);
+}
+
+static const char *owner_name(const struct perms_run *pr, uid_t uid, char *buf, size_t bufsz)
+{
+    return fp_user_name(pr->ctx, uid, buf, bufsz);
+}
+
+/* A directory leading to a conf.d: root's, not writable by others unless
+ * sticky (as flux-security judges a parent), searchable by flux when flux
+ * reads below it. */
+static void judge_ancestor(struct perms_run *pr, const struct conf_space *sp, const char *shown,
+                           const struct stat *st)
+{
+    mode_t mode = st->st_mode & 07777;
+    char owner[64];
+
+    if (st->st_uid != 0)
+        problem(pr, FP_FAIL, shown, "%s is owned by %s: whoever owns it can replace the %s "
+                "configuration below it: chown root:root %s", shown,
+                owner_name(pr, st->st_uid, owner, sizeof(owner)), sp->label, shown);
+    if ((mode & (S_IWGRP | S_IWOTH)) && !(mode & S_ISVTX))
+        problem(pr, FP_FAIL, shown, "%s is writable by group/other (mode %04o): they can "
+                "replace the %s configuration below it: chmod go-w %s", shown, (unsigned)mode,
+                sp->label, shown);
+    if (sp->flux_reads && pr->flux && !fsu_user_may(pr->flux, st, X_OK))
+        problem(pr, FP_FAIL, shown, "%s (mode %04o) is not searchable by %s: the broker cannot "
+                "read the %s configuration below it: chmod a+x %s", shown, (unsigned)mode,
+                pr->flux->name, sp->label, shown);
+}
+
+static void judge_ancestors(struct perms_run *pr, const struct conf_space *sp, const char *dir)
+{
+    char prefix[PATH_MAX];
+    size_t len = strlen(dir);
+
+    /* "/" only on the live node: an image's top directory is not part of it */
+    for (size_t i = pr->ctx->live ? 0 : 1; i < len && len < sizeof(prefix); i++) {
+        struct fsu_node n;
+        const struct stat *st;
+
+        if (dir[i] != '/' || (i > 0 && dir[i - 1] == '/'))
+            continue;
+        memcpy(prefix, dir, i ? i : 1);
+        prefix[i ? i : 1] = '\0';
+        if (fsu_lookup(pr->ctx, prefix, &n) < 0 || !(st = fsu_final(&n)) || !S_ISDIR(st->st_mode))
+            continue; /* the conf.d lookup reports what is missing */
+        judge_ancestor(pr, sp, n.path, st);
+    }
+}
+
+static void judge_dir(struct perms_run *pr, const struct conf_space *sp, const struct fsu_node *n,
+                      const struct stat *st)
+{
+    mode_t mode = st->st_mode & 07777;
+    char owner[64];
+
+    pr->dirs++;
+    if (st->st_uid != 0)
+        problem(pr, FP_FAIL, n->path, "%s is owned by %s, not root: %s can change the %s "
+                "configuration%s: chown root:root %s", n->path,
+                owner_name(pr, st->st_uid, owner, sizeof(owner)), owner, sp->label,
+                sp->imp_rules ? " (the IMP refuses the files in it)" : "", n->path);
+    if (mode & (S_IWGRP | S_IWOTH))
+        problem(pr, FP_FAIL, n->path, "%s is writable by group/other (mode %04o): they can add "
+                "or replace %s configuration files%s: chmod 0755 %s", n->path, (unsigned)mode,
+                sp->label,
+                sp->imp_rules && (mode & S_IWOTH) && !(mode & S_ISVTX)
+                    ? " (the IMP refuses the files in it)"
+                    : "",
+                n->path);
+    if (sp->flux_reads && pr->flux && !fsu_user_may(pr->flux, st, R_OK | X_OK))
+        problem(pr, FP_FAIL, n->path, "%s (mode %04o) is not readable by %s: the broker cannot "
+                "load the %s configuration: chmod 0755 %s", n->path, (unsigned)mode,
+                pr->flux->name, sp->label, n->path);
+    if (mode != 0755 && !(mode & (S_IWGRP | S_IWOTH)))
+        problem(pr, FP_WARN, n->path, "%s is mode %04o, expected 0755 (drwxr-xr-x): chmod 0755 %s",
+                n->path, (unsigned)mode, n->path);
+}
+
+static void judge_file(struct perms_run *pr, const struct conf_space *sp, const char *shown,
+                       const struct stat *st, const char *link)
+{
+    mode_t mode = st->st_mode & 07777;
+    char owner[64];
+
+    pr->files++;
+    if (link) {
+        problem(pr, FP_FAIL, shown, "%s: symbolic link (to %s)%s: replace it with the file "
+                "itself: cp --remove-destination \"$(readlink -f %s)\" %s", shown, link,
+                sp->imp_rules ? ": the IMP refuses it (\"symbolic link\")"
+                              : ": configuration files must be plain root-owned files",
+                shown, shown);
+        return;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        problem(pr, FP_FAIL, shown, "%s is a %s, not a regular file: the %s configuration "
+                "cannot be loaded from it (it was not opened); remove it", shown,
+                fsu_type_name(st->st_mode), sp->label);
+        return;
+    }
+    if (st->st_uid != 0)
+        problem(pr, FP_FAIL, shown, "%s: %s (owner %s)%s: chown root:root %s", shown,
+                sp->imp_rules ? "insecure file ownership" : "not owned by root",
+                owner_name(pr, st->st_uid, owner, sizeof(owner)),
+                sp->imp_rules ? ": the IMP refuses it" : ": its owner can change the broker's "
+                                                         "configuration",
+                shown);
+    /* The IMP itself lets a file writable by its own group through; a
+     * group that can write what the IMP runs as root is still a hole. */
+    if (mode & S_IWOTH)
+        problem(pr, FP_FAIL, shown, "%s: %s (%04o): writable by anyone%s: chmod 0644 %s", shown,
+                sp->imp_rules ? "bad file permissions" : "insecure permissions", (unsigned)mode,
+                sp->imp_rules ? ", the IMP refuses it" : "", shown);
+    else if (mode & S_IWGRP)
+        problem(pr, FP_FAIL, shown, "%s: %s (%04o): writable by group %s, whose members can "
+                "change the %s configuration%s: chmod 0644 %s", shown,
+                sp->imp_rules ? "bad file permissions" : "insecure permissions", (unsigned)mode,
+                fp_group_name(pr->ctx, st->st_gid, owner, sizeof(owner)), sp->label,
+                sp->imp_rules ? " (the IMP refuses it unless that is its own group)" : "",
+                shown);
+    if (sp->flux_reads && pr->flux && !fsu_user_may(pr->flux, st, R_OK))
+        problem(pr, FP_FAIL, shown, "%s (mode %04o) is not readable by %s: the broker runs as "
+                "%s and cannot load it: chmod 0644 %s", shown, (unsigned)mode, pr->flux->name,
+                pr->flux->name, shown);
+    else if (sp->public && !(mode & S_IROTH))
+        problem(pr, FP_WARN, shown, "%s is mode %04o, not publicly readable%s: chmod 0644 %s",
+                shown, (unsigned)mode,
+                sp->setting && strcmp(sp->label, "security") == 0
+                    ? " (users' flux submit reads it to sign jobs)"
+                    : "",
+                shown);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* *.toml in the directory, as flux's glob would match them (no dotfiles),
+ * in sorted order; each looked at with O_PATH|O_NOFOLLOW on the directory. */
+static void judge_files(struct perms_run *pr, const struct conf_space *sp, const char *dir,
+                        const char *shown_dir)
+{
+    int dfd = fsu_open_dir(pr->ctx, dir);
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0;
+
+    if (dfd < 0) {
+        fp_error(pr->r, "cannot list %s: %s", shown_dir, strerror(-dfd));
+        return;
+    }
+    if (!(d = fdopendir(dfd))) {
+        fp_error(pr->r, "cannot list %s: %s", shown_dir, strerror(errno));
+        close(dfd);
+        return;
+    }
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        char **grown;
+        if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".toml") != 0)
+            continue;
+        if (!(grown = realloc(names, (n + 1) * sizeof(*names))) || !(grown[n] = strdup(e->d_name))) {
+            names = grown ? grown : names;
+            fp_error(pr->r, "out of memory");
+            break;
+        }
+        names = grown;
+        n++;
+    }
+    qsort(names, n, sizeof(*names), cmp_names);
+    for (size_t i = 0; i < n; i++) {
+        char shown[PATH_MAX * 2], link[PATH_MAX] = "";
+        struct stat st;
+        _cleanup_close_ int fd = openat(dirfd(d), names[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+        snprintf(shown, sizeof(shown), "%s/%s", shown_dir, names[i]);
+        if (fd < 0 || fstat(fd, &st) < 0) {
+            if (errno != ENOENT) /* removed meanwhile: nothing to judge */
+                fp_error(pr->r, "%s: %s", shown, strerror(errno));
+        } else {
+            if (S_ISLNK(st.st_mode)) {
+                ssize_t len = readlinkat(fd, "", link, sizeof(link) - 1);
+                link[len > 0 ? len : 0] = '\0';
+            }
+            judge_file(pr, sp, shown, &st, S_ISLNK(st.st_mode) ? link : NULL);
+        }
+        free(names[i]);
+    }
+    free(names);
+    closedir(d);
+}
+
+static void judge_space(struct perms_run *pr, const struct conf_space *sp, const char *path)
+{
+    struct fsu_node n;
+    const struct stat *st;
+    int rc = fsu_lookup(pr->ctx, path, &n);
+
+    if (rc == -ENOENT) { /* config.parse reports a missing configuration */
+        size_t len = strlen(pr->missing);
+        snprintf(pr->missing + len, sizeof(pr->missing) - len, "%s%s", len ? "," : "", n.path);
+        return;
+    }
+    if (rc < 0) {
+        fp_error(pr->r, "%s: %s", n.path, strerror(-rc));
+        return;
+    }
+    if (n.is_link) {
+        if (sp->imp_rules)
+            problem(pr, FP_FAIL, n.path, "%s: symbolic link (to %s): the IMP refuses the "
+                    "files in it (their parent is not a directory): make it a real directory",
+                    n.path, n.link);
+        else
+            problem(pr, FP_WARN, n.path, "%s is a symbolic link to %s: the %s configuration "
+                    "lives wherever it points; make it a real directory", n.path, n.link,
+                    sp->label);
+    }
+    if (!(st = fsu_final(&n))) {
+        problem(pr, FP_FAIL, n.path, "%s: dangling symbolic link to %s", n.path, n.link);
+        return;
+    }
+    if (S_ISDIR(st->st_mode)) {
+        judge_ancestors(pr, sp, path);
+        judge_dir(pr, sp, &n, st);
+        judge_files(pr, sp, path, n.path);
+        return;
+    }
+    /* a single-file configuration (--config-path=FILE) */
+    judge_ancestors(pr, sp, path);
+    judge_file(pr, sp, n.path, n.is_link ? &n.st : st, n.is_link ? n.link : NULL);
+}
+
+static void check_config_perms(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    const char *name = fp_setting_str(ctx->set, "flux-user");
+    struct fsu_user flux;
+    struct perms_run pr = { .ctx = ctx, .r = r };
+
+    if (fsu_user_load(ctx, name, &flux) == 0)
+        pr.flux = &flux;
+    for (size_t i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
+        const char *path = spaces[i].setting ? fp_setting_str(ctx->set, spaces[i].setting)
+                                             : FP_DEFAULT_CONFIG;
+        judge_space(&pr, &spaces[i], path);
+    }
+    if (pr.missing[0])
+        fp_fact_str(r, "missing", pr.missing);
+    fp_fact_int(r, "dirs", pr.dirs);
+    fp_fact_int(r, "files", pr.files);
+    fp_fact_int(r, "problems", pr.problems);
+    if (!pr.flux)
+        fp_warn(r, "the flux user '%s' does not resolve (see user.flux): could not tell whether "
+                   "the broker can read its configuration", name);
+    if (r->status != FP_PASS)
+        return;
+    if (pr.dirs + pr.files == 0)
+        fp_skip(r, "no configuration directory found (see config.parse)");
+    else
+        fp_pass(r, "%d files in %d directories: owned by root, writable by root only, system "
+                   "config readable by %s", pr.files, pr.dirs, name);
+}
 
 const struct fp_check fp_checks_perms[] = {
+    {
+        .id = "config.perms",
+        .message_id = FP_MSGID_CONFIG_PERMS,
+        .summary = "system, security, imp and preflight conf.d: root-owned, writable by root "
+                   "only, regular files, no symlinks; system config readable by flux",
+        .explain = "Whoever can write a Flux config directory or file controls the broker\n"
+                   "(system), job signing (security), or what the setuid flux-imp runs as root\n"
+                   "(imp). The IMP refuses security and imp files that are not root-owned\n"
+                   "regular files, are symbolic links, or are writable by group/other\n"
+                   "(\"insecure file ownership\", \"bad file permissions (0NNN)\", \"symbolic\n"
+                   "link\"). The broker runs as flux and must be able to read the system\n"
+                   "config; users read the security config to sign jobs. The admin guide\n"
+                   "expects every conf.d root-owned drwxr-xr-x and its files publicly readable.\n"
+                   "Fix: chown -R root:root /etc/flux/system/conf.d /etc/flux/security/conf.d\n"
+                   "/etc/flux/imp/conf.d; chmod 0755 on those directories; chmod 0644 on their\n"
+                   "*.toml files; replace symlinks with the files they point to.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_config_perms,
+    },
     { 0 },
 };

@@ -1,6 +1,71 @@
-/* time checks: none registered yet. */
+/* Is the clock synchronised? (checklist: "Is Munge working? ... clocks must be
+ * synchronized", `timedatectl | grep synchronized:`). Flux itself never looks
+ * at the clock: skew shows up later as munge credentials rejected as expired
+ * or "rewound" (TTL 300 s) and job signatures that fail. At boot the clock is
+ * often synchronised a few seconds after the gate starts, so the check waits
+ * for it until the run deadline. The decision is in timesync.c. */
+#include <sys/timex.h>
+
+#include "checks/timesync.h"
 #include "engine/check.h"
+#include "engine/context.h"
+#include "engine/msgids.h"
+
+static void check_time_sync(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    struct timesync_state s;
+    char why[512], rcname[16];
+
+    timesync_read(ctx->root, &s);
+    fp_fact_bool(r, "timesyncd_synchronized", s.timesyncd_flag);
+    if (s.rc >= 0) {
+        fp_fact_str(r, "adjtimex", timesync_rc_name(s.rc, rcname, sizeof(rcname)));
+        fp_fact_strf(r, "adjtimex_status", "0x%04x", (unsigned)s.status);
+        fp_fact_bool(r, "sta_unsync", (s.status & STA_UNSYNC) != 0);
+        fp_fact_int(r, "maxerror_us", s.maxerror_us);
+        fp_fact_int(r, "esterror_us", s.esterror_us);
+    }
+    fp_fact_int(r, "max_error_bound_us", TIMESYNC_MAX_ERROR_US);
+
+    switch (timesync_decide(&s, TIMESYNC_MAX_ERROR_US, why, sizeof(why))) {
+    case TIMESYNC_SYNCED:
+        fp_pass(r, "%s", why);
+        break;
+    case TIMESYNC_UNKNOWN:
+        fp_error(r, "cannot read the kernel clock state: %s", why);
+        break;
+    case TIMESYNC_UNSYNCED:
+        fp_fail(r, "%s: munge credentials and job signatures from this node will be rejected "
+                   "by nodes whose clocks differ; start an NTP client (systemctl enable --now "
+                   "chrony, or systemd-timesyncd) and check it: timedatectl; chronyc tracking",
+                why);
+        fp_retry(r, "time sync");
+        break;
+    }
+}
 
 const struct fp_check fp_checks_time[] = {
+    {
+        .id = "time.sync",
+        .message_id = FP_MSGID_TIME_SYNC,
+        .summary = "kernel clock synchronised (adjtimex: maximum error under 1 s, or "
+                   "systemd-timesyncd synchronised); waits for it until the deadline",
+        .explain = "Munge puts the local time in every credential and refuses one outside its\n"
+                   "time-to-live (300 s) or from the future, and Flux signs jobs with munge:\n"
+                   "a node whose clock is off cannot submit or run jobs for other nodes, and\n"
+                   "the errors look like authentication failures. Flux does not check this.\n"
+                   "The check reads the kernel's state with adjtimex(2) (modes = 0: it never\n"
+                   "changes the clock): synchronised when the kernel's maximum error estimate\n"
+                   "is at most 1 s and STA_CLOCKERR is clear (STA_UNSYNC with a small maximum\n"
+                   "error is accepted, as timedatectl does: chrony without rtcsync sets it),\n"
+                   "or when systemd-timesyncd's flag /run/systemd/timesync/synchronized\n"
+                   "exists. At boot it waits for synchronisation until the run deadline.\n"
+                   "Fix: systemctl enable --now chrony (or systemd-timesyncd); timedatectl\n"
+                   "must say \"System clock synchronized: yes\"; chronyc tracking.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE | FP_CHECK_LIVE,
+        .timeout = 2.0,
+        .run = check_time_sync,
+    },
     { 0 },
 };

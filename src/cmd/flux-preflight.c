@@ -1,11 +1,13 @@
 /* flux-preflight: argument parsing and sub-commands, nothing else. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "checks/fingerprint.h"
 #include "common/cleanup.h"
 #include "common/statusfile.h"
 #include "engine/context.h"
@@ -20,21 +22,28 @@ struct options {
     const char *cmd;
     bool json;
     bool journal;
+    bool settings;
+    bool wait;
     const char *checks;
     const char *root;
     const char *hostname;
     const char *config;
     const char *status_file;
+    const char *format;
+    const char *output;
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: flux-preflight [run] [--json] [--check ID,...] [--root DIR]\n"
-            "                      [--hostname NAME] [--config PATH] [--journal]\n"
-            "       flux-preflight list\n"
+            "                      [--hostname NAME] [--config PATH] [--journal] [--wait]\n"
+            "                      [--status-file PATH]\n"
+            "       flux-preflight list [--settings]\n"
             "       flux-preflight explain ID\n"
             "       flux-preflight status [--json]\n"
+            "       flux-preflight fingerprint [--format=flux] [--root DIR] [--config PATH]\n"
+            "       flux-preflight manifest [-o FILE] [--root DIR] [--config PATH]\n"
             "\n"
             "Checks that this node is ready to run a Flux broker. Exit status: 0 no\n"
             "blocking failure, 1 a blocking check failed, 2 usage or gate-config error.\n"
@@ -119,7 +128,13 @@ static int cmd_run(struct options *o)
     output_notify_status("starting checks");
     fp_ctx_init(&ctx, root, o->hostname, set);
 
-    struct fp_run_opts ro = { .only = only, .progress = notify_progress };
+    /* At boot (under the service manager) munged, the clock and the parent
+     * may still be coming up: wait for them. By hand, answer now. */
+    struct fp_run_opts ro = {
+        .only = only,
+        .wait = o->wait || getenv("NOTIFY_SOCKET") != NULL,
+        .progress = notify_progress,
+    };
     if (fp_run_checks(&ctx, &ro, &run, err, sizeof(err)) < 0) {
         fprintf(stderr, "flux-preflight: %s\n", err);
         fp_ctx_fini(&ctx);
@@ -158,6 +173,30 @@ static int cmd_run(struct options *o)
     fp_ctx_fini(&ctx);
     fp_settings_destroy(set);
     return rc;
+}
+
+static const char *setting_type_name(enum fp_setting_type t)
+{
+    switch (t) {
+    case FP_SET_PATH: return "path";
+    case FP_SET_FSD: return "duration";
+    case FP_SET_BYTES: return "size";
+    case FP_SET_PERCENT: return "percent";
+    case FP_SET_INTEGER: return "integer";
+    case FP_SET_BOOL: return "boolean";
+    case FP_SET_MODE: return "mode";
+    case FP_SET_URL: return "url";
+    case FP_SET_SEVERITY_TABLE:
+    case FP_SET_TIMEOUT_TABLE: return "table";
+    default: return "string";
+    }
+}
+
+static int cmd_list_settings(void)
+{
+    for (const struct fp_setting_def *d = fp_setting_defs; d->key; d++)
+        printf("%-40s %-9s %s\n", d->key, setting_type_name(d->type), d->def ? d->def : "-");
+    return EXIT_PASS;
 }
 
 static int cmd_list(void)
@@ -230,7 +269,67 @@ static int cmd_status(struct options *o)
     return verdict_fail ? EXIT_BLOCKED : EXIT_PASS;
 }
 
-enum { OPT_STATUS_FILE = 256 };
+/* fingerprint: this node's items, one line each (for pdsh | dshbak -c);
+ * manifest: the same as the fleet's reference document. */
+static int cmd_fleet(struct options *o, bool manifest)
+{
+    char err[PATH_MAX + 256];
+    struct fp_settings *set = NULL;
+    struct fp_ctx ctx;
+    struct fp_fingerprint fp;
+    const char *root = o->root && *o->root && strcmp(o->root, "/") != 0 ? o->root : NULL;
+    int rc = EXIT_PASS;
+
+    if (o->format && (manifest || strcmp(o->format, "flux") != 0)) {
+        fprintf(stderr, "flux-preflight: --format=flux is the only format (fingerprint only)\n");
+        return EXIT_USAGE;
+    }
+    if (o->output && !manifest) {
+        fprintf(stderr, "flux-preflight: -o is for manifest\n");
+        return EXIT_USAGE;
+    }
+    if (root && access(root, X_OK) < 0) {
+        fprintf(stderr, "flux-preflight: --root %s: %s\n", root, strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
+        return config_error(err);
+    fp_ctx_init(&ctx, root, o->hostname, set);
+    fp_fingerprint_compute(&ctx, &fp);
+    for (int i = 0; i < FP_ITEM_COUNT; i++) {
+        const struct fp_item *it = &fp.items[i];
+        if (it->state == FP_ITEM_UNREADABLE || it->state == FP_ITEM_INVALID) {
+            fprintf(stderr, "flux-preflight: %s %s: %s\n", it->name, it->value, it->detail);
+            rc = EXIT_BLOCKED;
+        }
+    }
+    if (!manifest) {
+        fp_fingerprint_print(stdout, &fp, o->format != NULL);
+    } else if (rc != EXIT_PASS) {
+        fprintf(stderr, "flux-preflight: no manifest written: the reference must not hold "
+                        "unreadable or invalid items\n");
+    } else {
+        _cleanup_json_ json_t *doc = fp_manifest_doc(&ctx, &fp);
+        _cleanup_free_ char *s = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+        _cleanup_free_ char *text = NULL;
+        if (!s || asprintf(&text, "%s\n", s) < 0) {
+            fprintf(stderr, "flux-preflight: cannot format the manifest\n");
+            rc = EXIT_BLOCKED;
+        } else if (!o->output || strcmp(o->output, "-") == 0) {
+            fputs(text, stdout);
+        } else if (fp_write_atomic(o->output, text, strlen(text), err, sizeof(err)) < 0) {
+            fprintf(stderr, "flux-preflight: %s\n", err);
+            rc = EXIT_BLOCKED;
+        }
+    }
+    if (fflush(stdout) != 0)
+        rc = EXIT_BLOCKED;
+    fp_ctx_fini(&ctx);
+    fp_settings_destroy(set);
+    return rc;
+}
+
+enum { OPT_STATUS_FILE = 256, OPT_SETTINGS, OPT_WAIT, OPT_FORMAT };
 
 static const struct option longopts[] = {
     { "json", no_argument, NULL, 'j' },
@@ -240,6 +339,10 @@ static const struct option longopts[] = {
     { "config", required_argument, NULL, 'C' },
     { "journal", no_argument, NULL, 'J' },
     { "status-file", required_argument, NULL, OPT_STATUS_FILE },
+    { "settings", no_argument, NULL, OPT_SETTINGS },
+    { "wait", no_argument, NULL, OPT_WAIT },
+    { "format", required_argument, NULL, OPT_FORMAT },
+    { "output", required_argument, NULL, 'o' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -258,6 +361,10 @@ static int parse_options(int argc, char **argv, const char *optstring, struct op
         case 'C': o->config = optarg; break;
         case 'J': o->journal = true; break;
         case OPT_STATUS_FILE: o->status_file = optarg; break;
+        case OPT_SETTINGS: o->settings = true; break;
+        case OPT_WAIT: o->wait = true; break;
+        case OPT_FORMAT: o->format = optarg; break;
+        case 'o': o->output = optarg; break;
         case 'h': usage(stdout); return EXIT_PASS;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -270,11 +377,11 @@ int main(int argc, char **argv)
     struct options o = { .cmd = "run" };
     int rc;
 
-    if ((rc = parse_options(argc, argv, "+jc:r:H:C:Jh", &o)) >= 0)
+    if ((rc = parse_options(argc, argv, "+jc:r:H:C:Jo:h", &o)) >= 0)
         return rc;
     if (optind < argc)
         o.cmd = argv[optind++];
-    if ((rc = parse_options(argc, argv, "jc:r:H:C:Jh", &o)) >= 0)
+    if ((rc = parse_options(argc, argv, "jc:r:H:C:Jo:h", &o)) >= 0)
         return rc;
     if (o.root && o.root[0] != '/') {
         fprintf(stderr, "flux-preflight: --root needs an absolute path\n");
@@ -283,11 +390,15 @@ int main(int argc, char **argv)
     if (strcmp(o.cmd, "run") == 0 && optind == argc)
         return cmd_run(&o);
     if (strcmp(o.cmd, "list") == 0 && optind == argc)
-        return cmd_list();
+        return o.settings ? cmd_list_settings() : cmd_list();
     if (strcmp(o.cmd, "explain") == 0 && optind + 1 == argc)
         return cmd_explain(argv[optind]);
     if (strcmp(o.cmd, "status") == 0 && optind == argc)
         return cmd_status(&o);
+    if (strcmp(o.cmd, "fingerprint") == 0 && optind == argc)
+        return cmd_fleet(&o, false);
+    if (strcmp(o.cmd, "manifest") == 0 && optind == argc)
+        return cmd_fleet(&o, true);
     usage(stderr);
     return EXIT_USAGE;
 }

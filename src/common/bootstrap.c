@@ -1,5 +1,4 @@
 /* [bootstrap] as flux-core's conf_bootstrap.c parses it (bootstrap.h). */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -250,9 +249,11 @@ static bool hostname_invalid(const char *name, char *msg, size_t msgsz)
         }
         for (size_t i = 0; i < n; i++) {
             unsigned char c = (unsigned char)label[i];
-            if (!isalnum(c) && c != '-') {
+            bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-';
+            if (!ok) {
                 snprintf(msg, msgsz, "%s domain label contains invalid character '%c' (0x%02x)",
-                         name, isprint(c) ? c : '?', c);
+                         name, c >= 0x20 && c < 0x7f ? c : '?', c);
                 return true;
             }
         }
@@ -307,16 +308,19 @@ static bool template_uses_port(const char *tmpl)
 /* conf_bootstrap_validate_zmq_uri(): NULL if valid, else the reason. */
 static const char *uri_invalid(const char *uri)
 {
-    const char *sep = strstr(uri, "://");
     bool tcp = strncmp(uri, "tcp://", 6) == 0;
+    bool sep = false, wildcard = false;
 
+    for (const char *p = strchr(uri, ':'); p; p = strchr(p + 1, ':')) {
+        sep = sep || (p[1] == '/' && p[2] == '/');
+        wildcard = wildcard || p[1] == '*';
+    }
     if (!sep)
         return "has no URI scheme";
     if (!tcp && strncmp(uri, "ipc://", 6) != 0)
         return "URI scheme must be tcp or ipc";
-    for (const char *p = strchr(uri, ':'); p; p = strchr(p + 1, ':'))
-        if (p[1] == '*')
-            return "contains 0MQ port wildcard";
+    if (wildcard)
+        return "contains 0MQ port wildcard";
     size_t len = strlen(uri + 6);
     if (!tcp && len == 0)
         return "ipc path is empty";
@@ -472,8 +476,10 @@ static int expand_hosts(struct bootstrap *b, json_t *hosts, struct bootstrap_err
         seterr(err, "bootstrap.hosts", "too many hosts entries");
         return -1;
     }
-    if (b->nentries && (!(b->entries = calloc(b->nentries, sizeof(*b->entries))) ||
-                        !(hl = calloc(b->nentries, sizeof(*hl)))))
+    if (b->nentries == 0)
+        return 0;
+    if (!(b->entries = calloc(b->nentries, sizeof(*b->entries))) ||
+        !(hl = calloc(b->nentries, sizeof(*hl))))
         goto nomem;
 
     json_array_foreach(hosts, i, entry) {

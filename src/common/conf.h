@@ -44,11 +44,12 @@ struct conf {
     size_t nfiles;
     json_t *warnings;         /* [{"file":, "line":, "message":}] dialect warnings */
     json_t *overridden;       /* [{"key":, "file":, "line":, "replaced_file":,
-                               *   "replaced_line":, "identical":}] a later file
-                               * replaced what an earlier one set: for
-                               * CONF_MERGE_SHALLOW every top-level key defined
-                               * twice (the earlier table is dropped whole), for
-                               * CONF_MERGE_FLUX every non-table value set twice */
+                               *   "replaced_line":, "identical":}]: "file" (later)
+                               * replaced what "replaced_file" (the last earlier
+                               * file to set it) had set. CONF_MERGE_SHALLOW: every
+                               * top-level key defined twice (the earlier table is
+                               * dropped whole); CONF_MERGE_FLUX: every non-table
+                               * value set twice. "identical": same value. */
 };
 
 /* Load path (dir or file). Returns 0, or -1 with *err filled (missing dir,

@@ -43,7 +43,6 @@ struct rlist {
     struct prop *props;
     size_t nprops;
     struct idset *empty;
-    json_t *properties; /* built on demand: name -> rank idset */
 };
 
 static void seterr(char *err, size_t errsz, const char *fmt, ...)
@@ -118,7 +117,6 @@ void rlist_destroy(struct rlist *rl)
     }
     free(rl->props);
     free(rl->index);
-    json_decref(rl->properties);
     idset_destroy(rl->empty);
     free(rl);
 }
@@ -697,33 +695,33 @@ const struct idset *rlist_gpus(const struct rlist *rl, size_t i)
     return rl->nodes[i].gpus ? rl->nodes[i].gpus->ids : rl->empty;
 }
 
-const json_t *rlist_properties(const struct rlist *rl)
+json_t *rlist_properties(const struct rlist *rl)
 {
-    struct rlist *m = (struct rlist *)rl; /* cache */
+    json_t *o = json_object();
 
-    if (!rl)
-        return NULL;
-    json_decref(m->properties);
-    if (!(m->properties = json_object()))
-        return NULL;
+    if (!rl || !o)
+        goto fail;
     for (size_t i = 0; i < rl->nprops; i++) {
         struct idset *ranks = idset_create();
         const struct idset *nodes = rl->props[i].nodes;
         char *s;
         if (!ranks)
-            return NULL;
+            goto fail;
         for (unsigned int n = idset_first(nodes); n != IDSET_INVALID_ID;
              n = idset_next(nodes, n))
             idset_set(ranks, rl->nodes[n].rank);
         s = idset_encode(ranks);
         idset_destroy(ranks);
-        if (!s || json_object_set_new(m->properties, rl->props[i].name, json_string(s)) < 0) {
+        if (!s || json_object_set_new(o, rl->props[i].name, json_string(s)) < 0) {
             free(s);
-            return NULL;
+            goto fail;
         }
         free(s);
     }
-    return m->properties;
+    return o;
+fail:
+    json_decref(o);
+    return NULL;
 }
 
 int rlist_rerank(struct rlist *rl, const struct bootstrap *b, char *err, size_t errsz)

@@ -76,8 +76,8 @@ ssize_t rlist_find(const struct rlist *rl, const char *host);
 /* Core / gpu set of node i (never NULL for a valid i; may be empty). */
 const struct idset *rlist_cores(const struct rlist *rl, size_t i);
 const struct idset *rlist_gpus(const struct rlist *rl, size_t i);
-/* {"name": "rank idset"} for properties; never NULL. */
-const json_t *rlist_properties(const struct rlist *rl);
+/* {"name": "rank idset", ...}: a new reference (NULL on ENOMEM). */
+json_t *rlist_properties(const struct rlist *rl);
 
 /* The resource module's re-rank by the [bootstrap] host list: the host sets
  * must be equal. On success nodes are renumbered in bootstrap rank order.

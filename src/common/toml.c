@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
 #include "common/toml.h"
 
 /* Longest piece of user text (a key, a value) quoted in an error message. */
@@ -79,8 +78,7 @@ struct tval {
 struct tkv {
     struct ttable *owner;
     struct tkv *next; /* definition order within owner */
-    uint64_t hash;
-    int line, col;
+    int line;         /* where the key was written */
     struct tval val;
     size_t keylen;
     char key[]; /* NUL-terminated copy; may also contain NULs (\u0000) */
@@ -97,7 +95,6 @@ struct ttable {
 struct tarray {
     bool aot; /* array of tables ([[x]]) rather than a static value array */
     int depth;
-    int line;
     struct tval *items;
     size_t n, cap;
     struct up up;
@@ -213,8 +210,7 @@ static int sbuf_addc(struct sbuf *b, char c)
     return sbuf_add(b, &c, 1);
 }
 
-static int sbuf_printf(struct sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static int sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int sbuf_printf(struct sbuf *b, const char *fmt, ...)
 {
     char tmp[128];
@@ -298,8 +294,8 @@ static int sbuf_add_utf8(struct sbuf *b, uint32_t cp)
 
 static bool is_bare_key_char(int c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-           || c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+           || c == '_';
 }
 
 /* Append one key segment the way toml.h documents for opts->lines paths:
@@ -635,16 +631,16 @@ static struct tkv *kv_add(struct parser *ps, struct ttable *t, const char *key, 
         oom(ps);
         return NULL;
     }
+    uint64_t h = key_hash(t, key, len);
     kv->owner = t;
-    kv->hash = key_hash(t, key, len);
     kv->keylen = len;
     memcpy(kv->key, key, len);
-    locate(ps, pos, &kv->line, &kv->col);
+    kv->line = pos_line(ps, pos);
     size_t mask = ps->idx.cap - 1;
-    size_t i = kv->hash & mask;
+    size_t i = h & mask;
     while (ps->idx.slots[i].kv)
         i = (i + 1) & mask;
-    ps->idx.slots[i] = (struct kvslot){.hash = kv->hash, .kv = kv};
+    ps->idx.slots[i] = (struct kvslot){.hash = h, .kv = kv};
     ps->idx.n++;
     if (t->last)
         t->last->next = kv;
@@ -731,9 +727,8 @@ static struct tarray *array_new(struct parser *ps, bool aot, int depth, size_t p
     }
     a->aot = aot;
     a->depth = depth;
-    a->line = pos_line(ps, pos);
     a->up = up;
-    if (note_line(ps, up, a->line) < 0)
+    if (note_line(ps, up, pos_line(ps, pos)) < 0)
         return NULL;
     return a;
 }
@@ -912,9 +907,8 @@ static int parse_escape(struct parser *ps, struct sbuf *out)
             int h = hexval(peek_at(ps, 2 + (size_t)i));
             if (h < 0) {
                 char tmp[16];
-                return fail_at(ps, start,
-                               "invalid escape '\\%c': expected %d hex digits, found %s", c, ndig,
-                               describe_at(ps, ps->pos + 2 + (size_t)i, tmp, sizeof(tmp)));
+                return fail_at(ps, start, "invalid escape '\\%c': expected %d hex digits, found %s",
+                               c, ndig, describe_at(ps, ps->pos + 2 + (size_t)i, tmp, sizeof(tmp)));
             }
             cp = (cp << 4) | (uint32_t)h;
         }
@@ -995,7 +989,7 @@ static int parse_literal_string(struct parser *ps, struct sbuf *out)
 
 /* Quotes inside a multi-line string: up to two are content; three or more
  * close it, and up to two of those belong to the content (`""""` ends a
- * string whose last character is `"`). Returns true when the string ended. */
+ * string whose last character is `"`). Sets *done when the string ended. */
 static int ml_quotes(struct parser *ps, struct sbuf *out, char q, bool *done)
 {
     size_t n = 0;
@@ -1089,8 +1083,7 @@ static int parse_ml_literal_string(struct parser *ps, struct sbuf *out)
 /* Keys                                                                */
 
 /* Canonical text of key parts [from, to) for messages ("a.b.\"c d\""). */
-static const char *key_text(const struct parser *ps, size_t from, size_t to, char *out,
-                            size_t size)
+static const char *key_text(const struct parser *ps, size_t from, size_t to, char *out, size_t size)
 {
     struct sbuf b = {0};
     for (size_t i = from; i < to; i++) {
@@ -1144,8 +1137,8 @@ static int parse_key(struct parser *ps)
         } else if (c == '"' || c == '\'') {
             if (peek_at(ps, 1) == c && peek_at(ps, 2) == c)
                 return fail_at(ps, pos, "a multi-line string cannot be used as a key");
-            int r = c == '"' ? parse_basic_string(ps, &k->bytes)
-                             : parse_literal_string(ps, &k->bytes);
+            int r =
+                c == '"' ? parse_basic_string(ps, &k->bytes) : parse_literal_string(ps, &k->bytes);
             if (r < 0)
                 return -1;
         } else {
@@ -1214,7 +1207,6 @@ static struct ttable *descend_dotted(struct parser *ps, struct ttable *t, size_t
             return NULL;
         return kv_new_table(ps, kv, T_DOTTED, kp->pos);
     }
-    path_text(ps, (struct up){.kv = kv}, what, sizeof(what));
     if (kv->val.kind == V_TABLE) {
         struct ttable *child = kv->val.tab;
         switch (child->origin) {
@@ -1222,29 +1214,32 @@ static struct ttable *descend_dotted(struct parser *ps, struct ttable *t, size_t
             fail_at(ps, kp->pos,
                     "cannot add to inline table '%s' defined at line %d: inline tables "
                     "cannot be extended",
-                    what, child->line);
+                    path_text(ps, (struct up){.kv = kv}, what, sizeof(what)), child->line);
             return NULL;
         case T_HEADER:
             fail_at(ps, kp->pos,
                     "cannot add to table [%s] with dotted keys: it was defined at line %d "
                     "by a [table] header",
-                    what, child->line);
+                    path_text(ps, (struct up){.kv = kv}, what, sizeof(what)), child->line);
             return NULL;
         case T_IMPLICIT:
-            /* From now on it counts as defined by these dotted keys. */
+            /* From now on it counts as defined by dotted keys, so a later
+             * [header] for it is a redefinition (as in BurntSushi/toml). */
             child->origin = T_DOTTED;
-            return child;
+            child->line = pos_line(ps, kp->pos);
+            return note_line(ps, child->up, child->line) < 0 ? NULL : child;
         default:
             return child;
         }
     }
+    path_text(ps, (struct up){.kv = kv}, what, sizeof(what));
     if (kv->val.kind == V_ARRAY)
-        fail_at(ps, kp->pos,
-                "cannot add to '%s' with dotted keys: it is %s defined at line %d", what,
-                kv->val.arr->aot ? "an array of tables" : "an array", kv->line);
+        fail_at(ps, kp->pos, "cannot add to '%s' with dotted keys: it is %s defined at line %d",
+                what, kv->val.arr->aot ? "an array of tables" : "an array", kv->line);
     else
-        fail_at(ps, kp->pos, "key '%s' already defined at line %d (as %s), cannot use it as a table",
-                what, kv->line, kind_name(kv->val.kind));
+        fail_at(ps, kp->pos,
+                "key '%s' already defined at line %d (as %s), cannot use it as a table", what,
+                kv->line, kind_name(kv->val.kind));
     return NULL;
 }
 
@@ -1262,21 +1257,19 @@ static struct ttable *descend_header(struct parser *ps, struct ttable *t, size_t
             return NULL;
         return kv_new_table(ps, kv, T_IMPLICIT, kp->pos);
     }
+    if (kv->val.kind == V_TABLE && kv->val.tab->origin != T_INLINE)
+        return kv->val.tab;
+    if (kv->val.kind == V_ARRAY && kv->val.arr->aot && kv->val.arr->n > 0)
+        return kv->val.arr->items[kv->val.arr->n - 1].tab;
     key_text(ps, 0, i + 1, what, sizeof(what));
     if (kv->val.kind == V_TABLE) {
-        if (kv->val.tab->origin == T_INLINE) {
-            fail_at(ps, kp->pos,
-                    "cannot add to inline table '%s' defined at line %d: inline tables "
-                    "cannot be extended",
-                    what, kv->val.tab->line);
-            return NULL;
-        }
-        return kv->val.tab;
+        fail_at(ps, kp->pos,
+                "cannot add to inline table '%s' defined at line %d: inline tables "
+                "cannot be extended",
+                what, kv->val.tab->line);
+        return NULL;
     }
     if (kv->val.kind == V_ARRAY) {
-        struct tarray *a = kv->val.arr;
-        if (a->aot && a->n > 0)
-            return a->items[a->n - 1].tab;
         fail_at(ps, kp->pos,
                 "cannot add to '%s': it is a static array defined at line %d, not a table "
                 "or an array of tables",
@@ -1397,8 +1390,7 @@ static int parse_integer(struct parser *ps, const char *s, size_t n, size_t pos,
     if (!why && base == 10 && s[start] == '0' && i - start > 1)
         why = "leading zeros are not allowed";
     if (why)
-        return fail_at(ps, pos, "invalid integer '%s': %s", snippet(tok, sizeof(tok), s, n),
-                       why);
+        return fail_at(ps, pos, "invalid integer '%s': %s", snippet(tok, sizeof(tok), s, n), why);
     /* Accumulate the magnitude; -2^63 is the one value whose magnitude does
      * not fit in int64. */
     uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
@@ -1629,17 +1621,19 @@ static int format_datetime(struct parser *ps, const struct datetime *dt, struct 
 /* Flux (libutil/tomltk.c) feeds the fields to timegm() as if they were UTC,
  * refuses negative results, and prints with strftime("%Y-%m-%dT%TZ"): the
  * offset and any fraction are lost, which the admin should hear about. */
-static int flux_datetime(struct parser *ps, const struct datetime *dt, const char *text,
-                         size_t pos, json_t **out)
+static int flux_datetime(struct parser *ps, const struct datetime *dt, const char *text, size_t pos,
+                         json_t **out)
 {
-    const char *what = dt->kind == V_DATE_LOCAL       ? "a local date"
-                       : dt->kind == V_TIME_LOCAL     ? "a local time"
-                       : dt->kind == V_DATETIME_LOCAL ? "a local datetime"
-                                                      : NULL;
+    /* tomltk needs year through second: a local date or a local time alone
+     * fails the conversion; a local datetime has them all and is read as
+     * UTC (warned below, like an offset that gets dropped). */
+    const char *what = dt->kind == V_DATE_LOCAL   ? "a local date"
+                       : dt->kind == V_TIME_LOCAL ? "a local time"
+                                                  : NULL;
     if (what)
         return fail_at(ps, pos,
-                       "%s (%s) is not accepted by Flux, which needs a date, a time and an "
-                       "offset (\"converting TOML to JSON: Invalid argument\")",
+                       "%s is %s, which Flux cannot convert (\"converting TOML to JSON: Invalid "
+                       "argument\"); write a datetime with an offset, e.g. 1979-05-27T07:32:00Z",
                        text, what);
     if (dt->year < 1970)
         return fail_at(ps, pos,
@@ -1650,7 +1644,13 @@ static int flux_datetime(struct parser *ps, const struct datetime *dt, const cha
     snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02dZ", dt->year, dt->month, dt->day,
              dt->hour, dt->minute, dt->second);
     bool offset = dt->off_minutes != 0;
-    if (offset || dt->fraclen) {
+    if (dt->kind == V_DATETIME_LOCAL) {
+        char shown[SNIPPET_MAX * 4];
+        if (add_warning(ps, pos, "local datetime %s has no offset: Flux reads it as UTC (%s)",
+                        snippet(shown, sizeof(shown), text, strlen(text)), ts)
+            < 0)
+            return -1;
+    } else if (offset || dt->fraclen) {
         char lost[64];
         if (offset && dt->fraclen)
             snprintf(lost, sizeof(lost), "offset %s and fractional seconds are", dt->offtext);
@@ -1668,15 +1668,13 @@ static int flux_datetime(struct parser *ps, const struct datetime *dt, const cha
     return *out ? 0 : oom(ps);
 }
 
-static int parse_datetime(struct parser *ps, const char *s, size_t n, size_t pos,
-                          struct tval *out)
+static int parse_datetime(struct parser *ps, const char *s, size_t n, size_t pos, struct tval *out)
 {
     struct datetime dt;
     char tok[SNIPPET_MAX * 4];
     const char *why = scan_datetime(s, n, &dt);
     if (why)
-        return fail_at(ps, pos, "invalid date/time '%s': %s", snippet(tok, sizeof(tok), s, n),
-                       why);
+        return fail_at(ps, pos, "invalid date/time '%s': %s", snippet(tok, sizeof(tok), s, n), why);
     if (format_datetime(ps, &dt, &ps->str) < 0)
         return -1;
     const char *text = ps->str.p;
@@ -1722,7 +1720,8 @@ static int parse_token_value(struct parser *ps, struct tval *out)
     char tok[SNIPPET_MAX * 4];
     if (n == 0) {
         char tmp[16];
-        return fail_at(ps, pos, "expected a value, found %s", describe_at(ps, pos, tmp, sizeof(tmp)));
+        return fail_at(ps, pos, "expected a value, found %s",
+                       describe_at(ps, pos, tmp, sizeof(tmp)));
     }
     if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0)) {
         bool b = n == 4;
@@ -1986,9 +1985,7 @@ static int parse_header(struct parser *ps)
             return -1;
     const struct keypart *kp = &k->parts[k->n - 1];
     const char *key = k->bytes.p + kp->off;
-    key_text(ps, 0, k->n, what, sizeof(what));
     struct tkv *kv = kv_find(ps, t, key, kp->len);
-    int line = pos_line(ps, start);
 
     if (aot) {
         struct tarray *a;
@@ -2002,18 +1999,17 @@ static int parse_header(struct parser *ps)
         } else if (kv->val.kind == V_ARRAY && kv->val.arr->aot) {
             a = kv->val.arr;
         } else if (kv->val.kind == V_ARRAY) {
-            return fail_at(ps, start,
-                           "cannot append to static array '%s' defined at line %d with "
-                           "[[%s]]",
-                           what, kv->line, what);
+            return fail_at(ps, start, "cannot append to static array '%s' defined at line %d",
+                           key_text(ps, 0, k->n, what, sizeof(what)), kv->line);
         } else if (kv->val.kind == V_TABLE) {
             return fail_at(ps, start,
-                           "[[%s]] conflicts with table '%s' defined at line %d: it is a "
+                           "[[%s]] conflicts with table [%s] defined at line %d: it is a "
                            "table, not an array of tables",
-                           what, what, kv->val.tab->line);
+                           key_text(ps, 0, k->n, what, sizeof(what)), what, kv->val.tab->line);
         } else {
-            return fail_at(ps, start, "key '%s' already defined at line %d (as %s)", what,
-                           kv->line, kind_name(kv->val.kind));
+            return fail_at(ps, start, "key '%s' already defined at line %d (as %s)",
+                           key_text(ps, 0, k->n, what, sizeof(what)), kv->line,
+                           kind_name(kv->val.kind));
         }
         if (!(ps->cur = array_push_table(ps, a, T_HEADER, start)))
             return -1;
@@ -2030,24 +2026,25 @@ static int parse_header(struct parser *ps)
         switch (ot->origin) {
         case T_IMPLICIT:
             ot->origin = T_HEADER;
-            ot->line = line;
+            ot->line = pos_line(ps, start);
             ps->cur = ot;
-            return note_line(ps, ot->up, line);
+            return note_line(ps, ot->up, ot->line);
         case T_DOTTED:
             return fail_at(ps, start, "table [%s] already defined by dotted keys at line %d",
-                           what, ot->line);
+                           key_text(ps, 0, k->n, what, sizeof(what)), ot->line);
         case T_INLINE:
             return fail_at(ps, start, "table [%s] already defined as an inline table at line %d",
-                           what, ot->line);
+                           key_text(ps, 0, k->n, what, sizeof(what)), ot->line);
         default:
-            return fail_at(ps, start, "table [%s] already defined at line %d", what, ot->line);
+            return fail_at(ps, start, "table [%s] already defined at line %d",
+                           key_text(ps, 0, k->n, what, sizeof(what)), ot->line);
         }
     }
     if (kv->val.kind == V_ARRAY && kv->val.arr->aot)
         return fail_at(ps, start, "table [%s] already defined as an array of tables at line %d",
-                       what, kv->line);
-    return fail_at(ps, start, "key '%s' already defined at line %d (as %s)", what, kv->line,
-                   kind_name(kv->val.kind));
+                       key_text(ps, 0, k->n, what, sizeof(what)), kv->line);
+    return fail_at(ps, start, "key '%s' already defined at line %d (as %s)",
+                   key_text(ps, 0, k->n, what, sizeof(what)), kv->line, kind_name(kv->val.kind));
 }
 
 /* After a key/value or a header only a comment may follow on the line. */
@@ -2143,8 +2140,7 @@ static json_t *convert(struct parser *ps, struct tval *v)
 
 /* ------------------------------------------------------------------ */
 
-json_t *toml_parse(const char *buf, size_t len, const struct toml_opts *opts,
-                   struct toml_diag *err)
+json_t *toml_parse(const char *buf, size_t len, const struct toml_opts *opts, struct toml_diag *err)
 {
     struct toml_diag dummy;
     struct parser ps = {

@@ -32,8 +32,23 @@
  *    are written in the tagged form.
  *  - Multi-line strings: a CRLF inside the string becomes "\n".
  *
- * Positions: line and col are 1-based; col counts characters (UTF-8 code
- * points; a tab is one), not bytes, and a BOM does not count.
+ * Rules where TOML 1.0 leaves room, decided as BurntSushi/toml (the toml-test
+ * reference) does: a table implied by a [a.b.c] header may get keys through
+ * dotted keys (b.x = 1 under [a]), after which it counts as defined and a
+ * later [a.b] is a redefinition; dotted keys cannot reach into an array of
+ * tables. A second of 60 (leap second) is refused, as toml-test does.
+ *
+ * Depth: the root is level 0 and every table or array is one level deeper
+ * than its parent, however it was written ([a.b], a.b = 1, {b = {}}, [[x]]);
+ * more than TOML_MAX_DEPTH levels, or a key of more than TOML_MAX_DEPTH
+ * parts, is the error "nesting too deep" / "key has too many parts".
+ *
+ * Errors: *err always has line >= 1 and col >= 1 (the place the problem was
+ * found: the start of the offending key, value, header or byte) and a
+ * message naming what was expected and what was found, or which earlier
+ * line a redefinition clashes with. Positions are 1-based; col counts
+ * characters (UTF-8 code points; a tab is one), not bytes, and a BOM does
+ * not count. Dotted paths in messages use the opts->lines form below.
  *
  * Paths in opts->lines: key segments joined by "."; a segment is written
  * bare when it is non-empty and consists only of A-Z a-z 0-9 - _, otherwise
@@ -43,7 +58,8 @@
  * (0-based): a.b[2], a.b[2].host, a[0][1]. Every table (also implicit ones
  * and [[array]] elements), array, array element and key/value gets an entry;
  * the line is where it was first created, or for a table implied by a
- * [a.b.c] header and later defined by its own [header], that header's line.
+ * [a.b.c] header and later defined by its own [header] or by dotted keys,
+ * the line of that definition.
  * opts->lines and opts->warnings are only changed when parsing succeeds.
  */
 #ifndef FP_COMMON_TOML_H
@@ -75,7 +91,8 @@ struct toml_opts {
 };
 
 /* Parse len bytes at buf (need not be NUL-terminated). Returns a new reference
- * to the root object, or NULL with *err filled in. opts may be NULL. */
+ * to the root object, or NULL with *err filled in. opts and err may be NULL;
+ * buf may be NULL when len is 0. Thread-safe: no global state. */
 json_t *toml_parse(const char *buf, size_t len, const struct toml_opts *opts,
                    struct toml_diag *err);
 

@@ -307,6 +307,31 @@ char *topology_interior_idset(const struct topology *t)
     return s;
 }
 
+int topology_check_uris(const struct topology *t, const struct bootstrap *b, int rank, char *err,
+                        size_t errsz)
+{
+    char uri[BOOTSTRAP_URI_MAX];
+
+    if (!t || !b || rank >= t->size || bootstrap_size(b) != t->size) {
+        seterr(err, errsz, "%s", strerror(EINVAL));
+        return -1;
+    }
+    if (t->size == 1)
+        return 0;
+    for (int r = rank < 0 ? 0 : rank; r < (rank < 0 ? t->size : rank + 1); r++) {
+        if (t->nchild[r] > 0 && bootstrap_bind_uri(b, r, uri, sizeof(uri)) == 0) {
+            seterr(err, errsz, "bind URI is undefined for rank %d", r);
+            return -1;
+        }
+        int p = t->parent[r];
+        if (p >= 0 && bootstrap_connect_uri(b, p, uri, sizeof(uri)) == 0) {
+            seterr(err, errsz, "connect URI is undefined for rank %d", p);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* [tbon] */
 
 static const char *type_name(const json_t *v)

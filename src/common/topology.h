@@ -58,6 +58,15 @@ int topology_depth(const struct topology *t, int rank);
 /* Interior ranks as an RFC 22 idset string ("0-2"), malloc'd. */
 char *topology_interior_idset(const struct topology *t);
 
+/* What the overlay needs from [bootstrap] once the tree is known
+ * (boot_config.c, FLUX-FACTS §3.6): a rank with children must have a bind
+ * URI ("bind URI is undefined for rank N"), and a rank > 0 needs its
+ * parent's connect URI ("connect URI is undefined for rank P"). Checks rank,
+ * or every rank in order when rank is -1 (what some node of the instance
+ * would trip over). A singleton needs neither. 0, or -1 with err. */
+int topology_check_uris(const struct topology *t, const struct bootstrap *b, int rank, char *err,
+                        size_t errsz);
+
 /* The [tbon] table (FLUX-FACTS §4.2). The table is not strict in the broker:
  * unknown keys are ignored there and reported here as warnings. Appends
  * {"key": "tbon.<name>", "message": ...} objects to errors (what the broker

@@ -130,16 +130,22 @@ static int parser_fail(struct parser *p, int rc, const char *fmt, ...)
 /* Quote a byte for an error message: 'x', or '\xNN' if unprintable. */
 static const char *show_char(char c, char buf[8])
 {
-    if (isprint((unsigned char)c))
+    if (c >= 0x20 && c < 0x7f)
         snprintf(buf, 8, "'%c'", c);
     else
         snprintf(buf, 8, "'\\x%02x'", (unsigned char)c);
     return buf;
 }
 
+/* ASCII only, whatever the locale: the broker's verdict can't depend on LANG. */
+static bool is_ascii_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 static bool is_key_char(char c)
 {
-    return isalnum((unsigned char)c) || c == '.' || c == '-';
+    return is_ascii_alnum(c) || c == '.' || c == '-';
 }
 
 /* Quote the leading key-like word of s for an error message; a misplaced
@@ -159,7 +165,7 @@ static const char *show_word(const char *s, char buf[48])
 /* The ZPL value characters cert_read() allows: no '_', ',', quotes. */
 static bool is_value_char(char c)
 {
-    return (c && isalnum((unsigned char)c)) || (c && strchr(" \t.-:+=^!/*?&<>()[]{}@%$#", c));
+    return is_ascii_alnum(c) || (c && strchr(" \t.-:+=^!/*?&<>()[]{}@%$#", c));
 }
 
 static int parse_curve_key(struct parser *p, const char *key, const char *value, struct zcert_info *out)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -142,6 +143,9 @@ int fp_ctx_init(struct fp_ctx *ctx, const char *root, const char *hostname,
     ctx->live = !root || !*root;
     ctx->set = set;
     ctx->rank = -1;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ctx->deadline = (double)now.tv_sec + now.tv_nsec / 1e9 + set->deadline;
     if (hostname) {
         snprintf(ctx->hostname, sizeof(ctx->hostname), "%s", hostname);
         ctx->hostname_given = true;

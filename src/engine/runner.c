@@ -253,7 +253,7 @@ static void task_result(struct task *t, json_t *o)
     *t->r = fresh;
     t->have_result = true;
 
-    if (t->r->retry && (t->c->flags & FP_CHECK_WAITABLE)) {
+    if (t->r->retry && (t->c->flags & FP_CHECK_WAITABLE) && rn->opts->wait) {
         uint64_t now = now_usec();
         uint64_t at = now + (uint64_t)(t->backoff * 1e6);
         if (at + 1000 < rn->deadline_usec) {
@@ -264,6 +264,9 @@ static void task_result(struct task *t, json_t *o)
             progress(rn);
             return;
         }
+        char secs[32];
+        fp_report(t->r, t->r->status, "still not ready at the %s deadline",
+                  fmt_secs(secs, sizeof(secs), rn->ctx->set->deadline));
     }
     task_done(t);
 }
@@ -311,8 +314,9 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
         t->r->severity = fp_settings_severity(rn->ctx->set, t->c);
         if (t->c->describe)
             t->c->describe(rn->ctx, t->r);
-        fp_error(t->r, "no answer within %s: abandoned (a filesystem that does not respond?)",
-                 secs);
+        const char *target = json_string_value(json_object_get(t->r->facts, "target"));
+        fp_error(t->r, "no answer%s%s within %s: abandoned (a filesystem that does not respond?)",
+                 target ? " from " : "", target ? target : "", secs);
         fp_fact_real(t->r, "timeout_sec", t->timeout);
         task_done(t);
         worker_start(rn);

@@ -12,6 +12,7 @@
 #ifndef FP_ENGINE_RUNNER_H
 #define FP_ENGINE_RUNNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -20,6 +21,7 @@
 
 struct fp_run_opts {
     json_t *only;  /* array of check ids to run, or NULL for all */
+    bool wait;     /* retry "not yet" answers of waitable checks until the deadline */
     /* STATUS progress: "waiting for munged on /run/munge/munge.socket.2 (3s)" */
     void (*progress)(void *arg, const char *text);
     void *progress_arg;

@@ -20,7 +20,7 @@ static void resource_checks(const json_t *config)
         return;
     if (!(rl = rlist_from_config(rc.config, err, sizeof(err))))
         return;
-    (void)rlist_properties(rl);
+    json_decref(rlist_properties(rl));
     if (rc.exclude)
         idset_destroy(resource_exclude_ranks(rc.exclude, rl, err, sizeof(err)));
     struct bootstrap_error berr;

@@ -17,6 +17,10 @@
 #   netns_link_up NAME        back up (address and route restored)
 #   netns_unreachable NAME    `unreachable` route for PARENT_IP in the root ns -> EHOSTUNREACH
 #   netns_reachable NAME      remove it
+#   netns_arp_off NAME        the parent stops answering ARP, as a host that is down or still
+#                             booting looks from its link: a connect waits for the neighbour
+#                             (incomplete in /proc/net/arp), then EHOSTUNREACH after ~3 s
+#   netns_arp_on NAME         answers ARP again
 #
 # Safety: the root ns also gets `unreachable 10.213.X.0/30 metric 4242`, so while the veth is
 # down (or half set up) traffic for the parent's /30 fails locally instead of following the
@@ -154,6 +158,22 @@ netns_unreachable() {
 netns_reachable() {
     netns_load "${1:?NAME}" || return 1
     ip route del unreachable "$NETNS_PARENT_IP/32" 2>/dev/null
+    return 0
+}
+
+# The root side's neighbour entry is flushed both ways: a cached one would let the SYN go
+# out (arp off, NOARP replies go to the broadcast MAC and still arrive), a FAILED one
+# would delay the first connect after arp on.
+netns_arp_off() {
+    netns_load "${1:?NAME}" || return 1
+    ip -n "$NETNS_NS" link set eth0 arp off &&
+        ip neigh flush to "$NETNS_PARENT_IP" dev "$NETNS_HOST_IF" 2>/dev/null
+    return 0
+}
+netns_arp_on() {
+    netns_load "${1:?NAME}" || return 1
+    ip -n "$NETNS_NS" link set eth0 arp on &&
+        ip neigh flush to "$NETNS_PARENT_IP" dev "$NETNS_HOST_IF" 2>/dev/null
     return 0
 }
 

@@ -80,9 +80,11 @@ static const char *nodes(const struct rlist *rl)
 static const char *props(const struct rlist *rl)
 {
     static char buf[1024];
-    char *s = json_dumps(rlist_properties(rl), JSON_COMPACT | JSON_SORT_KEYS);
+    json_t *o = rlist_properties(rl);
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     snprintf(buf, sizeof(buf), "%s", s ? s : "(null)");
     free(s);
+    json_decref(o);
     return buf;
 }
 

@@ -175,6 +175,35 @@ static void test_from_config(void)
     bootstrap_destroy(b);
     json_decref(c);
 
+    /* §3.6: bind on ranks with children, the parent's connect on the others */
+    c = toml("[bootstrap]\ncurve_cert = \"/c\"\ndefault_port = 8050\n"
+             "hosts = [{host = \"n0\", bind = \"tcp://eth0:%p\", connect = \"tcp://n0:%p\"},\n"
+             "  {host = \"n[1-3]\"}]\n[tbon]\ntopo = \"kary:2\"\n");
+    b = bootstrap_parse(c, NULL, &berr);
+    t = topology_from_config(c, b, err, sizeof(err));
+    ok(topology_check_uris(t, b, 0, err, sizeof(err)) == 0, "rank 0 binds: fine");
+    ok(topology_check_uris(t, b, 2, err, sizeof(err)) == 0, "rank 2 connects to rank 0: fine");
+    ok(topology_check_uris(t, b, 3, err, sizeof(err)) < 0, "rank 3's parent 1 has no connect");
+    is(err, "connect URI is undefined for rank 1", "connect URI is undefined for rank 1");
+    ok(topology_check_uris(t, b, 1, err, sizeof(err)) < 0, "rank 1 has a child, no bind");
+    is(err, "bind URI is undefined for rank 1", "bind URI is undefined for rank 1");
+    ok(topology_check_uris(t, b, -1, err, sizeof(err)) < 0, "all ranks: the first fault");
+    is(err, "bind URI is undefined for rank 1", "in rank order");
+    topology_destroy(t);
+    json_object_set_new(c, "tbon", json_pack("{s:s}", "topo", "kary:0"));
+    t = topology_from_config(c, b, err, sizeof(err));
+    ok(topology_check_uris(t, b, -1, err, sizeof(err)) == 0, "flat: only rank 0 binds, all fine");
+    topology_destroy(t);
+    bootstrap_destroy(b);
+    json_decref(c);
+    c = toml("[bootstrap]\nhosts = [{host = \"n0\"}]\n");
+    b = bootstrap_parse(c, NULL, &berr);
+    t = topology_from_config(c, b, err, sizeof(err));
+    ok(topology_check_uris(t, b, -1, err, sizeof(err)) == 0, "a singleton needs no URIs");
+    topology_destroy(t);
+    bootstrap_destroy(b);
+    json_decref(c);
+
     c = toml("[tbon]\ntopo = \"binomial\"\n");
     t = topology_from_config(c, NULL, err, sizeof(err));
     ok(t && topology_size(t) == 1, "no bootstrap: a singleton");

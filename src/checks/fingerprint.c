@@ -1,0 +1,444 @@
+/* Fleet fingerprints and the manifest. See fingerprint.h for what each item
+ * digests and why. Secrets (the certificate's secret key, the munge key) are
+ * read, hashed and wiped: never printed, never kept. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checks/fingerprint.h"
+#include "common/cleanup.h"
+#include "common/conf.h"
+#include "common/zcert.h"
+#include "engine/context.h"
+
+/* Larger than any certificate or munge key: refuse rather than hash a
+ * runaway file (munged's own limit is 1 MiB). */
+#define FP_ITEM_FILE_MAX (1024 * 1024)
+
+static const char *item_names[FP_ITEM_COUNT] = {
+    [FP_ITEM_CERT] = "cert",
+    [FP_ITEM_CERT_FILE] = "cert.file",
+    [FP_ITEM_CONFIG_SYSTEM] = "config.system",
+    [FP_ITEM_CONFIG_SECURITY] = "config.security",
+    [FP_ITEM_CONFIG_IMP] = "config.imp",
+    [FP_ITEM_MUNGE_KEY] = "munge.key",
+    [FP_ITEM_FLUX_UID] = "flux.uid",
+    [FP_ITEM_FLUX_GID] = "flux.gid",
+};
+
+const char *fp_item_state_name(enum fp_item_state st)
+{
+    switch (st) {
+    case FP_ITEM_OK: return "ok";
+    case FP_ITEM_MISSING: return "missing";
+    case FP_ITEM_UNREADABLE: return "unreadable";
+    case FP_ITEM_INVALID: return "invalid";
+    }
+    return "invalid";
+}
+
+static void item_set_state(struct fp_item *it, enum fp_item_state st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void item_set_state(struct fp_item *it, enum fp_item_state st, const char *fmt, ...)
+{
+    va_list ap;
+
+    it->state = st;
+    snprintf(it->value, sizeof(it->value), "%s", fp_item_state_name(st));
+    va_start(ap, fmt);
+    vsnprintf(it->detail, sizeof(it->detail), fmt, ap);
+    va_end(ap);
+}
+
+static enum fp_item_state state_of_errno(int e)
+{
+    return e == ENOENT || e == ENOTDIR ? FP_ITEM_MISSING : FP_ITEM_UNREADABLE;
+}
+
+/* Read a whole (small) file without blocking on a FIFO; judge the opened
+ * descriptor. 0, or -errno (-EFBIG: over max, -EINVAL: not a regular file).
+ * The caller wipes and frees *bufp. */
+static int read_small_file(const char *path, size_t max, char **bufp, size_t *lenp)
+{
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    char *buf;
+    size_t len = 0;
+
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    if (!S_ISREG(st.st_mode))
+        return -EINVAL;
+    if (st.st_size > (off_t)max)
+        return -EFBIG;
+    if (!(buf = malloc(max + 1)))
+        return -ENOMEM;
+    for (;;) {
+        ssize_t n = read(fd, buf + len, max + 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            explicit_bzero(buf, len);
+            free(buf);
+            return -e;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len > max) {
+            explicit_bzero(buf, len);
+            free(buf);
+            return -EFBIG;
+        }
+    }
+    buf[len] = '\0';
+    *bufp = buf;
+    *lenp = len;
+    return 0;
+}
+
+static void file_error(struct fp_item *it, const char *path, int rc)
+{
+    if (rc == -EFBIG)
+        item_set_state(it, FP_ITEM_INVALID, "%s: larger than %d bytes", path, FP_ITEM_FILE_MAX);
+    else if (rc == -EINVAL)
+        item_set_state(it, FP_ITEM_INVALID, "%s: not a regular file", path);
+    else
+        item_set_state(it, state_of_errno(-rc), "%s: %s", path, strerror(-rc));
+}
+
+/* Hash a file's bytes into it->value; the bytes are wiped. With zc, also
+ * parse them as a certificate (only the public key comes back). Returns the
+ * read status (0 or -errno); the item is set either way. */
+static int digest_file(const struct fp_ctx *ctx, const char *path, struct fp_item *it,
+                       struct fp_item *cert_it)
+{
+    char full[PATH_MAX];
+    char *buf = NULL;
+    size_t len = 0;
+    int rc;
+
+    snprintf(it->source, sizeof(it->source), "%s", path);
+    if (!fp_path(ctx, path, full, sizeof(full))) {
+        item_set_state(it, FP_ITEM_UNREADABLE, "%s: path too long", path);
+        return -ENAMETOOLONG;
+    }
+    if ((rc = read_small_file(full, FP_ITEM_FILE_MAX, &buf, &len)) < 0) {
+        file_error(it, path, rc);
+        return rc;
+    }
+    if (digest_sha256(buf, len, it->value) < 0)
+        item_set_state(it, FP_ITEM_UNREADABLE, "%s: cannot compute sha256", path);
+    else
+        it->state = FP_ITEM_OK;
+    if (cert_it) {
+        struct zcert_info zi;
+        char err[256];
+        int line = 0;
+        if (zcert_parse(buf, len, &zi, &line, err, sizeof(err)) < 0)
+            item_set_state(cert_it, FP_ITEM_INVALID, "%s: not a certificate the broker accepts: %s",
+                           path, err);
+        else if (digest_sha256(zi.public_z85, strlen(zi.public_z85), cert_it->value) < 0)
+            item_set_state(cert_it, FP_ITEM_UNREADABLE, "%s: cannot compute sha256", path);
+        else
+            cert_it->state = FP_ITEM_OK;
+        explicit_bzero(&zi, sizeof(zi));
+    }
+    explicit_bzero(buf, len);
+    free(buf);
+    return 0;
+}
+
+/* One config directory (or file): the reader's merge, canonical JSON.
+ * Returns the flux-core-merged conf (for the cert path and --format=flux),
+ * or NULL. */
+static struct conf *digest_config(const struct fp_ctx *ctx, const char *key, enum conf_merge merge,
+                                  struct fp_item *it)
+{
+    const char *path = fp_setting_str(ctx->set, key);
+    char full[PATH_MAX];
+    struct conf *c = NULL;
+    struct conf_diag diag;
+    struct stat st;
+
+    snprintf(it->source, sizeof(it->source), "%s", path);
+    if (!fp_path(ctx, path, full, sizeof(full))) {
+        item_set_state(it, FP_ITEM_UNREADABLE, "%s: path too long", path);
+        return NULL;
+    }
+    if (stat(full, &st) < 0) {
+        item_set_state(it, state_of_errno(errno), "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* flux-core's loader for everything: `flux config get` reads all three
+     * that way; flux-security's shallow merge is redone below from the same
+     * per-file objects. */
+    if (conf_load(full, CONF_MERGE_FLUX, &c, &diag) < 0) {
+        enum fp_item_state st2 = access(full, R_OK) < 0 ? FP_ITEM_UNREADABLE : FP_ITEM_INVALID;
+        if (diag.line > 0)
+            item_set_state(it, st2, "%s:%d: %s", diag.file, diag.line, diag.msg);
+        else if (diag.file[0])
+            item_set_state(it, st2, "%s: %s", diag.file, diag.msg);
+        else
+            item_set_state(it, st2, "%s: %s", path, diag.msg);
+        return NULL;
+    }
+    if (digest_flux_md5(c, it->flux_md5) < 0)
+        it->flux_md5[0] = '\0';
+
+    _cleanup_json_ json_t *shallow = NULL;
+    const json_t *seen = c->merged;
+    if (merge == CONF_MERGE_SHALLOW) {
+        if (c->is_dir && c->nfiles == 0) {
+            /* the signing library and the IMP refuse an empty conf.d */
+            item_set_state(it, FP_ITEM_MISSING, "%s: no *.toml file", path);
+            return c;
+        }
+        if (!(shallow = json_object()))
+            goto nomem;
+        for (size_t i = 0; i < c->nfiles; i++)
+            if (conf_merge_shallow(shallow, c->files[i].obj) < 0)
+                goto nomem;
+        seen = shallow;
+    }
+    if (digest_json_sha256(seen, it->value) < 0)
+        goto nomem;
+    it->state = FP_ITEM_OK;
+    return c;
+nomem:
+    item_set_state(it, FP_ITEM_UNREADABLE, "%s: cannot compute the digest", path);
+    return c;
+}
+
+static void digest_cert(const struct fp_ctx *ctx, const struct conf *system, struct fp_item *cert,
+                        struct fp_item *file)
+{
+    const char *cc = NULL;
+    char path[PATH_MAX];
+
+    snprintf(cert->source, sizeof(cert->source), "the file named by bootstrap.curve_cert");
+    if (!system) {
+        item_set_state(cert, FP_ITEM_MISSING, "bootstrap.curve_cert unknown: %s does not load",
+                       fp_setting_str(ctx->set, "system-config"));
+        *file = *cert;
+        return;
+    }
+    cc = json_string_value(json_object_get(json_object_get(system->merged, "bootstrap"),
+                                           "curve_cert"));
+    if (!cc || !*cc) {
+        item_set_state(cert, FP_ITEM_MISSING, "bootstrap.curve_cert is not set in %s",
+                       fp_setting_str(ctx->set, "system-config"));
+        *file = *cert;
+        return;
+    }
+    /* the broker runs in / : a relative path is relative to it */
+    if (snprintf(path, sizeof(path), "%s%s", cc[0] == '/' ? "" : "/", cc) >= (int)sizeof(path)) {
+        item_set_state(cert, FP_ITEM_UNREADABLE, "%s: path too long", cc);
+        *file = *cert;
+        return;
+    }
+    snprintf(cert->source, sizeof(cert->source), "%s", path);
+    if (digest_file(ctx, path, file, cert) < 0) {
+        /* the file could not be read: the key is in the same state */
+        char src[sizeof(cert->source)];
+        memcpy(src, cert->source, sizeof(src));
+        *cert = *file;
+        memcpy(cert->source, src, sizeof(src));
+    }
+}
+
+void fp_fingerprint_compute(const struct fp_ctx *ctx, struct fp_fingerprint *fp)
+{
+    memset(fp, 0, sizeof(*fp));
+    for (int i = 0; i < FP_ITEM_COUNT; i++)
+        fp->items[i].name = item_names[i];
+    struct fp_item *it = fp->items;
+
+    struct conf *system = digest_config(ctx, "system-config", CONF_MERGE_FLUX,
+                                        &it[FP_ITEM_CONFIG_SYSTEM]);
+    conf_destroy(digest_config(ctx, "security-config", CONF_MERGE_SHALLOW,
+                               &it[FP_ITEM_CONFIG_SECURITY]));
+    conf_destroy(digest_config(ctx, "imp-config", CONF_MERGE_SHALLOW, &it[FP_ITEM_CONFIG_IMP]));
+
+    digest_cert(ctx, system, &it[FP_ITEM_CERT], &it[FP_ITEM_CERT_FILE]);
+    it[FP_ITEM_CERT].name = item_names[FP_ITEM_CERT];
+    it[FP_ITEM_CERT_FILE].name = item_names[FP_ITEM_CERT_FILE];
+    conf_destroy(system);
+
+    digest_file(ctx, fp_setting_str(ctx->set, "munge.key"), &it[FP_ITEM_MUNGE_KEY], NULL);
+
+    const char *user = fp_setting_str(ctx->set, "flux-user");
+    struct fp_item *u = &it[FP_ITEM_FLUX_UID], *g = &it[FP_ITEM_FLUX_GID];
+    snprintf(u->source, sizeof(u->source), "user %s", user);
+    snprintf(g->source, sizeof(g->source), "user %s", user);
+    if (ctx->flux_user_found) {
+        snprintf(u->value, sizeof(u->value), "%u", (unsigned)ctx->flux_uid);
+        snprintf(g->value, sizeof(g->value), "%u", (unsigned)ctx->flux_gid);
+    } else {
+        const char *where = ctx->live ? "the user database (NSS)" : "etc/passwd of the root";
+        item_set_state(u, FP_ITEM_MISSING, "user %s not found in %s", user, where);
+        item_set_state(g, FP_ITEM_MISSING, "user %s not found in %s", user, where);
+    }
+}
+
+static bool is_config(enum fp_item_id id)
+{
+    return id == FP_ITEM_CONFIG_SYSTEM || id == FP_ITEM_CONFIG_SECURITY ||
+           id == FP_ITEM_CONFIG_IMP;
+}
+
+void fp_fingerprint_print(FILE *f, const struct fp_fingerprint *fp, bool flux_format)
+{
+    for (int i = 0; i < FP_ITEM_COUNT; i++) {
+        const struct fp_item *it = &fp->items[i];
+        fprintf(f, "%s %s\n", it->name, it->value);
+        if (flux_format && is_config(i) && it->flux_md5[0])
+            fprintf(f, "%s flux-md5:%s\n", it->name, it->flux_md5);
+    }
+}
+
+json_t *fp_fingerprint_items(const struct fp_fingerprint *fp)
+{
+    json_t *o = json_object();
+    for (int i = 0; o && i < FP_ITEM_COUNT; i++) {
+        if (json_object_set_new(o, fp->items[i].name, json_string(fp->items[i].value)) < 0) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+json_t *fp_manifest_doc(const struct fp_ctx *ctx, const struct fp_fingerprint *fp)
+{
+    char when[64];
+    struct tm tm;
+    time_t now = time(NULL);
+    json_t *items = fp_fingerprint_items(fp);
+
+    if (!items)
+        return NULL;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_pack("{s:i s:s s:s s:s s:o}", "version", FP_MANIFEST_VERSION, "generated_by",
+                     "flux-preflight " PACKAGE_VERSION, "host", ctx->hostname, "time", when,
+                     "items", items);
+}
+
+int fp_manifest_parse(const char *buf, size_t len, struct fp_manifest *m, char *err,
+                      size_t errsz)
+{
+    json_error_t jerr;
+    json_t *v;
+    const char *k;
+
+    memset(m, 0, sizeof(*m));
+    if (!(m->doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr))) {
+        snprintf(err, errsz, "not valid JSON: line %d column %d: %s", jerr.line, jerr.column,
+                 jerr.text);
+        return -1;
+    }
+    if (!json_is_object(m->doc)) {
+        snprintf(err, errsz, "not a JSON object");
+        goto fail;
+    }
+    v = json_object_get(m->doc, "version");
+    if (!json_is_integer(v)) {
+        snprintf(err, errsz, "no integer \"version\": not a flux-preflight manifest");
+        goto fail;
+    }
+    if (json_integer_value(v) != FP_MANIFEST_VERSION) {
+        snprintf(err, errsz, "unsupported version %lld (this flux-preflight reads version %d)",
+                 (long long)json_integer_value(v), FP_MANIFEST_VERSION);
+        goto fail;
+    }
+    m->items = json_object_get(m->doc, "items");
+    if (!json_is_object(m->items) || json_object_size(m->items) == 0) {
+        snprintf(err, errsz, "no \"items\" object with at least one item");
+        goto fail;
+    }
+    json_object_foreach(m->items, k, v) {
+        if (!json_is_string(v) || json_string_length(v) >= DIGEST_SHA256_STRLEN) {
+            snprintf(err, errsz, "item \"%.64s\" is not a digest string", k);
+            goto fail;
+        }
+    }
+    m->host = json_string_value(json_object_get(m->doc, "host"));
+    m->time = json_string_value(json_object_get(m->doc, "time"));
+    if (!m->host)
+        m->host = "?";
+    if (!m->time)
+        m->time = "?";
+    return 0;
+fail:
+    fp_manifest_fini(m);
+    return -1;
+}
+
+void fp_manifest_fini(struct fp_manifest *m)
+{
+    json_decref(m->doc);
+    memset(m, 0, sizeof(*m));
+}
+
+int fp_write_atomic(const char *path, const char *data, size_t len, char *err, size_t errsz)
+{
+    char tmp[PATH_MAX];
+    _cleanup_free_ char *dcopy = strdup(path);
+    const char *dir = dcopy ? dirname(dcopy) : ".";
+    _cleanup_close_ int fd = -1;
+    struct stat st;
+
+    if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+        snprintf(err, errsz, "%s: path too long", path);
+        return -1;
+    }
+    /* O_EXCL under a random name: safe in a directory others can write */
+    if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+        snprintf(err, errsz, "cannot create a file in %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) < 0)
+        goto fail;
+    /* a setgid directory hands out its group: ours is root's */
+    if (st.st_gid != 0 && fchown(fd, (uid_t)-1, 0) < 0)
+        goto fail;
+    if (fchmod(fd, 0644) < 0)
+        goto fail;
+    for (size_t off = 0; off < len;) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            goto fail;
+        off += (size_t)n;
+    }
+    if (fsync(fd) < 0)
+        goto fail;
+    if (close(TAKE_FD(fd)) < 0 || rename(tmp, path) < 0)
+        goto fail;
+    {
+        /* the rename itself must survive a crash */
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            (void)fsync(dfd);
+            close(dfd);
+        }
+    }
+    return 0;
+fail:
+    snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+    unlink(tmp);
+    return -1;
+}

@@ -1,0 +1,65 @@
+/* Is the clock synchronised? The decision, apart from where its inputs come
+ * from, so a unit test can hand it any kernel state (tests/unit/test-timesync.c).
+ *
+ * Inputs: what adjtimex(2) with modes = 0 said (it only reads), and whether
+ * systemd-timesyncd's flag file /run/systemd/timesync/synchronized exists
+ * (timesyncd touches it once it has synchronised the clock in this boot).
+ *
+ * Rules, in order:
+ *   1. the timesyncd flag file exists                      -> synchronised
+ *   2. adjtimex failed                                      -> unknown (error)
+ *   3. STA_CLOCKERR (clock hardware fault)                  -> not synchronised
+ *   4. maxerror above TIMESYNC_MAX_ERROR_US                 -> not synchronised
+ *      (the kernel sets maxerror to 16 s, and STA_UNSYNC, at boot, on every
+ *      settimeofday and once no daemon has updated it for ~9 h; only an NTP
+ *      daemon brings it down)
+ *   5. STA_UNSYNC set (adjtimex returns TIME_ERROR) with maxerror within the
+ *      bound                                                -> synchronised, noted:
+ *      an NTP daemon disciplines the clock but keeps STA_UNSYNC set so the
+ *      kernel does not write the RTC (chrony without `rtcsync`); systemd's
+ *      ntp_synced() (timedatectl "System clock synchronized") ignores
+ *      STA_UNSYNC for that reason.
+ *   6. otherwise                                            -> synchronised
+ */
+#ifndef FP_CHECKS_TIMESYNC_H
+#define FP_CHECKS_TIMESYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The largest kernel maximum-error estimate accepted as synchronised: 1 s.
+ * munge credentials and job signatures tolerate far more skew (credential
+ * TTL 300 s), but an estimate above a second means nothing disciplines the
+ * clock. The kernel's own "never synchronised" value is 16 s. */
+#define TIMESYNC_MAX_ERROR_US 1000000L
+
+#define TIMESYNC_FLAG_FILE "/run/systemd/timesync/synchronized"
+
+struct timesync_state {
+    int rc;              /* adjtimex() return: TIME_OK .. TIME_ERROR, or -1 */
+    int err;             /* errno when rc == -1 */
+    int status;          /* timex.status (STA_* bits) */
+    long maxerror_us;    /* timex.maxerror */
+    long esterror_us;    /* timex.esterror */
+    bool timesyncd_flag; /* TIMESYNC_FLAG_FILE exists */
+};
+
+enum timesync_verdict {
+    TIMESYNC_SYNCED = 0,
+    TIMESYNC_UNSYNCED = 1,
+    TIMESYNC_UNKNOWN = 2,
+};
+
+/* Decide, and say why in one phrase ("kernel clock synchronised: maxerror
+ * 12 ms, esterror 1 ms"). Pure: no I/O. */
+enum timesync_verdict timesync_decide(const struct timesync_state *s, long max_error_us,
+                                      char *why, size_t whysz);
+
+/* Read the live state: adjtimex with modes = 0 (never changes the clock), and
+ * the flag file under root ("" for the live node). */
+void timesync_read(const char *root, struct timesync_state *s);
+
+/* "TIME_OK", "TIME_INS", ..., "TIME_ERROR", or the number */
+const char *timesync_rc_name(int rc, char *buf, size_t bufsz);
+
+#endif

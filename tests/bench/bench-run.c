@@ -1,0 +1,214 @@
+/* bench-run: run commands many times, interleaved, and record per-run wall
+ * time, CPU time (user and system) and peak RSS.
+ *
+ *   bench-run [-n RUNS] [-w WARMUP] [-o OUT.json] NAME=CMDLINE [NAME=CMDLINE...]
+ *
+ * CMDLINE is split on spaces (no quoting: the bench uses paths without
+ * spaces) and run with execvp, without a shell. Each round runs every command
+ * once, in the order given, so a load change on a shared machine hits all of
+ * them alike. The commands' stdout and stderr go to /dev/null; stdin is
+ * /dev/null.
+ *
+ * CPU and RSS come from wait4(2): the kernel fills that rusage with
+ * RUSAGE_BOTH for the child, i.e. the command's own time plus that of every
+ * descendant it waited for (the gate's check children), and ru_maxrss is the
+ * largest peak RSS of any one of those processes. A descendant that is never
+ * reaped (an abandoned check stuck on a dead filesystem) is not counted.
+ *
+ * Output (JSON, to OUT or stdout):
+ *   {"runs": N, "warmup": W, "commands": [{"name": ..., "argv": [...],
+ *     "wall_s": [...], "user_s": [...], "sys_s": [...], "maxrss_kib": [...],
+ *     "exit": [...]}]}
+ * Medians and ratios are computed by the report, not here.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct cmd {
+    char *name;
+    char **argv;
+    double *wall, *user, *sys;
+    long *maxrss;
+    int *exit;
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double tv(const struct timeval *t)
+{
+    return (double)t->tv_sec + (double)t->tv_usec / 1e6;
+}
+
+static char **split(char *s)
+{
+    size_t n = 0, cap = 8;
+    char **v = malloc(cap * sizeof(*v));
+    char *save = NULL;
+
+    for (char *w = strtok_r(s, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        if (n + 2 > cap)
+            v = realloc(v, (cap *= 2) * sizeof(*v));
+        v[n++] = w;
+    }
+    v[n] = NULL;
+    return v;
+}
+
+/* One run: fills *wall, *ru, *status. Returns 0, or -1 on fork/wait error. */
+static int run_once(char **argv, double *wall, struct rusage *ru, int *status)
+{
+    double t0 = now();
+    pid_t pid = fork();
+
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int fd = open("/dev/null", O_RDWR);
+        if (fd >= 0) {
+            dup2(fd, 0);
+            dup2(fd, 1);
+            dup2(fd, 2);
+            if (fd > 2)
+                close(fd);
+        }
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    while (wait4(pid, status, 0, ru) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    *wall = now() - t0;
+    return 0;
+}
+
+static void print_darr(FILE *f, const char *key, const double *a, int n, const char *sep)
+{
+    fprintf(f, "\"%s\": [", key);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%.9f", i ? ", " : "", a[i]);
+    fprintf(f, "]%s", sep);
+}
+
+static void print_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            fprintf(f, "\\u%04x", *s);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int main(int argc, char **argv)
+{
+    int runs = 20, warmup = 3, opt, ncmd;
+    const char *out = NULL;
+    struct cmd *cmds;
+    FILE *f = stdout;
+
+    while ((opt = getopt(argc, argv, "n:w:o:")) != -1) {
+        switch (opt) {
+        case 'n':
+            runs = atoi(optarg);
+            break;
+        case 'w':
+            warmup = atoi(optarg);
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        default:
+            goto usage;
+        }
+    }
+    ncmd = argc - optind;
+    if (ncmd < 1 || runs < 1 || warmup < 0)
+        goto usage;
+    cmds = calloc((size_t)ncmd, sizeof(*cmds));
+    for (int c = 0; c < ncmd; c++) {
+        char *arg = argv[optind + c], *eq = strchr(arg, '=');
+        if (!eq || eq == arg)
+            goto usage;
+        *eq = '\0';
+        cmds[c].name = arg;
+        cmds[c].argv = split(eq + 1);
+        if (!cmds[c].argv[0])
+            goto usage;
+        cmds[c].wall = calloc((size_t)runs, sizeof(double));
+        cmds[c].user = calloc((size_t)runs, sizeof(double));
+        cmds[c].sys = calloc((size_t)runs, sizeof(double));
+        cmds[c].maxrss = calloc((size_t)runs, sizeof(long));
+        cmds[c].exit = calloc((size_t)runs, sizeof(int));
+    }
+    for (int i = -warmup; i < runs; i++) {
+        for (int c = 0; c < ncmd; c++) {
+            struct rusage ru;
+            double wall;
+            int st;
+
+            if (run_once(cmds[c].argv, &wall, &ru, &st) < 0) {
+                perror("bench-run: fork/wait");
+                return 1;
+            }
+            if (i < 0)
+                continue;
+            cmds[c].wall[i] = wall;
+            cmds[c].user[i] = tv(&ru.ru_utime);
+            cmds[c].sys[i] = tv(&ru.ru_stime);
+            cmds[c].maxrss[i] = ru.ru_maxrss;
+            cmds[c].exit[i] = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        }
+    }
+    if (out && !(f = fopen(out, "w"))) {
+        perror(out);
+        return 1;
+    }
+    fprintf(f, "{\"runs\": %d, \"warmup\": %d, \"commands\": [\n", runs, warmup);
+    for (int c = 0; c < ncmd; c++) {
+        fprintf(f, "  {\"name\": ");
+        print_json_str(f, cmds[c].name);
+        fprintf(f, ", \"argv\": [");
+        for (int k = 0; cmds[c].argv[k]; k++) {
+            fprintf(f, "%s", k ? ", " : "");
+            print_json_str(f, cmds[c].argv[k]);
+        }
+        fprintf(f, "],\n   ");
+        print_darr(f, "wall_s", cmds[c].wall, runs, ",\n   ");
+        print_darr(f, "user_s", cmds[c].user, runs, ",\n   ");
+        print_darr(f, "sys_s", cmds[c].sys, runs, ",\n   ");
+        fprintf(f, "\"maxrss_kib\": [");
+        for (int i = 0; i < runs; i++)
+            fprintf(f, "%s%ld", i ? ", " : "", cmds[c].maxrss[i]);
+        fprintf(f, "],\n   \"exit\": [");
+        for (int i = 0; i < runs; i++)
+            fprintf(f, "%s%d", i ? ", " : "", cmds[c].exit[i]);
+        fprintf(f, "]}%s\n", c + 1 < ncmd ? "," : "");
+    }
+    fprintf(f, "]}\n");
+    if (f != stdout && fclose(f) != 0) {
+        perror(out);
+        return 1;
+    }
+    return 0;
+usage:
+    fprintf(stderr, "usage: bench-run [-n RUNS] [-w WARMUP] [-o OUT.json] NAME=CMDLINE...\n");
+    return 2;
+}

@@ -1,0 +1,339 @@
+#!/bin/sh
+# statedir on the leader, as the broker will find it: present, owned by flux
+# and private, on a writable persistent local filesystem, no dangling
+# dump/RESTORE. Each fault is made for real in a fixture root (chown, chmod,
+# symlinks, tmpfs, a read-only bind mount, a loop-mounted ext4, a FUSE
+# "network" filesystem); the gate must change nothing it looks at.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$top_srcdir/tests/lib/tap.sh"
+need_root
+. "$top_srcdir/tests/lib/fixture.sh"
+. "$top_srcdir/tests/lib/journald.sh"
+
+T=$(mktemp -d /tmp/fp-t0400.XXXXXX)
+fp_atexit "rm -rf '$T'"
+fixture_healthy "$T/root" node0 node1 || bail "fixture root"
+R=$FIXTURE_ROOT
+SD=$R/var/lib/flux
+CHECKS=statedir.present,statedir.owner,statedir.space,statedir.fs,statedir.restore
+
+mkdir -p "$R/etc/flux/preflight/conf.d"
+chmod 0755 "$R/etc/flux/preflight" "$R/etc/flux/preflight/conf.d"
+gate_config() { # [statedir [deadline]]
+    {
+        [ -z "${1:-}" ] || echo "statedir = \"$1\""
+        [ -z "${2:-}" ] || echo "deadline = \"$2\""
+        printf '[statedir-space]\nmin-free = "64K"\nmin-free-percent = 1\n'
+        printf 'min-free-inodes = 10\nmin-free-inodes-percent = 1\n'
+    } >"$R/etc/flux/preflight/conf.d/gate.toml"
+}
+gate_config
+
+# Everything under the root, as (path type mode owner group size mtime
+# link) plus the content hash of every regular file: compared around every run.
+snapshot() {
+    (cd "$R" && find . -printf '%p %y %m %u %g %s %T@ %l\n' 2>/dev/null | sort &&
+        find . -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum)
+}
+CHANGED=0
+# gate [--journal OUT.json] [--hostname H] -> $T/out (JSON), $rc
+gate() {
+    local j= host=node0
+    while :; do
+        case ${1:-} in
+            --journal) j=$2; shift 2 ;;
+            --hostname) host=$2; shift 2 ;;
+            *) break ;;
+        esac
+    done
+    snapshot >"$T/before"
+    rc=0
+    if [ -n "$j" ]; then
+        journald_run "$j" "$FP_BIN" --journal --root "$R" --hostname "$host" \
+            --config /etc/flux/preflight/conf.d --check "$CHECKS" --json >"$T/out" 2>"$T/err" || rc=$?
+    else
+        "$FP_BIN" --root "$R" --hostname "$host" --config /etc/flux/preflight/conf.d \
+            --check "$CHECKS" --json >"$T/out" 2>"$T/err" || rc=$?
+    fi
+    snapshot >"$T/after"
+    if ! cmp -s "$T/before" "$T/after"; then
+        CHANGED=$((CHANGED + 1))
+        diff "$T/before" "$T/after" | sed 's/^/# changed: /'
+    fi
+}
+res() { jq -r --arg id "$1" ".results[] | select(.id == \$id) | $2" "$T/out"; }
+result() { res "$1" .result; }
+msg() { res "$1" .message; }
+
+# --- a healthy leader: every statedir check passes
+gate
+is "$rc" 0 "healthy statedir: exit 0"
+for c in ${CHECKS//,/ }; do
+    is "$(result $c)" pass "healthy statedir: $c passes"
+done
+is "$(res statedir.owner .facts.owner)" flux "statedir.owner reports the owner"
+is "$(res statedir.owner .facts.mode)" 0700 "statedir.owner reports the mode"
+like "$(res statedir.fs .facts.fs_type)" '^[a-z0-9.]+$' "statedir.fs reports the filesystem type"
+is "$(res statedir.fs .facts.read_only)" false "statedir.fs: read_only=false"
+ok "--json output is valid against the schema" python3 "$top_srcdir/tests/lib/check-status-schema.py" "$T/out"
+
+# --- a follower does not use statedir
+gate --hostname node1
+is "$rc" 0 "follower: exit 0"
+for c in statedir.present statedir.owner statedir.fs statedir.restore; do
+    is "$(result $c)" skip "follower: $c skipped"
+done
+like "$(msg statedir.present)" "rank 1 is a follower: statedir is used on rank 0 only" "follower: the reason is given"
+
+# --- first boot: absent, systemd will create it (warn, not fail)
+rmdir "$SD"
+gate --journal "$T/j-absent.json"
+is "$rc" 0 "absent statedir: a warning, exit 0"
+is "$(result statedir.present)" warn "absent statedir: statedir.present warns"
+like "$(msg statedir.present)" "statedir $SD does not exist yet: systemd creates it when flux.service starts" "absent: says systemd creates it"
+like "$(msg statedir.present)" "DELETE it, with the KVS, at exit" "absent: says the broker would delete its own"
+like "$(msg statedir.present)" "install -d -m 0700 -o flux -g flux $SD" "absent: gives the command"
+is "$(result statedir.owner)" skip "absent: statedir.owner skipped"
+is "$(result statedir.restore)" skip "absent: statedir.restore skipped"
+is "$(result statedir.fs)" pass "absent: statedir.fs judges the parent's filesystem"
+is "$(journal_get "$T/j-absent.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=statedir.present)" warn "journal: statedir.present RESULT=warn"
+is "$(journal_get "$T/j-absent.json" PRIORITY FLUX_PREFLIGHT_CHECK=statedir.present)" 4 "journal: PRIORITY=4"
+is "$(journal_get "$T/j-absent.json" FLUX_PREFLIGHT_SEVERITY FLUX_PREFLIGHT_CHECK=statedir.present)" fail "journal: SEVERITY=fail"
+is "$(journal_get "$T/j-absent.json" FLUX_PREFLIGHT_EXISTS FLUX_PREFLIGHT_CHECK=statedir.present)" false "journal: EXISTS=false"
+is "$(journal_get "$T/j-absent.json" FLUX_PREFLIGHT_PATH FLUX_PREFLIGHT_CHECK=statedir.present)" "$SD" "journal: PATH"
+is "$(journal_get "$T/j-absent.json" MESSAGE_ID FLUX_PREFLIGHT_CHECK=statedir.present)" b259ba89a6a74ff693ed99b96d430338 "journal: statedir.present MESSAGE_ID"
+
+# --- a symlink (inside the image: /srv/state resolves in the root)
+mkdir -p "$R/srv/state"
+chown 500:500 "$R/srv/state"
+chmod 0700 "$R/srv/state"
+ln -s /srv/state "$SD"
+gate
+is "$rc" 1 "statedir is a symlink: exit 1"
+is "$(result statedir.present)" fail "symlink: statedir.present fails"
+like "$(msg statedir.present)" "statedir $SD is a symbolic link to /srv/state \\(directory\\)" "symlink: reports what it points to"
+is "$(res statedir.present .facts.link_target)" /srv/state "symlink: link_target fact"
+rm "$SD"
+ln -s /srv/nowhere "$SD"
+gate
+like "$(msg statedir.present)" "symbolic link to /srv/nowhere \\(No such file or directory\\)" "dangling symlink: says so"
+rm "$SD"
+
+# --- a regular file
+echo junk >"$SD"
+gate --journal "$T/j-file.json"
+is "$rc" 1 "statedir is a regular file: exit 1"
+is "$(result statedir.present)" fail "regular file: statedir.present fails"
+like "$(msg statedir.present)" "statedir $SD: Not a directory \\(a regular file\\): the broker exits with \"statedir $SD: Not a directory\"" "regular file: the broker's text"
+is "$(journal_get "$T/j-file.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=statedir.present)" fail "journal: RESULT=fail"
+is "$(journal_get "$T/j-file.json" PRIORITY FLUX_PREFLIGHT_CHECK=statedir.present)" 3 "journal: PRIORITY=3"
+is "$(journal_get "$T/j-file.json" FLUX_PREFLIGHT_TYPE FLUX_PREFLIGHT_CHECK=statedir.present)" "regular file" "journal: TYPE"
+is "$(journal_get "$T/j-file.json" FLUX_PREFLIGHT_FAILED FLUX_PREFLIGHT_VERDICT=fail)" statedir.present "journal: summary names statedir.present"
+rm "$SD"
+mkfifo "$SD"
+gate
+like "$(msg statedir.present)" "Not a directory \\(a FIFO\\)" "a FIFO: reported as a FIFO"
+rm "$SD"
+mkdir "$SD"; chown 500:500 "$SD"; chmod 0700 "$SD"
+
+# --- owner and mode
+chown 1234:1234 "$SD"
+gate --journal "$T/j-owner.json"
+is "$rc" 1 "statedir owned by uid 1234: exit 1"
+is "$(result statedir.owner)" fail "wrong owner: statedir.owner fails"
+like "$(msg statedir.owner)" "statedir $SD is owned by 1234, not flux: the broker runs as flux and exits with \"statedir $SD is not owned by instance owner\": chown flux:flux $SD" "wrong owner: broker text and fix"
+is "$(journal_get "$T/j-owner.json" FLUX_PREFLIGHT_OWNER FLUX_PREFLIGHT_CHECK=statedir.owner)" 1234 "journal: OWNER"
+is "$(journal_get "$T/j-owner.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=statedir.owner)" fail "journal: statedir.owner RESULT=fail"
+is "$(journal_get "$T/j-owner.json" MESSAGE_ID FLUX_PREFLIGHT_CHECK=statedir.owner)" 79bbc0ea66bc4ce985a52e082c21d197 "journal: statedir.owner MESSAGE_ID"
+chown 500:500 "$SD"
+
+chmod 0500 "$SD"
+gate
+is "$rc" 1 "mode 0500: exit 1"
+like "$(msg statedir.owner)" "statedir $SD \\(mode 0500\\) does not have owner=rwx permissions" "mode 0500: the broker's words"
+chmod 0750 "$SD"
+gate
+is "$rc" 0 "mode 0750: exit 0 (a warning)"
+is "$(result statedir.owner)" warn "mode 0750: statedir.owner warns"
+like "$(msg statedir.owner)" "mode 0750: group/other have access to the KVS.*chmod 0700 $SD" "mode 0750: says why and the fix"
+chmod 1700 "$SD"
+gate
+is "$rc" 1 "sticky statedir: exit 1"
+is "$(result statedir.owner)" fail "sticky: statedir.owner fails"
+like "$(msg statedir.owner)" "has the sticky bit \\(mode 1700\\): the broker would work in a throwaway flux-XXXXXX directory" "sticky: says what the broker would do"
+chmod 0700 "$SD"
+chmod 0700 "$R/var/lib"
+gate
+is "$(result statedir.owner)" fail "/var/lib not searchable by flux: statedir.owner fails"
+like "$(msg statedir.owner)" "flux cannot reach statedir $SD: no search permission on $R/var/lib" "unreachable: names the directory"
+chmod 0755 "$R/var/lib"
+
+# --- filesystem: tmpfs (lost at reboot)
+mount -t tmpfs -o size=4m,mode=0700,uid=500,gid=500 fp-t0400 "$SD"
+fp_atexit "umount -l '$SD' 2>/dev/null"
+gate --journal "$T/j-tmpfs.json"
+is "$rc" 0 "tmpfs statedir: exit 0 (a warning)"
+is "$(result statedir.fs)" warn "tmpfs: statedir.fs warns"
+like "$(msg statedir.fs)" "is tmpfs at $SD: not kept across reboots" "tmpfs: says it is not kept"
+is "$(res statedir.fs .facts.mount_point)" "$SD" "tmpfs: mount_point fact"
+is "$(journal_get "$T/j-tmpfs.json" FLUX_PREFLIGHT_FS_TYPE FLUX_PREFLIGHT_CHECK=statedir.fs)" tmpfs "journal: FS_TYPE=tmpfs"
+is "$(journal_get "$T/j-tmpfs.json" FLUX_PREFLIGHT_DEVICE FLUX_PREFLIGHT_CHECK=statedir.fs)" fp-t0400 "journal: DEVICE (the mount source)"
+is "$(journal_get "$T/j-tmpfs.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=statedir.fs)" warn "journal: statedir.fs RESULT=warn"
+umount "$SD"
+
+# --- filesystem: read-only bind mount
+mount --bind "$SD" "$SD"
+mount -o remount,bind,ro "$SD"
+gate --journal "$T/j-ro.json"
+is "$rc" 1 "read-only statedir: exit 1"
+is "$(result statedir.fs)" fail "read-only bind mount: statedir.fs fails"
+like "$(msg statedir.fs)" "is read-only: the broker cannot write the KVS.*mount -o remount,rw $SD" "read-only: says why and the fix"
+is "$(res statedir.fs .facts.read_only)" true "read-only: read_only fact"
+is "$(journal_get "$T/j-ro.json" FLUX_PREFLIGHT_READ_ONLY FLUX_PREFLIGHT_CHECK=statedir.fs)" true "journal: READ_ONLY=true"
+is "$(journal_get "$T/j-ro.json" FLUX_PREFLIGHT_MOUNT_POINT FLUX_PREFLIGHT_CHECK=statedir.fs)" "$SD" "journal: MOUNT_POINT"
+is "$(journal_get "$T/j-ro.json" MESSAGE_ID FLUX_PREFLIGHT_CHECK=statedir.fs)" 784cc087ac284d50826da15b68aa6124 "journal: statedir.fs MESSAGE_ID"
+umount "$SD"
+
+# --- filesystem: an ext4 on a loop device: type, UUID and label from libblkid
+truncate -s 16M "$T/ext4.img"
+if mkfs.ext4 -q -L fp-state "$T/ext4.img" && mount -o loop "$T/ext4.img" "$SD"; then
+    fp_atexit "umount -l '$SD' 2>/dev/null"
+    chown 500:500 "$SD"; chmod 0700 "$SD"
+    gate
+    is "$(result statedir.fs)" pass "loop ext4: statedir.fs passes"
+    is "$(res statedir.fs .facts.fs_type)" ext4 "loop ext4: fs_type"
+    is "$(res statedir.fs .facts.label)" fp-state "loop ext4: label from libblkid"
+    is "$(res statedir.fs .facts.uuid)" "$(blkid -p -s UUID -o value "$(findmnt -n -o SOURCE "$SD")")" "loop ext4: UUID from libblkid"
+    like "$(res statedir.fs .facts.device)" '^/dev/loop[0-9]+$' "loop ext4: the device"
+    umount "$SD"
+else
+    skip "no loop device here"; skip "-"; skip "-"; skip "-"; skip "-"
+fi
+
+# --- filesystem: a network filesystem (a FUSE one standing in for glusterfs)
+cat >"$T/netfs.c" <<'EOF'
+#define FUSE_USE_VERSION 31
+#include <errno.h>
+#include <fuse.h>
+#include <string.h>
+static int fs_getattr(const char *p, struct stat *st, struct fuse_file_info *fi)
+{
+    (void)fi;
+    memset(st, 0, sizeof(*st));
+    if (strcmp(p, "/") == 0)
+        st->st_mode = S_IFDIR | 0755;
+    else if (strcmp(p, "/state") == 0)
+        st->st_mode = S_IFDIR | 0700, st->st_uid = 500, st->st_gid = 500;
+    else
+        return -ENOENT;
+    st->st_nlink = 2;
+    return 0;
+}
+static int fs_statfs(const char *p, struct statvfs *sv)
+{
+    (void)p;
+    memset(sv, 0, sizeof(*sv));
+    sv->f_bsize = sv->f_frsize = 4096;
+    sv->f_blocks = 1 << 20;
+    sv->f_bfree = sv->f_bavail = 1 << 19;
+    sv->f_files = 1 << 20;
+    sv->f_ffree = sv->f_favail = 1 << 19;
+    sv->f_namemax = 255;
+    return 0;
+}
+static const struct fuse_operations ops = { .getattr = fs_getattr, .statfs = fs_statfs };
+int main(int argc, char **argv) { return fuse_main(argc, argv, &ops, NULL); }
+EOF
+mkdir -p "$R/mnt/gluster"
+# shellcheck disable=SC2046
+if gcc -o "$T/netfs" "$T/netfs.c" $(pkg-config --cflags --libs fuse3) 2>"$T/netfs.log"; then
+    "$T/netfs" -f -o subtype=glusterfs,fsname=gluster0:/vol "$R/mnt/gluster" 2>>"$T/netfs.log" &
+    NETFS_PID=$!
+    fp_atexit "umount -l '$R/mnt/gluster' 2>/dev/null; kill $NETFS_PID 2>/dev/null"
+    n=0
+    while ! grep -q " $R/mnt/gluster " /proc/self/mountinfo && [ $n -lt 250 ]; do sleep 0.02; n=$((n + 1)); done
+    gate_config /mnt/gluster/state
+    gate
+    is "$(result statedir.fs)" warn "glusterfs (FUSE) statedir: statedir.fs warns"
+    like "$(msg statedir.fs)" "is fuse.glusterfs \\(gluster0:/vol at $R/mnt/gluster\\): a network filesystem" "network fs: type, source and why"
+    is "$(result statedir.owner)" pass "network fs: ownership still judged (owner flux, 0700)"
+    gate_config
+    umount "$R/mnt/gluster"
+    wait $NETFS_PID 2>/dev/null
+else
+    skip "cannot build a FUSE filesystem here ($(head -1 "$T/netfs.log"))"; skip "-"; skip "-"
+fi
+rmdir "$R/mnt/gluster" "$R/mnt"
+
+# --- dump/RESTORE
+mkdir -p "$SD/dump"
+chown 500:500 "$SD/dump"; chmod 0700 "$SD/dump"
+printf 'a dump\n' >"$SD/dump/20261101_030000.tgz"
+chown 500:500 "$SD/dump/20261101_030000.tgz"
+ln -s 20261101_030000.tgz "$SD/dump/RESTORE"
+gate
+is "$rc" 0 "RESTORE pointing at a dump: exit 0"
+is "$(result statedir.restore)" pass "RESTORE -> existing dump: statedir.restore passes"
+like "$(msg statedir.restore)" "points at 20261101_030000.tgz .*: the next start of the broker replaces the KVS with that dump" "RESTORE: notes the restore at next start"
+is "$(res statedir.restore .facts.restore_pending)" true "RESTORE: restore_pending fact"
+rm "$SD/dump/20261101_030000.tgz"
+gate --journal "$T/j-restore.json"
+is "$rc" 1 "dangling RESTORE: exit 1"
+is "$(result statedir.restore)" fail "dangling RESTORE: statedir.restore fails"
+like "$(msg statedir.restore)" "$SD/dump/RESTORE points at 20261101_030000.tgz, which does not exist: at the next start rc1 truncates content.sqlite" "dangling: says what rc1 would do"
+like "$(msg statedir.restore)" "rm $SD/dump/RESTORE" "dangling: gives the fix"
+is "$(journal_get "$T/j-restore.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=statedir.restore)" fail "journal: statedir.restore RESULT=fail"
+is "$(journal_get "$T/j-restore.json" FLUX_PREFLIGHT_RESTORE_TARGET FLUX_PREFLIGHT_CHECK=statedir.restore)" 20261101_030000.tgz "journal: RESTORE_TARGET"
+is "$(journal_get "$T/j-restore.json" MESSAGE_ID FLUX_PREFLIGHT_CHECK=statedir.restore)" 897de6bbcfd7454b8736274c0c3b8aaf "journal: statedir.restore MESSAGE_ID"
+rm "$SD/dump/RESTORE"
+
+# --- content.sqlite must be flux's, read-write
+printf 'SQLite format 3\0' >"$SD/content.sqlite"
+chown 500:500 "$SD/content.sqlite"; chmod 0600 "$SD/content.sqlite"
+gate
+is "$(result statedir.restore)" pass "content.sqlite flux 0600: passes"
+chown root:root "$SD/content.sqlite"; chmod 0644 "$SD/content.sqlite"
+gate
+is "$rc" 1 "content.sqlite owned by root: exit 1"
+is "$(result statedir.restore)" fail "content.sqlite owned by root: statedir.restore fails"
+like "$(msg statedir.restore)" "$SD/content.sqlite \\(owner root, mode 0644\\) is not readable and writable by flux.*chown flux:flux $SD/content.sqlite; chmod 0600" "content.sqlite: owner, mode and fix"
+chown 500:500 "$SD/content.sqlite"; chmod 0400 "$SD/content.sqlite"
+gate
+is "$(result statedir.restore)" fail "content.sqlite 0400 (not writable): fails"
+chmod 0600 "$SD/content.sqlite"
+
+# --- back to healthy; and nothing was ever changed by the gate
+gate
+is "$rc" 0 "healthy again: exit 0"
+is "$(jq -r .verdict "$T/out")" pass "healthy again: verdict pass"
+is "$CHANGED" 0 "the gate changed nothing under the root in any run (type, mode, owner, size, mtime, content)"
+
+# --- a statedir whose filesystem never answers (a dead NFS server): every
+# statedir check is abandoned at the deadline, none hangs the gate. (No
+# snapshot here: find would hang in it too.)
+. "$top_srcdir/tests/lib/fuse.sh"
+if fuse_hang_mount "$R/mnt/hung"; then
+    gate_config /mnt/hung/state 3s
+    t0=$(date +%s%N)
+    rc=0
+    "$FP_BIN" --root "$R" --hostname node0 --config /etc/flux/preflight/conf.d \
+        --check "$CHECKS" --json >"$T/out" 2>"$T/err" || rc=$?
+    elapsed=$(( ($(date +%s%N) - t0) / 1000000 ))
+    is "$rc" 1 "hung statedir filesystem: exit 1"
+    for c in statedir.present statedir.owner statedir.fs statedir.restore; do
+        is "$(result $c)" error "hung filesystem: $c reports error, not a verdict"
+    done
+    like "$(res statedir.present .facts.path)" "^$R/mnt/hung/state\$" "hung filesystem: the abandoned check still names the path"
+    ok "hung filesystem: the run ended within deadline + 1 s ($elapsed ms)" test "$elapsed" -lt 4000
+    fuse_hang_release "$R/mnt/hung"
+    rmdir "$R/mnt/hung" "$R/mnt" 2>/dev/null
+    gate_config
+else
+    skip "no FUSE here"; skip "-"; skip "-"; skip "-"; skip "-"; skip "-"; skip "-"
+fi
+
+for c in ${CHECKS//,/ }; do
+    like "$("$FP_BIN" explain "$c" | tr "\n" " ")" "^$c: .*Fix:" "flux-preflight explain $c: summary, why and the fix"
+done
+
+done_testing

@@ -1,0 +1,140 @@
+# Shared by t0440..t0480 (packages.*, imp.*, munge.key, time.sync); bash, sourced
+# after tests/lib/tap.sh and tests/lib/fixture.sh.
+#
+#   node2_root DIR         fixture_healthy DIR node0, plus what flux-core,
+#                          flux-security and flux-sched install (stub files in
+#                          the Debian layout, a dpkg status file, .pc files),
+#                          [exec] imp in the system config, exec.pam-support in
+#                          the IMP config and /etc/pam.d/flux. Sets R.
+#   gate [--journal OUT.json] [--live] CHECKS [ARGS...]
+#                          runs the gate (--root $R unless --live) with --json
+#                          into $T/out, stderr $T/err, exit code $rc; snapshots
+#                          $R (and $SNAP_EXTRA) before and after, and counts
+#                          runs that changed anything in CHANGED.
+#   res ID JQ / result ID / msg ID / fact ID KEY
+#
+# The PAM modules of the image's /etc/pam.d/flux are stub files in
+# usr/lib64/security (one of the directories imp.pam looks in); libpam
+# itself loads modules from this host.
+
+[ -n "${T:-}" ] || bail "t0449-node2-lib.sh: set T first"
+
+FLUX_IMP=/usr/libexec/flux/flux-imp
+PAMDIR=/usr/lib64/security
+MA=x86_64-linux-gnu
+
+node2_root() {
+    fixture_healthy "$1" node0 || return 1
+    R=$FIXTURE_ROOT
+    (
+        set -e
+        cd "$R"
+        mkdir -p usr/bin usr/libexec/flux/cmd usr/lib/systemd/system \
+            usr/lib/$MA/pkgconfig usr/lib/$MA/flux/modules usr/lib64/security \
+            var/lib/dpkg etc/pam.d etc/flux/preflight/conf.d
+        # flux-core
+        printf '#!/bin/sh\nexit 0\n' >usr/bin/flux
+        printf '#!/bin/sh\nexit 0\n' >usr/libexec/flux/cmd/flux-broker
+        chmod 0755 usr/bin/flux usr/libexec/flux/cmd/flux-broker
+        printf '[Unit]\nDescription=Flux message broker\n[Service]\nExecStart=/usr/bin/flux broker\n' \
+            >usr/lib/systemd/system/flux.service
+        printf 'prefix=/usr\nName: flux-core\nDescription: Flux core\nVersion: 0.88.0\n' \
+            >usr/lib/$MA/pkgconfig/flux-core.pc
+        # flux-security: the library (a versioned file and its soname link), the IMP
+        printf 'ELF stub\n' >usr/lib/$MA/libflux-security.so.1.0.0
+        ln -s libflux-security.so.1.0.0 usr/lib/$MA/libflux-security.so.1
+        printf '#!/bin/sh\nexit 0\n' >usr/libexec/flux/flux-imp
+        printf 'prefix=/usr\nName: flux-security\nDescription: Flux security\nVersion: 0.15.0\n' \
+            >usr/lib/$MA/pkgconfig/flux-security.pc
+        # flux-sched
+        printf 'ELF stub\n' >usr/lib/$MA/flux/modules/sched-fluxion-resource.so
+        printf 'ELF stub\n' >usr/lib/$MA/flux/modules/sched-fluxion-qmanager.so
+        # dpkg: flux-core and flux-sched installed; flux-security only left
+        # config files behind (so its version comes from the .pc file)
+        cat >var/lib/dpkg/status <<'EOF'
+Package: libc6
+Status: install ok installed
+Priority: optional
+Architecture: amd64
+Version: 2.36-9+deb12u4
+Description: GNU C Library: Shared libraries
+ Contains the standard libraries.
+
+Package: flux-core
+Status: install ok installed
+Architecture: amd64
+Version: 0.88.0-1
+Description: Flux resource manager framework
+ The core of Flux.
+
+Package: flux-security
+Status: deinstall ok config-files
+Architecture: amd64
+Version: 0.14.0-1
+Description: Flux security
+
+Package: flux-sched
+Status: install ok installed
+Architecture: amd64
+Version: 0.45.0-1
+Description: Flux scheduler
+EOF
+        # the IMP is in use, with PAM
+        printf '\n[exec]\nimp = "%s"\n' "$FLUX_IMP" >>etc/flux/system/conf.d/system.toml
+        printf 'pam-support = true\n' >>etc/flux/imp/conf.d/imp.toml
+        printf '# the IMP: pam_setcred + pam_open_session\nauth required pam_localuser.so\nsession required pam_limits.so\n' \
+            >etc/pam.d/flux
+        printf 'ELF stub\n' >usr/lib64/security/pam_localuser.so
+        printf 'ELF stub\n' >usr/lib64/security/pam_limits.so
+        : >etc/flux/preflight/conf.d/gate.toml
+        chown -R root:root usr var/lib/dpkg etc/pam.d etc/flux/preflight
+        chmod 0755 etc/flux/preflight etc/flux/preflight/conf.d
+        # after the chown, which clears the setuid bit
+        chmod 4755 usr/libexec/flux/flux-imp
+    )
+}
+
+snapshot() {
+    for _d in "$R" ${SNAP_EXTRA:-}; do
+        (cd "$_d" && find . -printf '%p %y %m %u %g %s %T@ %C@ %l\n' 2>/dev/null | sort &&
+            find . -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum)
+    done
+}
+
+CHANGED=0
+GATE_RUNS=0
+# gate [--journal OUT.json] [--live] CHECKS [ARGS...]
+gate() {
+    local j= live=
+    [ "${1:-}" != --journal ] || { j=$2; shift 2; }
+    [ "${1:-}" != --live ] || { live=1; shift; }
+    local checks=$1
+    shift
+    local where=(--root "$R" --hostname node0 --config /etc/flux/preflight/conf.d)
+    [ -z "$live" ] || where=(--config "$T/live.d")
+    snapshot >"$T/before"
+    rc=0
+    if [ -n "$j" ]; then
+        journald_run "$j" "$FP_BIN" --journal "${where[@]}" --check "$checks" --json "$@" \
+            >"$T/out" 2>"$T/err" || rc=$?
+    else
+        "$FP_BIN" "${where[@]}" --check "$checks" --json "$@" >"$T/out" 2>"$T/err" || rc=$?
+    fi
+    snapshot >"$T/after"
+    GATE_RUNS=$((GATE_RUNS + 1))
+    if ! cmp -s "$T/before" "$T/after"; then
+        CHANGED=$((CHANGED + 1))
+        diff "$T/before" "$T/after" | sed 's/^/# changed: /'
+    fi
+}
+res() { jq -r --arg id "$1" ".results[] | select(.id == \$id) | $2" "$T/out"; }
+result() { res "$1" .result; }
+msg() { res "$1" .message; }
+fact() { res "$1" ".facts[\"$2\"] | if . == null then \"\" else tostring end"; }
+# jfield OUT.json CHECK FIELD: a journald field of the check's entry
+jfield() { journal_get "$1" "$3" FLUX_PREFLIGHT_CHECK="$2"; }
+
+# the gate changed nothing it looked at, in any run
+gate_changed_nothing() {
+    is "$CHANGED" 0 "the gate changed nothing it checks (content, mode, owner, times) in $GATE_RUNS runs"
+}

@@ -1,0 +1,131 @@
+#!/bin/sh
+# time.sync on this machine, for real: whatever the kernel says, the gate's
+# verdict must match adjtimex(2) as read by python3 (ctypes, modes = 0) under
+# the same rule; it waits for sync until the deadline; systemd-timesyncd's
+# flag file (made in a private /run/systemd) counts as synchronised; and the
+# gate never changes the clock: it runs without CAP_SYS_TIME, so any attempt
+# to set anything would fail (and show as an error). Both outcomes of the
+# decision on injected states are in tests/unit/test-timesync.c.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$top_srcdir/tests/lib/tap.sh"
+need_root
+. "$top_srcdir/tests/lib/fixture.sh"
+. "$top_srcdir/tests/lib/journald.sh"
+NOTIFY="python3 $top_srcdir/tests/lib/notify-capture.py"
+
+T=$(mktemp -d /tmp/fp-t0470.XXXXXX)
+fp_atexit "rm -rf '$T'"
+. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
+mkdir -p "$T/live.d"
+printf 'deadline = "2s"\n' >"$T/live.d/gate.toml"
+R=$T/empty; mkdir -p "$R"   # nothing to snapshot in live runs but this dir
+FLAG=/run/systemd/timesync/synchronized
+
+# adjtimex via ctypes: "rc status maxerror esterror freq offset constant tick expected"
+# with expected = pass|fail under the rule of src/checks/timesync.h (1 s bound)
+kernel() {
+    python3 - "$FLAG" <<'EOF'
+import ctypes, ctypes.util, os, sys
+L = ctypes.c_long
+class timex(ctypes.Structure):
+    _fields_ = [("modes", ctypes.c_uint), ("offset", L), ("freq", L), ("maxerror", L),
+                ("esterror", L), ("status", ctypes.c_int), ("constant", L), ("precision", L),
+                ("tolerance", L), ("tv_sec", L), ("tv_usec", L), ("tick", L), ("ppsfreq", L),
+                ("jitter", L), ("shift", ctypes.c_int), ("stabil", L), ("jitcnt", L),
+                ("calcnt", L), ("errcnt", L), ("stbcnt", L), ("tai", ctypes.c_int),
+                ("pad", ctypes.c_int * 11)]
+libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+t = timex()
+t.modes = 0                       # read only
+rc = libc.adjtimex(ctypes.byref(t))
+STA_UNSYNC, STA_CLOCKERR = 0x0040, 0x1000
+if os.path.exists(sys.argv[1]):
+    exp = "pass"
+elif rc < 0:
+    exp = "error"
+elif t.status & STA_CLOCKERR or t.maxerror > 1000000:
+    exp = "fail"
+else:
+    exp = "pass"
+print(rc, t.status, t.maxerror, t.esterror, t.freq, t.offset, t.constant, t.tick, exp)
+EOF
+}
+field() { echo "$1" | cut -d' ' -f"$2"; }
+
+# --- the verdict on this machine, without CAP_SYS_TIME
+k0=$(kernel)
+rc=0
+setpriv --bounding-set -sys_time $NOTIFY "$T/notify" -- "$FP_BIN" --config "$T/live.d" --check time.sync --json \
+    >"$T/out" 2>"$T/err" || rc=$?
+k1=$(kernel)
+diag "kernel before: $k0 / after: $k1"
+want=$(field "$k0" 9)
+sta_unsync=$([ $(( $(field "$k0" 2) & 0x40 )) -ne 0 ] && echo true || echo false)
+if [ "$want" != "$(field "$k1" 9)" ]; then
+    skip "the kernel's state changed during the run ($k0 -> $k1): no consistency check"
+else
+    is "$(result time.sync)" "$want" "time.sync agrees with adjtimex as python reads it ($want)"
+fi
+isnt_error() { [ "$(result time.sync)" != error ]; }
+ok "without CAP_SYS_TIME the check still reads the clock state (so it only reads: modes = 0)" isnt_error
+is "$(fact time.sync sta_unsync)" "$sta_unsync" "fact sta_unsync matches STA_UNSYNC from python"
+like "$(fact time.sync maxerror_us)" '^[0-9]+$' "fact maxerror_us is a number"
+is "$(fact time.sync adjtimex)" "$(case $(field "$k0" 1) in 0) echo TIME_OK;; 1) echo TIME_INS;; 2) echo TIME_DEL;; 3) echo TIME_OOP;; 4) echo TIME_WAIT;; 5) echo TIME_ERROR;; *) field "$k0" 1;; esac)" \
+    "fact adjtimex names adjtimex's return value"
+is "$(fact time.sync max_error_bound_us)" 1000000 "fact max_error_bound_us: the documented 1 s"
+if [ "$want" = fail ]; then
+    is "$rc" 1 "not synchronised: exit 1"
+    like "$(msg time.sync)" "^the kernel clock is not synchronised \(.*maxerror [0-9.]+ (s|ms), above 1 s\): .*systemctl enable --now chrony" \
+        "...message with the error, the bound and the remedy"
+    ok "not synchronised: it waited (STATUS=waiting for time sync)" grep -q '^STATUS=waiting for time sync' "$T/notify"
+    ok "not synchronised: several attempts, for about the deadline ($(jq '.results[0].duration_us' "$T/out") us)" \
+        test "$(jq '.results[0].duration_us' "$T/out")" -gt 1000000
+else
+    is "$rc" 0 "synchronised: exit 0"
+    like "$(msg time.sync)" "synchronised" "...message"
+    skip "the clock is synchronised here: no wait to observe"
+    skip "the clock is synchronised here: no wait to observe"
+fi
+# the clock's discipline is untouched (no NTP daemon here moves it meanwhile)
+if pgrep -x 'chronyd|ntpd|systemd-timesyncd|openntpd' >/dev/null 2>&1; then
+    skip "an NTP daemon runs here: the kernel's frequency may move by itself"
+else
+    is "$(field "$k1" 2) $(field "$k1" 5) $(field "$k1" 6) $(field "$k1" 7) $(field "$k1" 8)" \
+        "$(field "$k0" 2) $(field "$k0" 5) $(field "$k0" 6) $(field "$k0" 7) $(field "$k0" 8)" \
+        "status, freq, offset, constant and tick unchanged by the run"
+fi
+
+# --- journald fields of the live verdict
+rc=0
+journald_run "$T/j1.json" setpriv --bounding-set -sys_time "$FP_BIN" --journal --config "$T/live.d" \
+    --check time.sync >/dev/null 2>&1 || rc=$?
+want=$(field "$(kernel)" 9)
+is "$(jfield "$T/j1.json" time.sync FLUX_PREFLIGHT_RESULT)" "$want" "journal: FLUX_PREFLIGHT_RESULT=$want"
+is "$(jfield "$T/j1.json" time.sync FLUX_PREFLIGHT_SEVERITY)" fail "journal: FLUX_PREFLIGHT_SEVERITY=fail"
+is "$(jfield "$T/j1.json" time.sync FLUX_PREFLIGHT_STA_UNSYNC)" "$sta_unsync" "journal: FLUX_PREFLIGHT_STA_UNSYNC"
+like "$(jfield "$T/j1.json" time.sync FLUX_PREFLIGHT_MAXERROR_US)" '^[0-9]+$' "journal: FLUX_PREFLIGHT_MAXERROR_US"
+is "$(jfield "$T/j1.json" time.sync MESSAGE_ID)" "$("$FP_BIN" explain time.sync | sed -n 's/.*MESSAGE_ID=//p' | head -1)" \
+    "journal: the check's MESSAGE_ID"
+
+# --- systemd-timesyncd says synchronised: its flag file, in a private /run/systemd
+# (journald_run mounts a tmpfs there; the host's /run/systemd is untouched)
+host_flag=$([ -e "$FLAG" ] && echo yes || echo no)
+rc=0
+journald_run "$T/j2.json" sh -c 'mkdir -p /run/systemd/timesync && : >/run/systemd/timesync/synchronized && exec "$@"' sh \
+    setpriv --bounding-set -sys_time "$FP_BIN" --journal --config "$T/live.d" --check time.sync --json \
+    >"$T/out" 2>"$T/err" || rc=$?
+is "$rc" 0 "timesyncd flag file present: exit 0"
+is "$(result time.sync)" pass "timesyncd flag file present: pass"
+is "$(msg time.sync)" "systemd-timesyncd has synchronised the clock ($FLAG exists)" "...message names the flag file"
+is "$(jfield "$T/j2.json" time.sync FLUX_PREFLIGHT_RESULT)" pass "journal: RESULT=pass"
+is "$(jfield "$T/j2.json" time.sync FLUX_PREFLIGHT_TIMESYNCD_SYNCHRONIZED)" true "journal: FLUX_PREFLIGHT_TIMESYNCD_SYNCHRONIZED=true"
+is "$(jfield "$T/j2.json" time.sync PRIORITY)" 6 "journal: PRIORITY=6"
+is "$([ -e "$FLAG" ] && echo yes || echo no)" "$host_flag" "the host's own flag file is as it was"
+
+# --- under --root: a live check, skipped
+node2_root "$T/root" || bail "fixture root"
+gate time.sync
+is "$(result time.sync)" skip "under --root: skip"
+is "$(msg time.sync)" "inspects the live node: not run under --root" "...with the reason"
+
+done_testing

@@ -1,0 +1,83 @@
+#!/bin/sh
+# What admins read and what systemd loads cannot drift from the code: man
+# pages lint-clean and covering every check id, option and config key; the
+# catalog explaining every MESSAGE_ID; the units verified, and the gate's
+# unit hardened to an exposure of 2.0 or less.
+. "$top_srcdir/tests/lib/tap.sh"
+MAN8=$top_srcdir/man/flux-preflight.8
+MAN5=$top_srcdir/man/flux-preflight.toml.5
+PAM8=$top_srcdir/man/pam_flux_preflight.8
+CATALOG=$top_builddir/units/flux-preflight.catalog
+UNIT=$top_builddir/units/flux-preflight.service
+
+# --- man pages: lint (STYLE notes about cross-references to pages that are
+# not installed on the build machine are not errors)
+if command -v mandoc >/dev/null; then
+    for page in "$MAN8" "$MAN5" "$PAM8"; do
+        out=$(mandoc -Tlint -W warning "$page" 2>&1)
+        is "$out" "" "mandoc -Tlint: $(basename "$page") is clean"
+    done
+else
+    skip "mandoc not installed"
+fi
+
+# every check id is documented with its own entry in the CHECKS section of
+# the man page, and in the catalog
+sed -n '/^\.Sh CHECKS/,/^\.Sh /p' "$MAN8" >"${TMPDIR:-/tmp}/fp-t0600-checks.$$"
+CHECKS_SECTION=${TMPDIR:-/tmp}/fp-t0600-checks.$$
+fp_atexit "rm -f '$CHECKS_SECTION'"
+for id in $("$FP_BIN" list | awk '{print $1}'); do
+    ok "flux-preflight(8) documents check $id" grep -q "^\.It Sy $id\$" "$CHECKS_SECTION"
+    mid=$("$FP_BIN" explain "$id" | sed -n 's/.*MESSAGE_ID=//p')
+    ok "catalog has an entry for $id ($mid)" grep -q "^-- $mid\$" "$CATALOG"
+done
+is "$("$FP_BIN" list | wc -l)" "$(grep -c '^\.It Sy [a-z]*\.[a-z]*$' "$CHECKS_SECTION")" "flux-preflight(8) documents no check that does not exist"
+
+# every option of the usage text is in the man page
+for opt in $("$FP_BIN" --help | grep -o -- '--[a-z-]*' | sort -u); do
+    ok "flux-preflight(8) documents $opt" grep -q -- "Fl ${opt#-}" "$MAN8"
+done
+
+# every gate config key is in flux-preflight.toml(5)
+for key in $("$FP_BIN" list --settings | awk '{print $1}'); do
+    case $key in
+    *.*) table=${key%%.*}; name=${key#*.}; ok "flux-preflight.toml(5) documents [$table] $name" grep -q "^\.It Cm \[$table\] $name" "$MAN5" ;;
+    *) ok "flux-preflight.toml(5) documents $key" grep -Eq "^\.It Cm (\[)?$key(\])?( |\$)" "$MAN5" ;;
+    esac
+done
+
+# the catalog is well formed and journalctl accepts it
+if command -v journalctl >/dev/null; then
+    T=$(mktemp -d)
+    fp_atexit "rm -rf '$T'"
+    mkdir -p "$T/usr/lib/systemd/catalog" "$T/var/lib/systemd"
+    cp "$CATALOG" "$T/usr/lib/systemd/catalog/"
+    ok "journalctl --update-catalog accepts the catalog" journalctl --root="$T" --update-catalog
+    mid=$("$FP_BIN" explain munge.daemon | sed -n 's/.*MESSAGE_ID=//p')
+    like "$(journalctl --root="$T" --catalog=$mid 2>/dev/null || journalctl --root="$T" --list-catalog 2>/dev/null)" "$mid|munged" "the catalog lists the munge.daemon entry"
+fi
+
+# --- units
+if command -v systemd-analyze >/dev/null; then
+    out=$(systemd-analyze security --offline=yes --threshold=20 "$UNIT" 2>&1)
+    rc=$?
+    is "$rc" 0 "systemd-analyze security: exposure at or below 2.0 ($(printf '%s\n' "$out" | tail -1 | sed 's/.*: //'))"
+    T2=$(mktemp -d)
+    fp_atexit "rm -rf '$T2'"
+    mkdir -p "$T2/usr/lib/systemd" "$T2/etc/systemd/system/flux.service.d" "$T2/usr/sbin"
+    cp -r /lib/systemd/system "$T2/usr/lib/systemd/"
+    cp "$UNIT" "$T2/etc/systemd/system/"
+    cp "$top_srcdir/units/flux.service.d/flux-preflight.conf" "$T2/etc/systemd/system/flux.service.d/"
+    cp "$top_srcdir/tests/system/flux.service" "$T2/etc/systemd/system/"
+    exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$UNIT")
+    mkdir -p "$T2$(dirname "$exe")"
+    cp "$FP_BIN" "$T2$exe"
+    mkdir -p "$T2/bin"
+    cp /bin/sleep "$T2/bin/sleep"   # the stand-in flux.service runs it
+    out=$(systemd-analyze verify --man=no --root="$T2" flux-preflight.service flux.service 2>&1)
+    is "$out" "" "systemd-analyze verify: the units are clean"
+else
+    skip "systemd-analyze not installed"
+fi
+
+done_testing

@@ -1,0 +1,103 @@
+/* time.sync's decision (src/checks/timesync.c) on injected kernel states:
+ * both outcomes, every rule, without touching the clock. The last test reads
+ * this machine's real state (adjtimex with modes = 0) and only checks that the
+ * reading is coherent. */
+#include <errno.h>
+#include <string.h>
+#include <sys/timex.h>
+
+#include "checks/timesync.h"
+#include "tap.h"
+
+static struct timesync_state st(int rc, int status, long maxerr, long esterr, bool flag)
+{
+    struct timesync_state s = {
+        .rc = rc,
+        .status = status,
+        .maxerror_us = maxerr,
+        .esterror_us = esterr,
+        .timesyncd_flag = flag,
+    };
+    return s;
+}
+
+static enum timesync_verdict decide(struct timesync_state s, char *why, size_t whysz)
+{
+    return timesync_decide(&s, TIMESYNC_MAX_ERROR_US, why, whysz);
+}
+
+int main(void)
+{
+    char why[512];
+    enum timesync_verdict v;
+
+    /* synchronised: an NTP daemon keeps the error small, STA_UNSYNC clear */
+    v = decide(st(TIME_OK, STA_PLL | STA_NANO, 12500, 800, false), why, sizeof(why));
+    is_int(v, TIMESYNC_SYNCED, "TIME_OK, STA_UNSYNC clear, maxerror 12.5 ms: synchronised");
+    is(why, "kernel clock synchronised (maxerror 12.5 ms, esterror 800 us)",
+       "the reason gives maxerror and esterror");
+
+    /* exactly at the bound is still synchronised */
+    v = decide(st(TIME_OK, 0, TIMESYNC_MAX_ERROR_US, 0, false), why, sizeof(why));
+    is_int(v, TIMESYNC_SYNCED, "maxerror exactly at the bound (1 s): synchronised");
+
+    /* not synchronised: the kernel's boot state (what this machine shows) */
+    v = decide(st(TIME_ERROR, STA_UNSYNC, 16000000, 16000000, false), why, sizeof(why));
+    is_int(v, TIMESYNC_UNSYNCED, "TIME_ERROR, STA_UNSYNC, maxerror 16 s: not synchronised");
+    is(why, "the kernel clock is not synchronised (STA_UNSYNC, maxerror 16 s, above 1 s)",
+       "the reason names STA_UNSYNC, the error and the bound");
+
+    /* STA_UNSYNC clear but the error has grown past the bound (daemon gone) */
+    v = decide(st(TIME_OK, 0, TIMESYNC_MAX_ERROR_US + 1, 0, false), why, sizeof(why));
+    is_int(v, TIMESYNC_UNSYNCED, "STA_UNSYNC clear, maxerror just above 1 s: not synchronised");
+    is(why, "the kernel clock is not synchronised (maxerror 1.000001 s, above 1 s)",
+       "the reason gives the error to the microsecond, the bound, and no STA_UNSYNC");
+
+    /* STA_UNSYNC set on purpose by a daemon (chrony without rtcsync) */
+    v = decide(st(TIME_ERROR, STA_UNSYNC | STA_PLL, 5000, 100, false), why, sizeof(why));
+    is_int(v, TIMESYNC_SYNCED, "STA_UNSYNC with maxerror 5 ms: synchronised, as timedatectl says");
+    ok(strstr(why, "STA_UNSYNC is set") != NULL, "...and the reason says so (%s)", why);
+
+    /* clock hardware fault */
+    v = decide(st(TIME_ERROR, STA_CLOCKERR, 1000, 10, false), why, sizeof(why));
+    is_int(v, TIMESYNC_UNSYNCED, "STA_CLOCKERR: not synchronised");
+    ok(strstr(why, "STA_CLOCKERR") != NULL, "...and the reason names it");
+
+    /* systemd-timesyncd's flag file wins over the kernel's state */
+    v = decide(st(TIME_ERROR, STA_UNSYNC, 16000000, 16000000, true), why, sizeof(why));
+    is_int(v, TIMESYNC_SYNCED, "timesyncd flag file present: synchronised whatever adjtimex says");
+    ok(strstr(why, TIMESYNC_FLAG_FILE) != NULL, "...and the reason names the flag file");
+
+    /* adjtimex failed: unknown, unless the flag file says otherwise */
+    struct timesync_state f = st(-1, 0, 0, 0, false);
+    f.err = EPERM;
+    v = decide(f, why, sizeof(why));
+    is_int(v, TIMESYNC_UNKNOWN, "adjtimex failed: unknown (the check reports error)");
+    is(why, "adjtimex: Operation not permitted", "...with the errno text");
+    f.timesyncd_flag = true;
+    is_int(decide(f, why, sizeof(why)), TIMESYNC_SYNCED,
+           "adjtimex failed but the flag file exists: synchronised");
+
+    /* a tighter bound given by the caller */
+    struct timesync_state t = st(TIME_OK, 0, 50000, 0, false);
+    is_int(timesync_decide(&t, 10000, why, sizeof(why)), TIMESYNC_UNSYNCED,
+           "maxerror 50 ms against a 10 ms bound: not synchronised");
+
+    /* names of adjtimex's return values */
+    char buf[16];
+    is(timesync_rc_name(TIME_ERROR, buf, sizeof(buf)), "TIME_ERROR", "TIME_ERROR named");
+    is(timesync_rc_name(TIME_OK, buf, sizeof(buf)), "TIME_OK", "TIME_OK named");
+    is(timesync_rc_name(42, buf, sizeof(buf)), "42", "an unknown value as a number");
+
+    /* the live reading (modes = 0): coherent, whatever the state */
+    struct timesync_state live;
+    timesync_read("", &live);
+    ok(live.rc >= TIME_OK && live.rc <= TIME_ERROR, "adjtimex on this machine returned %d",
+       live.rc);
+    ok(live.maxerror_us >= 0, "maxerror is not negative (%ld us)", live.maxerror_us);
+    ok(((live.status & STA_UNSYNC) != 0) <= (live.rc == TIME_ERROR),
+       "STA_UNSYNC set implies TIME_ERROR (status 0x%x, rc %d)", live.status, live.rc);
+    v = timesync_decide(&live, TIMESYNC_MAX_ERROR_US, why, sizeof(why));
+    ok(v == TIMESYNC_SYNCED || v == TIMESYNC_UNSYNCED, "this machine: %s", why);
+    return done_testing();
+}
