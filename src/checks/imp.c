@@ -156,6 +156,18 @@ struct pam_scan {
     json_t *missing;             /* modules not found, as written */
 };
 
+/* Note an unusable line, as written (json_sprintf needs jansson 2.11). */
+static void pam_missing(struct pam_scan *s, const char *a, const char *b, const char *c)
+{
+    char buf[PATH_MAX + 128];
+
+    snprintf(buf, sizeof(buf), "%s%s%s%s%s", a, b ? " " : "", b ? b : "", c ? " " : "",
+             c ? c : "");
+    json_t *v = json_string(buf);
+
+    json_array_append_new(s->missing, v ? v : json_string("(a line that is not UTF-8)"));
+}
+
 static int pam_type(const char *tok)
 {
     for (int i = 0; i < PT_N; i++)
@@ -299,7 +311,7 @@ static int pam_scan_file(struct pam_scan *s, const char *path, int only, int dep
                 continue;
             pam_include_path(tok, inc, sizeof(inc));
             if (pam_scan_file(s, inc, only, depth + 1, counts) < 0)
-                json_array_append_new(s->missing, json_sprintf("@include %s", tok));
+                pam_missing(s, "@include", tok, NULL);
             continue;
         }
         dash = type_tok[0] == '-';
@@ -315,9 +327,7 @@ static int pam_scan_file(struct pam_scan *s, const char *path, int only, int dep
                 continue;
             pam_include_path(tok, inc, sizeof(inc));
             if (pam_scan_file(s, inc, type, depth + 1, sub) < 0)
-                json_array_append_new(s->missing, json_sprintf("%s %s %s",
-                                                               pam_type_names[type], control,
-                                                               tok));
+                pam_missing(s, pam_type_names[type], control, tok);
             counts[type] += sub[type];
             continue;
         }
@@ -326,9 +336,7 @@ static int pam_scan_file(struct pam_scan *s, const char *path, int only, int dep
          * libpam log an error and fail the call, whatever its control. */
         if (!pam_module_exists(s, tok)) {
             if (!dash)
-                json_array_append_new(s->missing, json_sprintf("%s %s %s",
-                                                               pam_type_names[type], control,
-                                                               tok));
+                pam_missing(s, pam_type_names[type], control, tok);
             continue;
         }
         counts[type]++;

@@ -26,6 +26,8 @@ static void check_time_sync(const struct fp_ctx *ctx, struct fp_result *r)
         fp_fact_int(r, "esterror_us", s.esterror_us);
     }
     fp_fact_int(r, "max_error_bound_us", TIMESYNC_MAX_ERROR_US);
+    if (s.timedated >= 0)
+        fp_fact_bool(r, "timedated_ntp_synchronized", s.timedated);
 
     switch (timesync_decide(&s, TIMESYNC_MAX_ERROR_US, why, sizeof(why))) {
     case TIMESYNC_SYNCED:

@@ -7,7 +7,8 @@
  *
  * Rules, in order:
  *   1. the timesyncd flag file exists                      -> synchronised
- *   2. adjtimex failed                                      -> unknown (error)
+ *   2. adjtimex failed: timedated's NTPSynchronized when it answered (the
+ *      hardened unit denies adjtimex: ProtectClock=), else unknown (error)
  *   3. STA_CLOCKERR (clock hardware fault)                  -> not synchronised
  *   4. maxerror above TIMESYNC_MAX_ERROR_US                 -> not synchronised
  *      (the kernel sets maxerror to 16 s, and STA_UNSYNC, at boot, on every
@@ -42,6 +43,9 @@ struct timesync_state {
     long maxerror_us;    /* timex.maxerror */
     long esterror_us;    /* timex.esterror */
     bool timesyncd_flag; /* TIMESYNC_FLAG_FILE exists */
+    int timedated;       /* when adjtimex failed: timedated's NTPSynchronized
+                          * (0 or 1), or -1 when it could not be asked */
+    char timedated_err[160];
 };
 
 enum timesync_verdict {

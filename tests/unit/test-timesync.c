@@ -17,6 +17,7 @@ static struct timesync_state st(int rc, int status, long maxerr, long esterr, bo
         .maxerror_us = maxerr,
         .esterror_us = esterr,
         .timesyncd_flag = flag,
+        .timedated = -1,
     };
     return s;
 }
@@ -77,6 +78,23 @@ int main(void)
     f.timesyncd_flag = true;
     is_int(decide(f, why, sizeof(why)), TIMESYNC_SYNCED,
            "adjtimex failed but the flag file exists: synchronised");
+
+    /* adjtimex denied by the unit's sandbox: timedated's answer decides */
+    struct timesync_state d = st(-1, 0, 0, 0, false);
+    d.err = EPERM;
+    d.timedated = 1;
+    is_int(decide(d, why, sizeof(why)), TIMESYNC_SYNCED,
+           "adjtimex denied, timedated NTPSynchronized=yes: synchronised");
+    ok(strstr(why, "NTPSynchronized=yes") != NULL, "...and the reason names timedated");
+    d.timedated = 0;
+    is_int(decide(d, why, sizeof(why)), TIMESYNC_UNSYNCED,
+           "adjtimex denied, timedated NTPSynchronized=no: not synchronised");
+    d.timedated = -1;
+    snprintf(d.timedated_err, sizeof(d.timedated_err), "cannot ask timedated: no bus");
+    is_int(decide(d, why, sizeof(why)), TIMESYNC_UNKNOWN,
+           "adjtimex denied and timedated unreachable: unknown");
+    is(why, "adjtimex: Operation not permitted; cannot ask timedated: no bus",
+       "...naming both reasons");
 
     /* a tighter bound given by the caller */
     struct timesync_state t = st(TIME_OK, 0, 50000, 0, false);
