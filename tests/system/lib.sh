@@ -20,6 +20,8 @@
 #       SYS_NETWORK           default --private-network (only lo); e.g.
 #                             "--network-namespace-path=/run/netns/NS" to join a netns.
 #       SYS_NSPAWN_ARGS       more systemd-nspawn arguments (word-split).
+#       SYS_BOOT_POLL=FUNC    a shell function called at every poll while booting
+#                             (e.g. to watch a unit's StatusText during boot).
 #       SYS_PAYLOAD_AT_BOOT=1 the payload is in the root *before* systemd starts (for boot-time
 #                             scenarios: the gate run by systemd at boot): root = overlayfs of
 #                             (payload layer, rootfs) with a tmpfs upper, in a private mount
@@ -158,6 +160,7 @@ sys_boot() {
     _sb_n=$(( ${SYS_BOOT_TIMEOUT:-60} * 10 ))
     SYS_STATE=
     while [ $_sb_n -gt 0 ]; do
+        [ -n "${SYS_BOOT_POLL:-}" ] && "$SYS_BOOT_POLL"
         SYS_STATE=$(sys_exec systemctl is-system-running 2>/dev/null)
         case $SYS_STATE in running|degraded) break ;; esac
         kill -0 "$SYS_NSPAWN_PID" 2>/dev/null || break

@@ -74,14 +74,13 @@ ExecStart=/bin/sh -c 'sleep 3; exec /usr/sbin/munged -F'
 [Install]
 WantedBy=multi-user.target
 EOT
-SYS_PAYLOAD_AT_BOOT=1 SYS_ENABLE="flux.service flux-preflight.service late-munge.service" \
-    sys_boot late "$PAY" || bail "boot failed"
 seen=
-for i in $(seq 100); do
-    st=$(sys_exec systemctl show -p StatusText --value flux-preflight.service 2>/dev/null)
-    case $st in "waiting for munged"*) seen=$st ;; OK:*|FAIL:*) break ;; esac
-    sleep 0.1
-done
+watch_status() {
+    _st=$(sys_exec systemctl show -p StatusText --value flux-preflight.service 2>/dev/null)
+    case $_st in "waiting for munged"*) seen=$_st ;; esac
+}
+SYS_BOOT_POLL=watch_status SYS_PAYLOAD_AT_BOOT=1 SYS_ENABLE="flux.service flux-preflight.service late-munge.service" \
+    sys_boot late "$PAY" || bail "boot failed"
 like "$seen" "^waiting for munged on /run/munge/munge\.socket\.2" "the status line showed the wait ($seen)"
 sys_wait_state flux.service active 30
 is "$(sys_exec systemctl is-active flux.service)" active "munged 3 s late: flux started"
