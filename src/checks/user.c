@@ -68,6 +68,19 @@ static void check_user_flux(const struct fp_ctx *ctx, struct fp_result *r)
                 name, name, name, name, name);
     else
         fp_fact_int(r, "group_gid", named_gid);
+    /* The same uid and gid on every node (checklist: "Are users set up
+     * properly?"): a site pins them in the gate config. */
+    json_t *want_uid = json_object_get(ctx->set->values, "flux-uid");
+    json_t *want_gid = json_object_get(ctx->set->values, "flux-gid");
+    if (want_uid && (double)uid != json_number_value(want_uid))
+        fp_fail(r, "user %s has uid %u, the cluster's is %.0f (flux-uid): files written on "
+                   "one node are foreign on another: usermod -u %.0f %s (then chown what %s owns)",
+                name, (unsigned)uid, json_number_value(want_uid), json_number_value(want_uid),
+                name, name);
+    if (want_gid && (double)gid != json_number_value(want_gid))
+        fp_fail(r, "user %s has gid %u, the cluster's is %.0f (flux-gid): groupmod -g %.0f %s",
+                name, (unsigned)gid, json_number_value(want_gid), json_number_value(want_gid),
+                name);
     if (r->status != FP_PASS)
         return;
     if (gid == 0)

@@ -20,6 +20,8 @@ const struct fp_setting_def fp_setting_defs[] = {
     { "mode", FP_SET_MODE, "enforce", "enforce: a blocking failure keeps flux from starting; warn: report only" },
     { "deadline", FP_SET_FSD, "30s", "the whole run ends by then; waitable checks retry until it" },
     { "flux-user", FP_SET_STRING, "flux", "the user the broker runs as" },
+    { "flux-uid", FP_SET_INTEGER, NULL, "user.flux fails unless the flux user has this uid (the same on every node)" },
+    { "flux-gid", FP_SET_INTEGER, NULL, "user.flux fails unless the flux user has this gid" },
     { "statedir", FP_SET_PATH, "/var/lib/flux", "the broker's statedir (rank 0)" },
     { "system-config", FP_SET_PATH, "/etc/flux/system/conf.d", "the broker's config (--config-path)" },
     { "security-config", FP_SET_PATH, "/etc/flux/security/conf.d", "flux-security's signing config" },

@@ -138,4 +138,18 @@ is "$CHANGED" 0 "the gate changed nothing under the root in any run"
 
 like "$("$FP_BIN" explain user.flux | tr "\n" " ")" "^user.flux: .*Fix: useradd --system --no-create-home --shell /usr/sbin/nologin flux" "flux-preflight explain user.flux"
 
+# --- the cluster's uid and gid pinned in the gate config (flux-uid, flux-gid)
+G=$R/etc/flux/preflight/conf.d/ids.toml
+printf 'flux-uid = 500\nflux-gid = 500\n' >"$G"
+gate
+is "$rc" 0 "flux-uid/flux-gid match the image's flux user: exit 0"
+is "$(res .result)" pass "flux-uid/flux-gid match: pass"
+printf 'flux-uid = 600\nflux-gid = 700\n' >"$G"
+gate
+is "$rc" 1 "another uid than the cluster's: exit 1"
+is "$(res .result)" fail "another uid than the cluster's: fail"
+like "$(res .message)" "user flux has uid 500, the cluster's is 600 \\(flux-uid\\).*usermod -u 600 flux" "the message names both uids and the fix"
+like "$(res .message)" "user flux has gid 500, the cluster's is 700 \\(flux-gid\\)" "the gid mismatch is reported too"
+rm -f "$G"
+
 done_testing

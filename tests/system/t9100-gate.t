@@ -23,6 +23,9 @@ mkdir -p "$PAY/etc/flux/preflight/conf.d"
 unit_dir=$(find "$PAY" -name flux-preflight.service -path '*systemd/system*' | head -1)
 ok "make install staged the unit" test -n "$unit_dir"
 ok "make install staged the flux.service drop-in" test -f "$(dirname "$unit_dir")/flux.service.d/flux-preflight.conf"
+cmd_link=$(find "$PAY" -path '*/libexec/flux/cmd/flux-preflight' | head -1)
+ok "make install made \`flux preflight\` work: libexec/flux/cmd/flux-preflight" test -L "$cmd_link"
+like "$(readlink "$cmd_link")" '/sbin/flux-preflight$' "...pointing at the program"
 
 # ---- boot with both units enabled: the gate runs before flux, unasked
 SYS_PAYLOAD_AT_BOOT=1 SYS_ENABLE="flux.service flux-preflight.service" sys_boot gate "$PAY" || bail "container did not boot"
