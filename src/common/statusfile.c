@@ -180,6 +180,8 @@ static int parse(struct statusfile *sf, const char *path, char *why, size_t whys
     if (!optional_string(root, "host", &sf->host) || !optional_string(root, "time", &sf->time)
         || !optional_string(root, "mode", &sf->mode))
         return malformed(why, whysz, path, "\"host\", \"time\" or \"mode\" is not a string");
+    if (sf->mode && strcmp(sf->mode, "enforce") != 0 && strcmp(sf->mode, "warn") != 0)
+        return malformed(why, whysz, path, "\"mode\" is not \"enforce\" or \"warn\"");
     if (!optional_array_of(root, "failed", JSON_STRING, &sf->failed))
         return malformed(why, whysz, path, "\"failed\" is not an array of check ids");
     if (!optional_array_of(root, "results", JSON_OBJECT, &sf->results))
