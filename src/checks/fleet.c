@@ -34,8 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
+#include "checks/curl-dl.h"
 #include "checks/fingerprint.h"
 #include "common/cleanup.h"
 #include "engine/check.h"
@@ -185,6 +185,8 @@ static enum fetch_status fetch(const struct fp_ctx *ctx, const char *url, struct
     struct stat sb;
 
     f->max = (size_t)fp_setting_num(ctx->set, "fleet.max-size");
+    if (fp_curl_load(why, whysz) < 0)
+        return FETCH_FAILED;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(why, whysz, "cannot initialise libcurl");
         return FETCH_FAILED;

@@ -632,6 +632,7 @@ const struct fp_check fp_checks_statedir[] = {
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_statedir_space,
+        .describe = describe_statedir,
     },
     {
         .id = "statedir.fs",

@@ -297,6 +297,28 @@ static int start_solo(struct task *t)
     return arm_timeout(t);
 }
 
+/* A path that hung one check hangs the next one too (every statedir check
+ * stats statedir): do not spend a timeout on each. Pending filesystem checks
+ * on the same target, or below it, are reported as not run. */
+static void poison_target(struct runner *rn, struct task *hung, const char *target,
+                          const char *secs)
+{
+    size_t len = target ? strlen(target) : 0;
+
+    if (!len)
+        return;
+    for (size_t i = 0; i < rn->n; i++) {
+        struct task *t = &rn->tasks[i];
+        const char *other = json_string_value(json_object_get(t->r->facts, "target"));
+        if (t == hung || t->state != T_PENDING || !(t->c->flags & FP_CHECK_FS) || !other)
+            continue;
+        if (strncmp(other, target, len) != 0 || (other[len] != '\0' && other[len] != '/'))
+            continue;
+        fp_error(t->r, "not run: %s did not answer %s within %s", target, hung->c->id, secs);
+        task_done(t);
+    }
+}
+
 static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
     struct task *t = userdata;
@@ -319,6 +341,7 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
                  target ? " from " : "", target ? target : "", secs);
         fp_fact_real(t->r, "timeout_sec", t->timeout);
         task_done(t);
+        poison_target(rn, t, target, secs);
         worker_start(rn);
     } else {
         child_abandon(&t->ch);
