@@ -217,50 +217,68 @@ struct pkgver {
 };
 
 /* dpkg's status file: stanzas of "Field: value" lines separated by blank lines. */
+/* dpkg's status file is large (hundreds of KiB, thousands of stanzas) and
+ * is read once per package: read it whole and jump to the stanza with
+ * memmem() rather than walking it line by line. */
+#define DPKG_STATUS_MAX (64 * 1024 * 1024)
+
+static const char *stanza_field(const char *stanza, const char *end, const char *field,
+                                char *out, size_t outsz)
+{
+    size_t flen = strlen(field);
+    for (const char *p = stanza; p && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        if ((size_t)(eol - p) > flen && strncmp(p, field, flen) == 0) {
+            snprintf(out, outsz, "%.*s", (int)(eol - p - flen), p + flen);
+            return out;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
 static void dpkg_version(const struct fp_ctx *ctx, const char *pkg, struct pkgver *v)
 {
     struct stat st;
-    int fd = fsu_open_regular(ctx, "/var/lib/dpkg/status", &st);
-    _cleanup_fclose_ FILE *f = NULL;
-    _cleanup_free_ char *line = NULL;
-    char name[256] = "", version[128] = "";
-    bool installed = false;
-    size_t cap = 0;
-    ssize_t len;
+    _cleanup_close_ int fd = fsu_open_regular(ctx, "/var/lib/dpkg/status", &st);
+    _cleanup_free_ char *buf = NULL;
+    char needle[300], status[128], version[128];
+    size_t len = 0;
 
-    if (fd < 0)
+    if (fd < 0 || st.st_size <= 0 || st.st_size > DPKG_STATUS_MAX)
         return;
-    if (!(f = fdopen(fd, "r"))) {
-        close(fd);
+    if (!(buf = malloc((size_t)st.st_size + 2)))
         return;
-    }
-    for (;;) {
-        len = getline(&line, &cap, f);
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = '\0';
-        if (len <= 0) { /* end of a stanza */
-            if (installed && strcmp(name, pkg) == 0) {
-                snprintf(v->version, sizeof(v->version), "%s", version);
-                v->source = "dpkg";
-                v->dpkg_listed = true;
-                return;
-            }
-            name[0] = version[0] = '\0';
-            installed = false;
-            if (len < 0)
-                return;
+    buf[0] = '\n'; /* so the first stanza's "Package:" also follows a newline */
+    while (len < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + 1 + len, (size_t)st.st_size - len);
+        if (n < 0 && errno == EINTR)
             continue;
-        }
-        if (strncmp(line, "Package: ", 9) == 0)
-            snprintf(name, sizeof(name), "%s", line + 9);
-        else if (strncmp(line, "Version: ", 9) == 0)
-            snprintf(version, sizeof(version), "%s", line + 9);
-        else if (strncmp(line, "Status: ", 8) == 0) {
-            /* "install ok installed": the last word is the state */
-            const char *w = strrchr(line, ' ');
-            installed = w && strcmp(w + 1, "installed") == 0;
-        }
+        if (n <= 0)
+            break;
+        len += (size_t)n;
     }
+    buf[1 + len] = '\0';
+    snprintf(needle, sizeof(needle), "\nPackage: %s\n", pkg);
+    const char *end_all = buf + 1 + len;
+    const char *p = memmem(buf, len + 1, needle, strlen(needle));
+    if (!p)
+        return;
+    p++;
+    const char *end = memmem(p, (size_t)(end_all - p), "\n\n", 2);
+    if (!end)
+        end = end_all;
+    /* "install ok installed": the last word is the state */
+    if (!stanza_field(p, end, "Status: ", status, sizeof(status)))
+        return;
+    const char *w = strrchr(status, ' ');
+    if (!w || strcmp(w + 1, "installed") != 0)
+        return;
+    if (stanza_field(p, end, "Version: ", version, sizeof(version)))
+        snprintf(v->version, sizeof(v->version), "%s", version);
+    v->source = "dpkg";
+    v->dpkg_listed = true;
 }
 
 static void pc_version(const struct fp_ctx *ctx, const struct dirlist *libs, const char *pc,

@@ -620,6 +620,25 @@ int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, stru
             snprintf(err, errsz, "event loop: %s", strerror(-r));
     }
 
+    /* A child that has sent its result is about to exit: reap it (its CPU
+     * time is then accounted to the gate, and nothing outlives the run);
+     * only one that does not exit promptly is killed. */
+    uint64_t reap_until = now_usec() + 50000;
+    for (i = 0; i < rn.n; i++) {
+        struct task *t = &rn.tasks[i];
+        if (t->ch.pid <= 0 || !t->have_result)
+            continue;
+        while (waitpid(t->ch.pid, NULL, WNOHANG) == 0 && now_usec() < reap_until)
+            usleep(200);
+        if (waitpid(t->ch.pid, NULL, WNOHANG) != 0)
+            t->ch.pid = 0;
+    }
+    if (rn.worker.pid > 0 && !rn.worker_current) {
+        while (waitpid(rn.worker.pid, NULL, WNOHANG) == 0 && now_usec() < reap_until)
+            usleep(200);
+        if (waitpid(rn.worker.pid, NULL, WNOHANG) != 0)
+            rn.worker.pid = 0;
+    }
     for (i = 0; i < rn.n; i++) {
         struct task *t = &rn.tasks[i];
         t->timer = sd_event_source_disable_unref(t->timer);
