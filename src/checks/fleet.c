@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -338,34 +339,78 @@ static int cache_read(const char *path, size_t max, char **bufp, size_t *lenp, c
 /* Keep the fetched copy for boots where the server is down. Nothing to do
  * when it is unchanged. A failure is a note, not a finding: the comparison
  * was made. */
+/* Write the cache; 0 written or unchanged, 1 no statedir yet, -1 error (err). */
+static int cache_store(const char *statedir, const char *path, const struct fetch *f, char *err,
+                       size_t errsz)
+{
+    struct stat st;
+    char *old = NULL;
+    size_t oldlen = 0;
+    char why[256];
+
+    /* statedir is the broker's (systemd creates it for flux.service): never create it */
+    if (stat(statedir, &st) < 0 || !S_ISDIR(st.st_mode))
+        return 1;
+    if (cache_read(path, f->max, &old, &oldlen, why, sizeof(why)) == 0 && oldlen == f->len &&
+        memcmp(old, f->buf, f->len) == 0) {
+        free(old);
+        return 0;
+    }
+    free(old);
+    return fp_write_atomic(path, f->buf, f->len, err, errsz) < 0 ? -1 : 0;
+}
+
+/* statedir may sit on a filesystem that does not answer (statedir.* report
+ * that): the verdict is already known, so the cache is written by a
+ * grandchild that gets one second, and is left behind if it hangs. */
+#define CACHE_WRITE_WAIT_USEC 1000000
+
 static void cache_write(const struct fp_ctx *ctx, const struct fetch *f, struct fp_result *r)
 {
-    char path[PATH_MAX], err[PATH_MAX + 128];
+    char path[PATH_MAX], err[PATH_MAX + 128] = "";
     const char *statedir = fp_setting_str(ctx->set, "statedir");
-    struct stat st;
+    int p[2];
 
     if (!cache_path(ctx, path, sizeof(path)))
         return;
     fp_fact_str(r, "cache", path);
-    /* statedir is the broker's (systemd creates it for flux.service): never create it */
-    if (stat(statedir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        int rc = cache_store(statedir, path, f, err, sizeof(err));
+        if (rc < 0 && write(p[1], err, strlen(err)) < 0)
+            rc = -2;
+        _exit(rc < 0 ? 2 : rc);
+    }
+    close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        return;
+    }
+    int status = 0;
+    pid_t done = 0;
+    for (long waited = 0; waited < CACHE_WRITE_WAIT_USEC && done == 0; waited += 5000) {
+        done = waitpid(pid, &status, WNOHANG);
+        if (done == 0)
+            usleep(5000);
+    }
+    if (done == 0) {
+        fp_fact_str(r, "cache_error", "statedir did not answer");
+        note(r, "cached copy not updated: statedir %s did not answer within 1s", statedir);
+    } else if (done > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 1) {
         fp_fact_str(r, "cache_error", "statedir does not exist");
         note(r, "no cached copy kept: statedir %s does not exist yet", statedir);
-        return;
-    }
-    char *old = NULL;
-    size_t oldlen = 0;
-    char why[256];
-    if (cache_read(path, f->max, &old, &oldlen, why, sizeof(why)) == 0 && oldlen == f->len &&
-        memcmp(old, f->buf, f->len) == 0) {
-        free(old);
-        return;
-    }
-    free(old);
-    if (fp_write_atomic(path, f->buf, f->len, err, sizeof(err)) < 0) {
+    } else if (done < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        ssize_t n = read(p[0], err, sizeof(err) - 1);
+        err[n > 0 ? n : 0] = '\0';
+        if (!err[0])
+            snprintf(err, sizeof(err), "%s: the cache writer failed", path);
         fp_fact_str(r, "cache_error", err);
         note(r, "cached copy not updated: %s", err);
     }
+    close(p[0]);
 }
 
 /* --- comparing ------------------------------------------------------------- */
