@@ -1,24 +1,29 @@
 /* bench-run: run commands many times, interleaved, and record per-run wall
  * time, CPU time (user and system) and peak RSS.
  *
- *   bench-run [-n RUNS] [-w WARMUP] [-o OUT.json] NAME=CMDLINE [NAME=CMDLINE...]
+ *   bench-run [-n RUNS] [-w WARMUP] [-o OUT.json] [-O DIR] NAME=CMDLINE [NAME=CMDLINE...]
  *
  * CMDLINE is split on spaces (no quoting: the bench uses paths without
  * spaces) and run with execvp, without a shell. Each round runs every command
  * once, in the order given, so a load change on a shared machine hits all of
- * them alike. The commands' stdout and stderr go to /dev/null; stdin is
- * /dev/null.
+ * them alike. The commands' stdout and stderr go to /dev/null (with -O DIR,
+ * stdout of each command's last run goes to DIR/NAME.out); stdin is /dev/null.
  *
  * CPU and RSS come from wait4(2): the kernel fills that rusage with
  * RUSAGE_BOTH for the child, i.e. the command's own time plus that of every
  * descendant it waited for (the gate's check children), and ru_maxrss is the
- * largest peak RSS of any one of those processes. A descendant that is never
- * reaped (an abandoned check stuck on a dead filesystem) is not counted.
+ * largest peak RSS of any one of those processes. A descendant the command
+ * did not reap (the gate SIGKILLs its filesystem worker when the last result
+ * is in, and abandons a check stuck on a dead filesystem) would be missed, so
+ * bench-run is a child subreaper (PR_SET_CHILD_SUBREAPER): such orphans come
+ * back to it, and it reaps them for up to 1 s after the command exits and adds
+ * their CPU ("orphans" counts them; one still in D state after that is not
+ * counted). Wall time ends when the command itself exits.
  *
  * Output (JSON, to OUT or stdout):
  *   {"runs": N, "warmup": W, "commands": [{"name": ..., "argv": [...],
  *     "wall_s": [...], "user_s": [...], "sys_s": [...], "maxrss_kib": [...],
- *     "exit": [...]}]}
+ *     "exit": [...], "orphans": [...]}]}
  * Medians and ratios are computed by the report, not here.
  */
 #define _GNU_SOURCE
@@ -27,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,7 +43,7 @@ struct cmd {
     char **argv;
     double *wall, *user, *sys;
     long *maxrss;
-    int *exit;
+    int *exit, *orphans;
 };
 
 static double now(void)
@@ -67,8 +73,10 @@ static char **split(char *s)
     return v;
 }
 
-/* One run: fills *wall, *ru, *status. Returns 0, or -1 on fork/wait error. */
-static int run_once(char **argv, double *wall, struct rusage *ru, int *status)
+/* One run: fills *wall, *ru (the command and every descendant reaped by it or,
+ * as orphans, by us), *status, *orphans. Returns 0, or -1 on fork/wait error. */
+static int run_once(char **argv, const char *out, double *wall, struct rusage *ru, int *status,
+                    int *orphans)
 {
     double t0 = now();
     pid_t pid = fork();
@@ -84,6 +92,8 @@ static int run_once(char **argv, double *wall, struct rusage *ru, int *status)
             if (fd > 2)
                 close(fd);
         }
+        if (out && (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0)
+            dup2(fd, 1);
         execvp(argv[0], argv);
         _exit(127);
     }
@@ -92,6 +102,25 @@ static int run_once(char **argv, double *wall, struct rusage *ru, int *status)
             return -1;
     }
     *wall = now() - t0;
+    /* orphaned descendants, reparented to us */
+    *orphans = 0;
+    for (double end = now() + 1.0; now() < end;) {
+        struct rusage o;
+        pid_t p = wait4(-1, NULL, WNOHANG, &o);
+        if (p < 0)
+            break; /* ECHILD: none left */
+        if (p == 0) {
+            usleep(500);
+            continue;
+        }
+        (*orphans)++;
+        ru->ru_utime.tv_sec += o.ru_utime.tv_sec;
+        ru->ru_utime.tv_usec += o.ru_utime.tv_usec;
+        ru->ru_stime.tv_sec += o.ru_stime.tv_sec;
+        ru->ru_stime.tv_usec += o.ru_stime.tv_usec;
+        if (o.ru_maxrss > ru->ru_maxrss)
+            ru->ru_maxrss = o.ru_maxrss;
+    }
     return 0;
 }
 
@@ -120,11 +149,11 @@ static void print_json_str(FILE *f, const char *s)
 int main(int argc, char **argv)
 {
     int runs = 20, warmup = 3, opt, ncmd;
-    const char *out = NULL;
+    const char *out = NULL, *outdir = NULL;
     struct cmd *cmds;
     FILE *f = stdout;
 
-    while ((opt = getopt(argc, argv, "n:w:o:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:w:o:O:")) != -1) {
         switch (opt) {
         case 'n':
             runs = atoi(optarg);
@@ -134,6 +163,9 @@ int main(int argc, char **argv)
             break;
         case 'o':
             out = optarg;
+            break;
+        case 'O':
+            outdir = optarg;
             break;
         default:
             goto usage;
@@ -157,14 +189,23 @@ int main(int argc, char **argv)
         cmds[c].sys = calloc((size_t)runs, sizeof(double));
         cmds[c].maxrss = calloc((size_t)runs, sizeof(long));
         cmds[c].exit = calloc((size_t)runs, sizeof(int));
+        cmds[c].orphans = calloc((size_t)runs, sizeof(int));
     }
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        perror("bench-run: PR_SET_CHILD_SUBREAPER (orphans not counted)");
     for (int i = -warmup; i < runs; i++) {
         for (int c = 0; c < ncmd; c++) {
             struct rusage ru;
             double wall;
-            int st;
+            int st, orphans;
+            char outpath[4096];
+            const char *o = NULL;
 
-            if (run_once(cmds[c].argv, &wall, &ru, &st) < 0) {
+            if (outdir && i == runs - 1) {
+                snprintf(outpath, sizeof(outpath), "%s/%s.out", outdir, cmds[c].name);
+                o = outpath;
+            }
+            if (run_once(cmds[c].argv, o, &wall, &ru, &st, &orphans) < 0) {
                 perror("bench-run: fork/wait");
                 return 1;
             }
@@ -175,6 +216,7 @@ int main(int argc, char **argv)
             cmds[c].sys[i] = tv(&ru.ru_stime);
             cmds[c].maxrss[i] = ru.ru_maxrss;
             cmds[c].exit[i] = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            cmds[c].orphans[i] = orphans;
         }
     }
     if (out && !(f = fopen(out, "w"))) {
@@ -200,6 +242,9 @@ int main(int argc, char **argv)
         fprintf(f, "],\n   \"exit\": [");
         for (int i = 0; i < runs; i++)
             fprintf(f, "%s%d", i ? ", " : "", cmds[c].exit[i]);
+        fprintf(f, "],\n   \"orphans\": [");
+        for (int i = 0; i < runs; i++)
+            fprintf(f, "%s%d", i ? ", " : "", cmds[c].orphans[i]);
         fprintf(f, "]}%s\n", c + 1 < ncmd ? "," : "");
     }
     fprintf(f, "]}\n");
@@ -209,6 +254,6 @@ int main(int argc, char **argv)
     }
     return 0;
 usage:
-    fprintf(stderr, "usage: bench-run [-n RUNS] [-w WARMUP] [-o OUT.json] NAME=CMDLINE...\n");
+    fprintf(stderr, "usage: bench-run [-n RUNS] [-w WARMUP] [-o OUT.json] [-O DIR] NAME=CMDLINE...\n");
     return 2;
 }

@@ -18,6 +18,7 @@
 # a fleet manifest (fleet.sync), a gate config pointing at all of it. Then:
 #   1. the gate (rank 1, and rank 0) vs tests/bench/checklist.sh, interleaved runs: wall and
 #      CPU (user+sys) medians; the gate once more with --journal under a private journald
+#      and each check alone (--check ID) to find the expensive ones
 #   2. peak RSS (wait4 ru_maxrss; /usr/bin/time -v as a cross-check)
 #   3. [bootstrap] of 1k, 16k and 100k hosts: tests/bench/bench-bootstrap.c (conf_load +
 #      bootstrap_parse + topology_from_config) and the gate with --check net.rank,config.bootstrap
@@ -72,7 +73,9 @@ say "building the bench drivers"
 CFLAGS_B="-O2 -std=gnu11 -Wall -Wextra"
 gcc $CFLAGS_B -o "$W/bench-run" "$here/bench-run.c" || die "bench-run did not build"
 LIBS=$(pkg-config --libs jansson libcrypto 2>/dev/null || echo "-ljansson -lcrypto")
-gcc $CFLAGS_B -include "$B/config.h" -I"$top_srcdir/src" -o "$W/bench-bootstrap" \
+# a sanitizer build's library needs the same flags at link time
+SAN=$(sed -n 's/^SAN_CFLAGS = //p; s/^SAN_LDFLAGS = //p' "$B/Makefile" | tr '\n' ' ')
+gcc $CFLAGS_B $SAN -include "$B/config.h" -I"$top_srcdir/src" -o "$W/bench-bootstrap" \
     "$here/bench-bootstrap.c" "$B/src/.libs/libfpcommon.a" $LIBS -lm ||
     die "bench-bootstrap did not build (against $B/src/.libs/libfpcommon.a)"
 PAM_DRIVER=$B/tests/pam/pam-driver
@@ -109,16 +112,15 @@ fixture_healthy "$W/root" bench0 bench1 || die "fixture"
 R=$FIXTURE_ROOT
 munged_start "$W/munge" >&2 || die "munged did not start"
 
-# the parent: a loopback listener that accepts and holds connections
+# the parent: a loopback listener that accepts and closes (the probes close their end at once;
+# holding hundreds of connections would only grow the host's socket table)
 python3 -c '
-import socket, sys
+import os, socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 0)); s.listen(1024)
-open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1])); __import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1])
-held = []
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1])); os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 while True:
-    c, _ = s.accept(); held.append(c)
-    if len(held) > 512: held.pop(0).close()
+    s.accept()[0].close()
 ' "$W/port" </dev/null >/dev/null 2>&1 &
 LISTENER=$!
 fp_atexit "kill $LISTENER 2>/dev/null; wait $LISTENER 2>/dev/null"
@@ -223,15 +225,26 @@ CL="$here/checklist.sh --statedir $R/var/lib/flux --cert $R/etc/flux/system/curv
 bash $CL --print-digests >"$W/reference.txt"
 CL="$CL --reference $W/reference.txt"
 # no Flux packages here either: the script reports them but, like the demoted gate, passes
-grep -q '^packages\.' "$D/demoted.jsonl" 2>/dev/null && CL="$CL --packages-warn"
+jq -e -s 'any(.[]; .id | startswith("packages."))' "$D/demoted.jsonl" >/dev/null 2>&1 &&
+    CL="$CL --packages-warn"
 bash $CL >"$D/checklist.out" 2>&1
 echo "$?" >"$D/checklist.rc"
+
+# the floor under any run of the gate: an empty main() linked against the gate's own libraries
+# (its NEEDED entries), and the same without libcurl
+echo 'int main(void) { return 0; }' >"$W/empty.c"
+needed=$(readelf -d "$FP_BIN" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p')
+gcc -o "$W/empty-linked" "$W/empty.c" -Wl,--no-as-needed $(printf -- '-l:%s ' $needed)
+gcc -o "$W/empty-nocurl" "$W/empty.c" -Wl,--no-as-needed $(printf -- '-l:%s ' $needed | sed 's/-l:libcurl[^ ]* //')
+echo "needed=$(echo $needed)" >>"$D/machine.env"
+echo "loaded_libs=$(ldd "$FP_BIN" | grep -c '=>')" >>"$D/machine.env"
 
 # --- 1+2. healthy node: gate vs checklist, interleaved ----------------------------------------
 say "1. healthy node: gate (rank 1, rank 0) vs checklist.sh, $RUNS interleaved runs each"
 "$BR" -n "$RUNS" -w 3 -o "$D/healthy.json" \
     "gate_rank1=$GATE1" "gate_rank0=$GATE0" "checklist=bash $CL" \
-    "startup=$FP_BIN list" "true=/bin/true" || die "bench-run"
+    "startup=$FP_BIN list" "empty_linked=$W/empty-linked" "empty_nocurl=$W/empty-nocurl" \
+    "true=/bin/true" || die "bench-run"
 # the same with journald entries, as at boot (--journal, private journald)
 journald_run "$W/journal-export.json" bash -c 'mkdir -p /run/systemd/timesync &&
     { [ "$1" != flag ] || touch /run/systemd/timesync/synchronized; } && shift && exec "$@"' \
@@ -242,6 +255,24 @@ if command -v hyperfine >/dev/null; then
         -n checklist "bash $CL" >/dev/null 2>&1 || say "hyperfine failed: skipped"
 fi
 /usr/bin/time -v $GATE1 2>"$D/time-v.txt" >/dev/null
+# perf stat (task-clock and page faults, children included), when perf works here
+for c in gate_rank1 checklist startup; do
+    case $c in gate_rank1) cmd=$GATE1 ;; checklist) cmd="bash $CL" ;; startup) cmd="$FP_BIN list" ;; esac
+    perf stat -r 10 -x, -e task-clock,page-faults,context-switches -o "$D/perf-$c.csv" $cmd \
+        >/dev/null 2>&1 || rm -f "$D/perf-$c.csv"
+done
+
+# each check alone (derived from `flux-preflight list`, so checks added later are measured too):
+# the process, config loading and output are common to all; net.rank (pure, in-process) is the
+# reference. As rank 0 (the statedir checks run there), net.parent as rank 1.
+say "1b. each check alone (--check ID), 15 interleaved runs"
+echo "tcp_sockets=$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -vc local_address)" >>"$D/machine.env"
+pc=()
+while read -r id; do
+    h=bench0; [ "$id" = net.parent ] && h=bench1
+    pc+=("$id=$FP_BIN --config $G --hostname $h --check $id")
+done <"$D/checks.txt"
+"$BR" -n 15 -w 1 -o "$D/percheck.json" "${pc[@]}" || say "per-check runs failed"
 
 if [ -n "${BENCH_PROFILE:-}" ] && command -v valgrind >/dev/null; then
     mkdir -p "$BENCH_PROFILE"
@@ -277,6 +308,18 @@ EOF
         gate_conf "$W/scale-gate-$shape-$n" "$sd" "$R/var/lib/flux"
     done
 done
+# instruction counts (reproducible where time on a shared machine is not): callgrind over one
+# load, minus that of a 1-host config, per host
+if command -v valgrind >/dev/null; then
+    mkdir -p "$W/scale/entries-1"
+    printf '[bootstrap]\ndefault_port = 8050\ndefault_connect = "tcp://%%h:%%p"\nhosts = [ { host = "node0" } ]\n' \
+        >"$W/scale/entries-1/system.toml"
+    for n in 1 1000 16000; do
+        valgrind --tool=callgrind --callgrind-out-file="$W/cg.$n" "$W/bench-bootstrap" \
+            "$W/scale/entries-$n" "node$((n - 1))" 1 >/dev/null 2>&1 &&
+            echo "$n $(sed -n 's/^summary: //p' "$W/cg.$n")"
+    done >"$D/scale-ir.txt"
+fi
 # the gate itself (process start, all three configs, both checks), the last host of each size
 args=()
 for n in 1000 16000 100000; do
@@ -303,9 +346,9 @@ if netns_parent_up benchparent >&2 && netns_listen benchparent 8050 >&2 && netns
     fi
     munged_sigstop
     for h in bench1 bench0; do
-        /usr/bin/time -f '%e %U %S %M' -o "$D/fail-$h.time" \
-            "$FP_BIN" --config "$F/gate.d" --hostname $h --json >"$D/fail-$h.json" 2>"$D/fail-$h.err"
-        echo "$?" >"$D/fail-$h.rc"
+        "$BR" -n 1 -w 0 -O "$D" -o "$D/fail-run-$h.json" \
+            "fail-$h=$FP_BIN --config $F/gate.d --hostname $h --json" || say "failure run $h failed"
+        mv -f "$D/fail-$h.out" "$D/fail-$h.json" 2>/dev/null
     done
     munged_sigcont
     fuse_hang_release "$F/hung"
