@@ -8,7 +8,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
  libblkid-dev libssl-dev
  munge systemd systemd-container mmdebstrap dbus iproute2 nftables
  fuse3 libfuse3-dev mandoc python3 openssl jq valgrind clang libclang-rt-14-dev
- hyperfine util-linux procps"
+ hyperfine util-linux procps strace bc e2fsprogs passwd curl ca-certificates"
 missing=
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
