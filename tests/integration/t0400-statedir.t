@@ -9,6 +9,7 @@
 need_root
 . "$top_srcdir/tests/lib/fixture.sh"
 . "$top_srcdir/tests/lib/journald.sh"
+. "$top_srcdir/tests/lib/rootgate.sh"
 
 T=$(mktemp -d /tmp/fp-t0400.XXXXXX)
 fp_atexit "rm -rf '$T'"
@@ -31,36 +32,8 @@ gate_config
 
 # Everything under the root, as (path type mode owner group size mtime
 # link) plus the content hash of every regular file: compared around every run.
-snapshot() {
-    (cd "$R" && find . -printf '%p %y %m %u %g %s %T@ %l\n' 2>/dev/null | sort &&
-        find . -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum)
-}
-CHANGED=0
 # gate [--journal OUT.json] [--hostname H] -> $T/out (JSON), $rc
-gate() {
-    local j= host=node0
-    while :; do
-        case ${1:-} in
-            --journal) j=$2; shift 2 ;;
-            --hostname) host=$2; shift 2 ;;
-            *) break ;;
-        esac
-    done
-    snapshot >"$T/before"
-    rc=0
-    if [ -n "$j" ]; then
-        journald_run "$j" "$FP_BIN" --journal --root "$R" --hostname "$host" \
-            --config /etc/flux/preflight/conf.d --check "$CHECKS" --json >"$T/out" 2>"$T/err" || rc=$?
-    else
-        "$FP_BIN" --root "$R" --hostname "$host" --config /etc/flux/preflight/conf.d \
-            --check "$CHECKS" --json >"$T/out" 2>"$T/err" || rc=$?
-    fi
-    snapshot >"$T/after"
-    if ! cmp -s "$T/before" "$T/after"; then
-        CHANGED=$((CHANGED + 1))
-        diff "$T/before" "$T/after" | sed 's/^/# changed: /'
-    fi
-}
+gate() { root_gate "$@"; }
 res() { jq -r --arg id "$1" ".results[] | select(.id == \$id) | $2" "$T/out"; }
 result() { res "$1" .result; }
 msg() { res "$1" .message; }

@@ -8,6 +8,7 @@
 need_root
 . "$top_srcdir/tests/lib/fixture.sh"
 . "$top_srcdir/tests/lib/journald.sh"
+. "$top_srcdir/tests/lib/rootgate.sh"
 
 T=$(mktemp -d /tmp/fp-t0410.XXXXXX)
 fp_atexit "rm -rf '$T'"
@@ -23,32 +24,14 @@ mkdir -p "$R/etc/flux/preflight/conf.d"
 chmod 0755 "$R/etc/flux/preflight" "$R/etc/flux/preflight/conf.d"
 : >"$R/etc/flux/preflight/conf.d/gate.toml"
 
-snapshot() {
-    (cd "$R" && find . -printf '%p %y %m %u %g %s %T@ %l\n' 2>/dev/null | sort &&
-        find . -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum)
-}
-CHANGED=0
 SECRET_SEEN=0
 # gate [--journal OUT.json] -> $T/out (JSON), $rc
 gate() {
     local j=
-    [ "${1:-}" != --journal ] || { j=$2; shift 2; }
-    snapshot >"$T/before"
-    rc=0
-    if [ -n "$j" ]; then
-        journald_run "$j" "$FP_BIN" --journal --root "$R" --hostname node0 \
-            --config /etc/flux/preflight/conf.d --check "$CHECKS" --json >"$T/out" 2>"$T/err" || rc=$?
-        ! grep -qF -- "$SECRET" "$j" || SECRET_SEEN=$((SECRET_SEEN + 1))
-    else
-        "$FP_BIN" --root "$R" --hostname node0 --config /etc/flux/preflight/conf.d \
-            --check "$CHECKS" --json >"$T/out" 2>"$T/err" || rc=$?
-    fi
+    [ "${1:-}" != --journal ] || j=$2
+    root_gate "$@"
+    [ -z "$j" ] || ! grep -qF -- "$SECRET" "$j" || SECRET_SEEN=$((SECRET_SEEN + 1))
     ! grep -qF -- "$SECRET" "$T/out" "$T/err" || SECRET_SEEN=$((SECRET_SEEN + 1))
-    snapshot >"$T/after"
-    if ! cmp -s "$T/before" "$T/after"; then
-        CHANGED=$((CHANGED + 1))
-        diff "$T/before" "$T/after" | sed 's/^/# changed: /'
-    fi
 }
 res() { jq -r --arg id "$1" ".results[] | select(.id == \$id) | $2" "$T/out"; }
 result() { res "$1" .result; }

@@ -9,6 +9,7 @@
 need_root
 . "$top_srcdir/tests/lib/fixture.sh"
 . "$top_srcdir/tests/lib/journald.sh"
+. "$top_srcdir/tests/lib/rootgate.sh"
 
 T=$(mktemp -d /tmp/fp-t0420.XXXXXX)
 fp_atexit "rm -rf '$T'"
@@ -24,30 +25,9 @@ chmod 0755 "$R/etc/flux/preflight" "$PFD"
 : >"$PFD/gate.toml"
 chmod 0644 "$PFD/gate.toml"
 
-snapshot() {
-    (cd "$R" && find . -printf '%p %y %m %u %g %s %T@ %l\n' 2>/dev/null | sort &&
-        find . -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum)
-}
-CHANGED=0
 # gate [--journal OUT.json] -> $T/out (JSON), $rc
-gate() {
-    local j=
-    [ "${1:-}" != --journal ] || { j=$2; shift 2; }
-    snapshot >"$T/before"
-    rc=0
-    if [ -n "$j" ]; then
-        journald_run "$j" "$FP_BIN" --journal --root "$R" --hostname node0 \
-            --config /etc/flux/preflight/conf.d --check config.perms --json >"$T/out" 2>"$T/err" || rc=$?
-    else
-        "$FP_BIN" --root "$R" --hostname node0 --config /etc/flux/preflight/conf.d \
-            --check config.perms --json >"$T/out" 2>"$T/err" || rc=$?
-    fi
-    snapshot >"$T/after"
-    if ! cmp -s "$T/before" "$T/after"; then
-        CHANGED=$((CHANGED + 1))
-        diff "$T/before" "$T/after" | sed 's/^/# changed: /'
-    fi
-}
+CHECKS=config.perms
+gate() { root_gate "$@"; }
 res() { jq -r ".results[] | select(.id == \"config.perms\") | $1" "$T/out"; }
 
 # --- healthy: four conf.d, root 0755, files root 0644
