@@ -184,43 +184,11 @@ else
 fi
 
 # --- filesystem: a network filesystem (a FUSE one standing in for glusterfs)
-cat >"$T/netfs.c" <<'EOF'
-#define FUSE_USE_VERSION 31
-#include <errno.h>
-#include <fuse.h>
-#include <string.h>
-static int fs_getattr(const char *p, struct stat *st, struct fuse_file_info *fi)
-{
-    (void)fi;
-    memset(st, 0, sizeof(*st));
-    if (strcmp(p, "/") == 0)
-        st->st_mode = S_IFDIR | 0755;
-    else if (strcmp(p, "/state") == 0)
-        st->st_mode = S_IFDIR | 0700, st->st_uid = 500, st->st_gid = 500;
-    else
-        return -ENOENT;
-    st->st_nlink = 2;
-    return 0;
-}
-static int fs_statfs(const char *p, struct statvfs *sv)
-{
-    (void)p;
-    memset(sv, 0, sizeof(*sv));
-    sv->f_bsize = sv->f_frsize = 4096;
-    sv->f_blocks = 1 << 20;
-    sv->f_bfree = sv->f_bavail = 1 << 19;
-    sv->f_files = 1 << 20;
-    sv->f_ffree = sv->f_favail = 1 << 19;
-    sv->f_namemax = 255;
-    return 0;
-}
-static const struct fuse_operations ops = { .getattr = fs_getattr, .statfs = fs_statfs };
-int main(int argc, char **argv) { return fuse_main(argc, argv, &ops, NULL); }
-EOF
 mkdir -p "$R/mnt/gluster"
+NETFS=${FUSE_NETFS_BIN:-$top_builddir/tests/lib/fuse-netfs}
 # shellcheck disable=SC2046
-if gcc -o "$T/netfs" "$T/netfs.c" $(pkg-config --cflags --libs fuse3) 2>"$T/netfs.log"; then
-    "$T/netfs" -f -o subtype=glusterfs,fsname=gluster0:/vol "$R/mnt/gluster" 2>>"$T/netfs.log" &
+if [ -x "$NETFS" ] || { NETFS=$T/netfs; gcc -o "$NETFS" "$top_srcdir/tests/lib/fuse-netfs.c" $(pkg-config --cflags --libs fuse3) 2>"$T/netfs.log"; }; then
+    "$NETFS" -f -o subtype=glusterfs,fsname=gluster0:/vol "$R/mnt/gluster" 2>>"$T/netfs.log" &
     NETFS_PID=$!
     fp_atexit "umount -l '$R/mnt/gluster' 2>/dev/null; kill $NETFS_PID 2>/dev/null"
     n=0

@@ -167,3 +167,81 @@ EOF
         chmod 0400 etc/munge/munge.key
     )
 }
+
+# fixture_packages DIR: on a fixture_healthy root, what flux-core, flux-security
+# and flux-sched install (stub files in the Debian layout, a dpkg status file,
+# .pc files), [exec] imp in the system config, exec.pam-support in the IMP
+# config, /etc/pam.d/flux with stub modules in usr/lib64/security (libpam
+# itself loads modules from this host), and an empty gate config
+# etc/flux/preflight/conf.d/gate.toml.
+FIXTURE_MA=x86_64-linux-gnu
+fixture_packages() {
+    _fp_r=${1:?fixture_packages DIR}
+    FIXTURE_FLUX_IMP=/usr/libexec/flux/flux-imp
+    (
+        set -e
+        cd "$_fp_r"
+        mkdir -p usr/bin usr/libexec/flux/cmd usr/lib/systemd/system \
+            usr/lib/$FIXTURE_MA/pkgconfig usr/lib/$FIXTURE_MA/flux/modules usr/lib64/security \
+            var/lib/dpkg etc/pam.d etc/flux/preflight/conf.d
+        # flux-core
+        printf '#!/bin/sh\nexit 0\n' >usr/bin/flux
+        printf '#!/bin/sh\nexit 0\n' >usr/libexec/flux/cmd/flux-broker
+        chmod 0755 usr/bin/flux usr/libexec/flux/cmd/flux-broker
+        printf '[Unit]\nDescription=Flux message broker\n[Service]\nExecStart=/usr/bin/flux broker\n' \
+            >usr/lib/systemd/system/flux.service
+        printf 'prefix=/usr\nName: flux-core\nDescription: Flux core\nVersion: 0.88.0\n' \
+            >usr/lib/$FIXTURE_MA/pkgconfig/flux-core.pc
+        # flux-security: the library (a versioned file and its soname link), the IMP
+        printf 'ELF stub\n' >usr/lib/$FIXTURE_MA/libflux-security.so.1.0.0
+        ln -s libflux-security.so.1.0.0 usr/lib/$FIXTURE_MA/libflux-security.so.1
+        printf '#!/bin/sh\nexit 0\n' >usr/libexec/flux/flux-imp
+        printf 'prefix=/usr\nName: flux-security\nDescription: Flux security\nVersion: 0.15.0\n' \
+            >usr/lib/$FIXTURE_MA/pkgconfig/flux-security.pc
+        # flux-sched
+        printf 'ELF stub\n' >usr/lib/$FIXTURE_MA/flux/modules/sched-fluxion-resource.so
+        printf 'ELF stub\n' >usr/lib/$FIXTURE_MA/flux/modules/sched-fluxion-qmanager.so
+        # dpkg: flux-core and flux-sched installed; flux-security only left
+        # config files behind (so its version comes from the .pc file)
+        cat >var/lib/dpkg/status <<'EOF'
+Package: libc6
+Status: install ok installed
+Priority: optional
+Architecture: amd64
+Version: 2.36-9+deb12u4
+Description: GNU C Library: Shared libraries
+ Contains the standard libraries.
+
+Package: flux-core
+Status: install ok installed
+Architecture: amd64
+Version: 0.88.0-1
+Description: Flux resource manager framework
+ The core of Flux.
+
+Package: flux-security
+Status: deinstall ok config-files
+Architecture: amd64
+Version: 0.14.0-1
+Description: Flux security
+
+Package: flux-sched
+Status: install ok installed
+Architecture: amd64
+Version: 0.45.0-1
+Description: Flux scheduler
+EOF
+        # the IMP is in use, with PAM
+        printf '\n[exec]\nimp = "%s"\n' "$FIXTURE_FLUX_IMP" >>etc/flux/system/conf.d/system.toml
+        printf 'pam-support = true\n' >>etc/flux/imp/conf.d/imp.toml
+        printf '# the IMP: pam_setcred + pam_open_session\nauth required pam_localuser.so\nsession required pam_limits.so\n' \
+            >etc/pam.d/flux
+        printf 'ELF stub\n' >usr/lib64/security/pam_localuser.so
+        printf 'ELF stub\n' >usr/lib64/security/pam_limits.so
+        : >etc/flux/preflight/conf.d/gate.toml
+        chown -R root:root usr var/lib/dpkg etc/pam.d etc/flux/preflight
+        chmod 0755 etc/flux/preflight etc/flux/preflight/conf.d
+        # after the chown, which clears the setuid bit
+        chmod 4755 usr/libexec/flux/flux-imp
+    )
+}
