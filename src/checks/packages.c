@@ -404,10 +404,21 @@ static void check_packages_core(const struct fp_ctx *ctx, struct fp_result *r)
                 p1, p2, looked);
         return;
     }
-    if (!flux[0])
-        fp_fail(r, "flux-core is incomplete: %s is there but no flux command (looked for "
-                   "/usr/bin/flux and /usr/local/bin/flux): flux.service runs flux broker: "
-                   "reinstall flux-core (apt-get install --reinstall flux-core)", broker);
+    if (!flux[0]) {
+        char noexec[PATH_MAX] = "";
+        for (int i = 0; prefixes[i] && !noexec[0]; i++) {
+            snprintf(path, sizeof(path), "%s/bin/flux", prefixes[i]);
+            probe_file(ctx, path, false, noexec, sizeof(noexec));
+        }
+        if (noexec[0])
+            fp_fail(r, "flux-core is broken: %s is not executable: flux.service runs flux "
+                       "broker: chmod 0755 %s, or reinstall flux-core (apt-get install "
+                       "--reinstall flux-core)", noexec, noexec);
+        else
+            fp_fail(r, "flux-core is incomplete: %s is there but no flux command (looked for "
+                       "/usr/bin/flux and /usr/local/bin/flux): flux.service runs flux broker: "
+                       "reinstall flux-core (apt-get install --reinstall flux-core)", broker);
+    }
     if (!broker[0]) {
         dirlist_text(ctx, &cmd, NULL, looked, sizeof(looked));
         fp_fail(r, "flux-core is incomplete: %s is there but flux-broker is not (looked in %s): "

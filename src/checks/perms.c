@@ -50,7 +50,23 @@ struct perms_run {
     const struct fsu_user *flux; /* NULL when flux does not resolve */
     int dirs, files, problems;
     char missing[2048]; /* conf dirs that do not exist, comma-separated */
+    char judged[4096];  /* ancestors already judged, "\npath\n" each (shared by the spaces) */
 };
+
+/* True the first time PATH is seen: /etc and /etc/flux lead to every conf.d
+ * and are judged (and reported) once. When the list is full, everything is new. */
+static bool first_visit(struct perms_run *pr, const char *path)
+{
+    char key[PATH_MAX + 2];
+    size_t used = strlen(pr->judged);
+
+    snprintf(key, sizeof(key), "\n%s\n", path);
+    if (strstr(pr->judged, key))
+        return false;
+    if (used + strlen(key) < sizeof(pr->judged))
+        snprintf(pr->judged + used, sizeof(pr->judged) - used, "%s", key + (used ? 1 : 0));
+    return true;
+}
 
 static void problem(struct perms_run *pr, enum fp_status st, const char *path, const char *fmt,
                     ...) __attribute__((format(printf, 4, 5)));
@@ -112,7 +128,8 @@ static void judge_ancestors(struct perms_run *pr, const struct conf_space *sp, c
         prefix[i ? i : 1] = '\0';
         if (fsu_lookup(pr->ctx, prefix, &n) < 0 || !(st = fsu_final(&n)) || !S_ISDIR(st->st_mode))
             continue; /* the conf.d lookup reports what is missing */
-        judge_ancestor(pr, sp, n.path, st);
+        if (first_visit(pr, n.path))
+            judge_ancestor(pr, sp, n.path, st);
     }
 }
 

@@ -76,6 +76,7 @@ chown 500 "$R/etc/flux"
 gate
 is "$(res .result)" fail "/etc/flux owned by flux: fails"
 like "$(res .message)" "$R/etc/flux is owned by flux: whoever owns it can replace the system configuration below it: chown root:root $R/etc/flux" "ancestor owned by flux: says why"
+is "$(res .message | grep -o "$R/etc/flux is owned by flux" | wc -l)" 1 "ancestor owned by flux: reported once, not once per config space below it"
 chown root "$R/etc/flux"
 
 # --- security and imp: the IMP's path rules and words

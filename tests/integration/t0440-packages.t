@@ -81,7 +81,7 @@ mv "$T/aside/flux-broker" "$R/usr/libexec/flux/cmd/flux-broker"
 chmod 0644 "$R/usr/bin/flux"
 gate packages.core
 is "$(result packages.core)" fail "flux not executable: fail"
-like "$(msg packages.core)" "^flux-core is incomplete: .*flux-broker is there but no flux command" "...no flux command"
+like "$(msg packages.core)" "^flux-core is broken: $R/usr/bin/flux is not executable: .*chmod 0755 $R/usr/bin/flux" "...says it is not executable, and the fix"
 chmod 0755 "$R/usr/bin/flux"
 
 # --- a source build in /usr/local, with no version anywhere
