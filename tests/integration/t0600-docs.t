@@ -7,13 +7,14 @@
 MAN8=$top_srcdir/man/flux-preflight.8
 MAN5=$top_srcdir/man/flux-preflight.toml.5
 PAM8=$top_srcdir/man/pam_flux_preflight.8
+FAULTS7=$top_srcdir/man/flux-preflight-faults.7
 CATALOG=$top_builddir/units/flux-preflight.catalog
 UNIT=$top_builddir/units/flux-preflight.service
 
 # --- man pages: lint (STYLE notes about cross-references to pages that are
 # not installed on the build machine are not errors)
 if command -v mandoc >/dev/null; then
-    for page in "$MAN8" "$MAN5" "$PAM8"; do
+    for page in "$MAN8" "$MAN5" "$PAM8" "$FAULTS7"; do
         out=$(mandoc -Tlint -W warning "$page" 2>&1)
         is "$out" "" "mandoc -Tlint: $(basename "$page") is clean"
     done

@@ -1,0 +1,256 @@
+# The fault matrix's helpers (bash; sourced by tests/integration/t1100-fault-matrix.t
+# after tests/lib/tap.sh, fixture.sh, journald.sh and rootgate.sh). The rows are in
+# faults.tbl, beside this file; its header says what a row's code can use.
+#
+#   mx_template DIR     a healthy node image: fixture_healthy (node0 node1 node2,
+#                       node0 the leader) + fixture_packages, a gate config whose
+#                       statedir-space thresholds fit any test disk, and a fleet
+#                       manifest of the image itself at /srv/manifest.json
+#   mx_row_setup        fresh copy of the template into $R, row variables reset
+#   row_atexit CMD      run CMD after this row's gate run (mounts, daemons)
+#   sys_toml            stdin replaces the system config (system.toml) of $R
+#   sys_add             stdin is appended to it
+#   live_conf           stdin is appended to the live gate config ($LIVE)
+#   gate_conf           stdin is appended to the image's gate config
+#   mx_skip REASON      the fault cannot be made here: the row is skipped, saying why
+
+MX_HOSTS="node0 node1 node2"
+
+mx_template() {
+    fixture_healthy "$1" $MX_HOSTS || return 1
+    fixture_packages "$FIXTURE_ROOT" || return 1
+    MX_TMPL=$FIXTURE_ROOT
+    cat >"$MX_TMPL/etc/flux/preflight/conf.d/gate.toml" <<'EOF'
+manifest = "file:///srv/manifest.json"
+statedir-space.min-free = "64K"
+statedir-space.min-free-percent = 1
+statedir-space.min-free-inodes = 10
+statedir-space.min-free-inodes-percent = 1
+EOF
+    mkdir -p "$MX_TMPL/srv"
+    "$FP_BIN" manifest --root "$MX_TMPL" --config /etc/flux/preflight/conf.d \
+        -o "$MX_TMPL/srv/manifest.json" >/dev/null || return 1
+}
+
+# a fresh image and live config for one row
+mx_row_setup() {
+    R=$T/row
+    if [ -d "$R" ]; then
+        # an earlier row's mounts are gone (row_atexit); nothing may be left mounted here
+        if grep -q " $R[/ ]" /proc/self/mountinfo; then
+            bail "a mount is left under $R"
+        fi
+        rm -rf "$R"
+    fi
+    cp -a "$MX_TMPL" "$R"
+    SD=$R/var/lib/flux
+    SYSD=$R/etc/flux/system/conf.d
+    SECD=$R/etc/flux/security/conf.d
+    IMPD=$R/etc/flux/imp/conf.d
+    GATED=$R/etc/flux/preflight/conf.d
+    CERT=$R/etc/flux/system/curve.cert
+    KEY=$R/etc/munge/munge.key
+    IMPBIN=$R/usr/libexec/flux/flux-imp
+    LIB=$R/usr/lib/$FIXTURE_MA
+    HOST=node0
+    MX_SKIP=
+    MX_PRUNE=
+    MX_WRAP=()
+    MX_ROW_CLEANUP=()
+    LIVE=$T/live.d/gate.toml
+    rm -rf "$T/live.d"
+    mkdir -p "$T/live.d"
+    # a live run reads the image's configs by path; flux is "nobody" on this host
+    cat >"$LIVE" <<EOF
+deadline = "3s"
+flux-user = "nobody"
+statedir = "$SD"
+system-config = "$SYSD"
+security-config = "$SECD"
+imp-config = "$IMPD"
+status-file = "$T/status.json"
+EOF
+}
+
+row_atexit() { MX_ROW_CLEANUP=("$1" "${MX_ROW_CLEANUP[@]}"); }
+mx_row_cleanup() {
+    local c
+    for c in "${MX_ROW_CLEANUP[@]}"; do eval "$c"; done
+    MX_ROW_CLEANUP=()
+}
+mx_skip() { MX_SKIP=$1; }
+sys_toml() { cat >"$SYSD/system.toml"; }
+sys_add() { cat >>"$SYSD/system.toml"; }
+live_conf() { cat >>"$LIVE"; }
+gate_conf() { cat >>"$GATED/gate.toml"; }
+
+# the system config of a live row whose rank 0 (node0) is the parent namespace
+# mx_net_system CONNECT-OF-NODE0 [BIND]
+mx_net_system() {
+    sys_toml <<EOF
+[bootstrap]
+curve_cert = "/etc/flux/system/curve.cert"
+default_port = $MX_PORT
+default_bind = "${2:-tcp://$NETNS_HOST_IF:%p}"
+default_connect = "tcp://%h:%p"
+hosts = [
+  { host = "node0", connect = "$1" },
+  { host = "node1" },
+  { host = "node2" },
+]
+EOF
+}
+
+# a private name service for the command: /etc/hosts and nsswitch.conf "files" only
+# (so an unresolvable name fails at once, without asking the host's DNS)
+mx_private_resolver() {
+    printf 'hosts: files\n' >"$T/nsswitch.conf"
+    printf '127.0.0.1 localhost\n' >"$T/hosts"
+    cat >"$T/resolver-wrap" <<EOF
+#!/bin/sh
+mount --bind "$T/nsswitch.conf" /etc/nsswitch.conf && mount --bind "$T/hosts" /etc/hosts && exec "\$@"
+EOF
+    chmod 0755 "$T/resolver-wrap"
+    MX_WRAP=(unshare --mount --propagation private "$T/resolver-wrap")
+}
+
+# a statedir mount for the row: mx_mount_statedir MOUNT-ARGS...
+mx_mount_statedir() {
+    mount "$@" "$SD" || { mx_skip "cannot mount ($*)"; return 0; }
+    row_atexit "umount -l '$SD'"
+}
+
+# the kernel's clock discipline as adjtimex(2) reports it (modes = 0): "unsync" when
+# the gate's rule (maximum error above 1 s, or STA_CLOCKERR) says not synchronised
+mx_kernel_clock() {
+    python3 - <<'EOF'
+import ctypes, ctypes.util
+L = ctypes.c_long
+class timex(ctypes.Structure):
+    _fields_ = [("modes", ctypes.c_uint), ("offset", L), ("freq", L), ("maxerror", L),
+                ("esterror", L), ("status", ctypes.c_int), ("constant", L), ("precision", L),
+                ("tolerance", L), ("tv_sec", L), ("tv_usec", L), ("tick", L), ("ppsfreq", L),
+                ("jitter", L), ("shift", ctypes.c_int), ("stabil", L), ("jitcnt", L),
+                ("calcnt", L), ("errcnt", L), ("stbcnt", L), ("tai", ctypes.c_int),
+                ("pad", ctypes.c_int * 11)]
+libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+t = timex()
+rc = libc.adjtimex(ctypes.byref(t))
+print("error" if rc < 0 else "unsync" if (t.status & 0x1000 or t.maxerror > 1000000) else "sync")
+EOF
+}
+
+# a FUSE filesystem that reports itself as glusterfs (tests/lib/fuse-netfs.c)
+mx_netfs_mount() { # DIR
+    local bin=${FUSE_NETFS_BIN:-$top_builddir/tests/lib/fuse-netfs}
+    if [ ! -x "$bin" ]; then
+        bin=$T/fuse-netfs
+        [ -x "$bin" ] || gcc -o "$bin" "$top_srcdir/tests/lib/fuse-netfs.c" \
+            $(pkg-config --cflags --libs fuse3 2>/dev/null) 2>"$T/fuse-netfs.log" ||
+            { mx_skip "cannot build a FUSE filesystem here"; return 0; }
+    fi
+    mkdir -p "$1"
+    "$bin" -f -o subtype=glusterfs,fsname=gluster0:/vol "$1" 2>>"$T/fuse-netfs.log" &
+    local pid=$! n=0
+    row_atexit "umount -l '$1' 2>/dev/null; kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+    while ! grep -q " $1 " /proc/self/mountinfo; do
+        [ $n -lt 250 ] || { mx_skip "the FUSE filesystem did not mount"; return 0; }
+        sleep 0.02; n=$((n + 1))
+    done
+}
+
+# --- fault makers too long for a table row ---------------------------------
+
+# the statedir is on a filesystem that never answers (tests/lib/fuse.sh); the
+# run's deadline (2 s) abandons the checks stuck in the kernel
+mx_hung_statedir() {
+    fuse_hang_mount "$R/mnt/hung" || { mx_skip "no FUSE here"; return 0; }
+    row_atexit "fuse_hang_release '$R/mnt/hung'"
+    printf 'statedir = "/mnt/hung/state"\ndeadline = "2s"\n' | gate_conf
+    MX_PRUNE=./mnt/hung
+}
+
+# munged stopped by SIGSTOP: the check's 2 s timeout ends the wait
+mx_frozen_munged() {
+    printf '[munge]\nsocket = "%s"\n[timeout]\n"munge.daemon" = "2s"\n' "$MUNGE_OK" | live_conf
+    munged_sigstop
+    row_atexit munged_sigcont
+}
+
+mx_need_unsynced_clock() {
+    local k
+    k=$(mx_kernel_clock)
+    [ "$k" = unsync ] ||
+        mx_skip "the kernel clock here is '$k': a shared machine's clock is not ours to unsynchronise"
+}
+
+# mx_bad_cert CMD...: CMD's output becomes the certificate (flux, 0400)
+mx_bad_cert() {
+    rm -f "$CERT"
+    "$@" >"$CERT"
+    chown 500:500 "$CERT"
+    chmod 0400 "$CERT"
+}
+mx_mismatched_cert() {
+    fixture_curve_cert "$T/other.cert" other || return 1
+    local pub
+    pub=$(sed -n 's/.*public-key = "\(.*\)"/\1/p' "$T/other.cert")
+    mx_bad_cert python3 -c 'import re, sys; sys.stdout.write(re.sub(r"public-key = \".*\"", lambda m: "public-key = \"%s\"" % sys.argv[2], open(sys.argv[1]).read()))' \
+        "$T/good.cert" "$pub"
+}
+mx_huge_cert() {
+    mx_bad_cert sh -c 'head -c 71680 /dev/zero | tr "\0" "#"; echo; cat "$1"' sh "$T/good.cert"
+}
+# another valid certificate: what a node gets from a second `flux keygen`
+mx_other_cert() {
+    rm -f "$CERT"
+    fixture_curve_cert "$CERT" node0 || return 1
+    chown 500:500 "$CERT"
+    chmod 0400 "$CERT"
+}
+
+# [resource] keeps its header, loses config
+mx_resource_none() {
+    sed -i '/^\[resource\]$/,/^\]$/{/^\[resource\]$/!d}' "$SYSD/system.toml"
+}
+
+# flux-imp's directory bind-mounted nosuid
+mx_nosuid_imp() {
+    local d=$R/usr/libexec/flux
+    mount --bind "$d" "$d" || { mx_skip "cannot bind-mount"; return 0; }
+    row_atexit "umount -l '$d'"
+    mount -o remount,bind,nosuid "$d"
+}
+
+# a listener on ADDR:PORT in this namespace, for the row
+mx_hold_port() {
+    python3 -c '
+import os, socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(8)
+open(sys.argv[3] + ".tmp", "w").close(); os.rename(sys.argv[3] + ".tmp", sys.argv[3])
+while True: s.accept()
+' "$1" "$2" "$T/held" </dev/null &
+    local pid=$! n=0
+    row_atexit "kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f '$T/held'"
+    while [ ! -e "$T/held" ]; do
+        kill -0 $pid 2>/dev/null && [ $n -lt 200 ] || { mx_skip "could not hold $1:$2"; return 0; }
+        sleep 0.02; n=$((n + 1))
+    done
+}
+mx_parent_dropped() {
+    netns_drop "$MX_NET" "$MX_PORT" || { mx_skip "nft drop failed"; return 0; }
+    row_atexit "netns_undrop '$MX_NET'"
+}
+mx_parent_unreachable() {
+    netns_unreachable "$MX_NET" || { mx_skip "cannot make the parent unreachable"; return 0; }
+    row_atexit "netns_reachable '$MX_NET'"
+}
+
+# Everything under $R (type, mode, owner, size, mtime, link target; the sha256 of
+# every file), without descending into $MX_PRUNE (a hung mount)
+mx_snapshot() {
+    (cd "$R" && find . -path "${MX_PRUNE:-/nonexistent}" -prune -o -printf '%p %y %m %u %g %s %T@ %l\n' | sort &&
+        find . -path "${MX_PRUNE:-/nonexistent}" -prune -o -type f -print0 | sort -z |
+            xargs -0 -r sha256sum)
+}
