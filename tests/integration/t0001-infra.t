@@ -262,4 +262,22 @@ EOF
 )
 is "$derived" consistent "cert public key derives from its secret key (openssl X25519)"
 
+# --- guard-gate (FP_BIN in make check): a "gate" that changes what it was
+# pointed at makes the run exit 98 and say what changed; one that only reads
+# keeps its own exit status
+GUARD=$top_srcdir/tests/lib/guard-gate
+mkdir -p "$T/g/conf.d" "$T/g/sys"
+printf 'x\n' >"$T/g/sys/a.toml"
+printf 'system-config = "%s"\nstatus-file = "%s"\n' "$T/g/sys" "$T/g/status.json" >"$T/g/conf.d/gate.toml"
+printf '#!/bin/sh\nchmod 0600 "%s"\nexit 0\n' "$T/g/sys/a.toml" >"$T/g/chmod-gate"
+printf '#!/bin/sh\necho written >"%s"\nexit 3\n' "$T/g/status.json" >"$T/g/status-gate"
+chmod +x "$T/g/chmod-gate" "$T/g/status-gate"
+rc=0; FP_GUARD_REAL=$T/g/chmod-gate "$GUARD" --config "$T/g/conf.d" 2>"$T/g/err" || rc=$?
+is "$rc" 98 "guard-gate: a run that chmods a config file it was pointed at exits 98"
+like "$(cat "$T/g/err")" "guard-gate: +$T/g/sys/a.toml: 100644 .* -> 100600 " "guard-gate: ...and names the file, before and after"
+rc=0; FP_GUARD_REAL=$T/g/status-gate "$GUARD" --config "$T/g/conf.d" 2>"$T/g/err" || rc=$?
+is "$rc" 3 "guard-gate: writing the status file (the gate's output) is allowed; the gate's exit status is kept"
+rc=0; FP_GUARD_REAL=$T/g/chmod-gate "$GUARD" --root "$T/g" 2>/dev/null || rc=$?
+is "$rc" 98 "guard-gate: under --root the whole image is compared"
+
 done_testing

@@ -137,7 +137,7 @@ system "tcp://$IF:%p"
 rm -f "$T/accepted"
 rc=0
 strace -f -qq -e trace=bind,listen,connect -o "$T/strace" \
-    "$FP_BIN" --config "$T/conf.d" --hostname fp-b0 --check net.bind --json >"$T/out" 2>"$T/err" || rc=$?
+    "${FP_BIN_REAL:-$FP_BIN}" --config "$T/conf.d" --hostname fp-b0 --check net.bind --json >"$T/out" 2>"$T/err" || rc=$?
 is "$rc" 1 "port in use: exit 1"
 is "$(jf .result)" fail "port in use: net.bind fails"
 is "$(jf .message)" "port $PORT is already in use: python3 (pid $LISTENER_PID) listens on $IP:$PORT, so the broker's bind of tcp://$IF:$PORT fails (Address already in use); stop it (ss -ltnp 'sport = :$PORT') or move Flux to a free port (bootstrap.default_port)" \
