@@ -18,6 +18,7 @@
 need_root
 command -v valgrind >/dev/null || skip_all "valgrind not found"
 [ -z "${FP_SANITIZERS:-}" ] || skip_all "built with sanitizers: valgrind cannot run an ASan binary (the default build runs this)"
+[ -z "${FP_VALGRIND:-}" ] || skip_all "check-valgrind runs the gate under valgrind: this test runs valgrind itself (make check runs it)"
 [ -z "${FP_TEST_QUICK:-}" ] || skip_all "quick run (FP_TEST_QUICK, e.g. distcheck): the default tier runs it"
 
 MODULE=${FP_PAM_MODULE:-$top_builddir/pam/.libs/pam_flux_preflight.so}
