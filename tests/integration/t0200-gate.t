@@ -130,7 +130,7 @@ munged_sigcont
 is "$(jfield munge.daemon .result)" error "stopped munged: munge.daemon reports error"
 like "$(jfield munge.daemon .message)" "no answer from $MUNGE_SOCKET within 1s" "stopped munged: the message says what did not answer"
 ok "stopped munged: the run ended at the check's timeout, not libmunge's 10 s ($(( (t1 - t0) / 1000000 )) ms)" \
-    test $(( (t1 - t0) / 1000000 )) -lt 3000
+    test $(( (t1 - t0) / 1000000 )) -lt "$(slack_ms 3000)"
 rm -f "$T/conf.d/zz-timeout.toml"
 
 # --- munged coming up while the gate waits
@@ -142,7 +142,12 @@ rc=0
 $NOTIFY "$T/notify3" -- "$FP_BIN" --config "$T/conf.d" --check munge.daemon --json >"$T/out" || rc=$?
 is "$rc" 0 "munged starting 2 s late: the gate waits and passes"
 ok "STATUS showed the wait" grep -q "STATUS=waiting for munged on $MUNGE_SOCKET" "$T/notify3"
-ok "munge.daemon needed more than one attempt" test "$(jq '.results[0].duration_us' "$T/out")" -gt 1500000
+if [ -n "${FP_VALGRIND:-}" ]; then
+    # (valgrind starts the gate about 1 s late, so its wait is that much shorter)
+    skip "munge.daemon needed more than one attempt: under valgrind the gate starts late and waits less than the 1.5 s this measures (the STATUS line above shows the wait)"
+else
+    ok "munge.daemon needed more than one attempt" test "$(jq '.results[0].duration_us' "$T/out")" -gt 1500000
+fi
 kill $late 2>/dev/null   # its exit trap stops the munged it started
 wait $late 2>/dev/null
 
@@ -173,7 +178,7 @@ elapsed=$(( (t1 - t0) / 1000000 ))
 is "$rc" 1 "hung statedir filesystem: exit 1"
 is "$(jfield statedir.space .result)" error "hung statvfs: statedir.space reports error"
 like "$(jfield statedir.space .message)" "no answer (from [^ ]+ )?within 5s|not finished by the run deadline" "hung statvfs: the message says it was abandoned"
-ok "hung statvfs: the run ended within deadline + 1 s ($elapsed ms)" test "$elapsed" -lt 4000
+ok "hung statvfs: the run ended within deadline + 1 s ($elapsed ms)" test "$elapsed" -lt "$(slack_ms 4000)"
 fuse_hang_release "$T/hung"
 
 # --- a broken gate config: exit 2, file and line

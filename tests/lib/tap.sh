@@ -61,3 +61,9 @@ fp_run_atexit() {
     eval "$_fp_todo"
     exit $_fp_rc
 }
+
+# Under `make check-valgrind` (tests/valgrind.am) every run of the gate is
+# much slower. slack_ms N: the wall-clock bound N ms plus FP_TIME_SLACK_MS
+# (0 in make check), for an upper bound on how long a run may take:
+#   ok "ended within deadline + 1 s ($ms ms)" test "$ms" -lt "$(slack_ms 4000)"
+slack_ms() { echo $(( $1 + ${FP_TIME_SLACK_MS:-0} )); }
