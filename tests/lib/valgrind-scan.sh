@@ -6,8 +6,9 @@
 # definitely lost blocks: --errors-for-leak-kinds=definite), or if it holds
 # an error report at all: a check child the gate abandoned and killed never
 # writes its summary. An error report is a line that is not a Warning
-# followed by a stack ("at 0x..."). Bad logs are printed in full (up to
-# FP_VALGRIND_SCAN_LINES lines each, default 300). Exit 0 clean, 1 not.
+# followed by a stack ("at 0x..."). Bad logs are printed without valgrind's
+# own --PID-- notes (up to FP_VALGRIND_SCAN_LINES lines each, default 300).
+# Exit 0 clean, 1 not.
 dir=${1:?usage: valgrind-scan.sh LOGDIR}
 max=${FP_VALGRIND_SCAN_LINES:-300}
 [ -d "$dir" ] || { echo "valgrind-scan: no log directory $dir" >&2; exit 1; }
@@ -37,7 +38,7 @@ while IFS= read -r f; do
     if [ "$errors" -gt 0 ] || [ "$summary" -gt 0 ]; then
         bad=$((bad + 1))
         echo "=== valgrind: errors in ${f#"$dir"/}"
-        head -n "$max" "$f"
+        grep -v -E '^--[0-9]+-- ' "$f" | head -n "$max"   # (valgrind's own notes: counted below)
     fi
 done <"$list"
 
