@@ -10,6 +10,7 @@ need_root
 . "$top_srcdir/tests/lib/fixture.sh"
 . "$top_srcdir/tests/lib/journald.sh"
 . "$top_srcdir/tests/lib/rootgate.sh"
+. "$top_srcdir/tests/lib/fuse.sh"
 
 T=$(mktemp -d /tmp/fp-t0400.XXXXXX)
 fp_atexit "rm -rf '$T'"
@@ -184,25 +185,16 @@ else
 fi
 
 # --- filesystem: a network filesystem (a FUSE one standing in for glusterfs)
-mkdir -p "$R/mnt/gluster"
-NETFS=${FUSE_NETFS_BIN:-$top_builddir/tests/lib/fuse-netfs}
-# shellcheck disable=SC2046
-if [ -x "$NETFS" ] || { NETFS=$T/netfs; gcc -o "$NETFS" "$top_srcdir/tests/lib/fuse-netfs.c" $(pkg-config --cflags --libs fuse3) 2>"$T/netfs.log"; }; then
-    "$NETFS" -f -o subtype=glusterfs,fsname=gluster0:/vol "$R/mnt/gluster" 2>>"$T/netfs.log" &
-    NETFS_PID=$!
-    fp_atexit "umount -l '$R/mnt/gluster' 2>/dev/null; kill $NETFS_PID 2>/dev/null"
-    n=0
-    while ! grep -q " $R/mnt/gluster " /proc/self/mountinfo && [ $n -lt 250 ]; do sleep 0.02; n=$((n + 1)); done
+if fuse_netfs_mount "$R/mnt/gluster" 2>"$T/netfs.log"; then
     gate_config /mnt/gluster/state
     gate
     is "$(result statedir.fs)" warn "glusterfs (FUSE) statedir: statedir.fs warns"
     like "$(msg statedir.fs)" "is fuse.glusterfs \\(gluster0:/vol at $R/mnt/gluster\\): a network filesystem" "network fs: type, source and why"
     is "$(result statedir.owner)" pass "network fs: ownership still judged (owner flux, 0700)"
     gate_config
-    umount "$R/mnt/gluster"
-    wait $NETFS_PID 2>/dev/null
+    fuse_netfs_umount "$R/mnt/gluster"
 else
-    skip "cannot build a FUSE filesystem here ($(head -1 "$T/netfs.log"))"; skip "-"; skip "-"
+    skip "cannot mount a FUSE filesystem here ($(head -1 "$T/netfs.log"))"; skip "-"; skip "-"
 fi
 rmdir "$R/mnt/gluster" "$R/mnt"
 
@@ -252,7 +244,6 @@ is "$CHANGED" 0 "the gate changed nothing under the root in any run (type, mode,
 # --- a statedir whose filesystem never answers (a dead NFS server): every
 # statedir check is abandoned at the deadline, none hangs the gate. (No
 # snapshot here: find would hang in it too.)
-. "$top_srcdir/tests/lib/fuse.sh"
 if fuse_hang_mount "$R/mnt/hung"; then
     gate_config /mnt/hung/state 3s
     t0=$(date +%s%N)

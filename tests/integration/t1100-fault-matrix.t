@@ -19,6 +19,7 @@ done
 . "$top_srcdir/tests/lib/munged.sh"
 . "$top_srcdir/tests/lib/netns.sh"
 . "$top_srcdir/tests/lib/fuse.sh"
+. "$top_srcdir/tests/lib/rootgate.sh"
 . "$top_srcdir/tests/matrix/lib.sh"
 TABLE=$top_srcdir/tests/matrix/faults.tbl
 
@@ -95,9 +96,9 @@ while IFS= read -r line || [ -n "$line" ]; do
         is "$setup_rc" 0 "$d: making the fault ($(head -c 200 "$T/setup.log"))"
         continue
     fi
-    mx_snapshot >"$T/before"
+    snapshot >"$T/before"
     run_gate "$mode" "$check"
-    mx_snapshot >"$T/after"
+    snapshot >"$T/after"
     mx_row_cleanup
 
     got=$(jr "$check" '"\(.result) \(.severity)"')
@@ -131,11 +132,11 @@ diag "$rows rows, $skipped skipped here"
 # --- a healthy node ------------------------------------------------------------
 # the image: every check passes but the four that inspect the live node
 mx_row_setup
-mx_snapshot >"$T/before"
+snapshot >"$T/before"
 rc=0
 journald_run "$T/j.json" "$FP_BIN" --journal --root "$R" --hostname node0 --config /etc/flux/preflight/conf.d \
     --json >"$T/out" 2>"$T/err" || rc=$?
-mx_snapshot >"$T/after"
+snapshot >"$T/after"
 is "$rc/$(jq -r .verdict "$T/out")" 0/pass "healthy image: exit 0, verdict pass"
 is "$(jq -r '[.results[] | select(.result != "pass") | "\(.id)=\(.result)"] | join(" ")' "$T/out")" \
     "munge.daemon=skip time.sync=skip net.bind=skip net.parent=skip" \

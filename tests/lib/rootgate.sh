@@ -2,7 +2,8 @@
 # after tap.sh and journald.sh; needs T, R and CHECKS set).
 #
 #   snapshot        every path under $R (type, mode, owner, size, mtime, link
-#                   target) and the sha256 of every file
+#                   target) and the sha256 of every file; not below
+#                   $SNAP_PRUNE (./RELATIVE-PATH: a hung mount) if set
 #   root_gate [--journal OUT.json] [--hostname H]
 #                   flux-preflight --root $R --hostname H (default node0)
 #                   --config /etc/flux/preflight/conf.d --check $CHECKS --json
@@ -10,8 +11,9 @@
 #                   changed anything under $R (shown as "# changed:" lines)
 CHANGED=0
 snapshot() {
-    (cd "$R" && find . -printf '%p %y %m %u %g %s %T@ %l\n' 2>/dev/null | sort &&
-        find . -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum)
+    local p=${SNAP_PRUNE:-/nonexistent}
+    (cd "$R" && find . -path "$p" -prune -o -printf '%p %y %m %u %g %s %T@ %l\n' 2>/dev/null | sort &&
+        find . -path "$p" -prune -o -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum)
 }
 root_gate() {
     local j= host=node0

@@ -45,12 +45,11 @@ BEGIN {
     print "be read) and blocks like a failure: could not check is not healthy."
     print "Each check can be tried with"
     print ".Ic flux-preflight explain Ar ID ."
-    n = 0
 }
 /^[ \t]*(#|$)/ { next }
 {
     fault = trim($1); check = trim($2); mode = trim($3); res = trim($4)
-    sev = trim($5); xit = trim($6); what = trim($8)
+    xit = trim($6); what = trim($8)
     if (check != cur) {
         if (cur != "") print ".El"
         print ".Ss " check
@@ -61,7 +60,6 @@ BEGIN {
     print roff(what) ":"
     print ".Sy " res " ,"
     print "exit " xit (mode == "live" ? " (live)." : ".")
-    n++
 }
 END {
     if (cur != "") print ".El"

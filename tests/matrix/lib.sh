@@ -54,7 +54,7 @@ mx_row_setup() {
     LIB=$R/usr/lib/$FIXTURE_MA
     HOST=node0
     MX_SKIP=
-    MX_PRUNE=
+    SNAP_PRUNE=
     MX_WRAP=()
     MX_ROW_CLEANUP=()
     LIVE=$T/live.d/gate.toml
@@ -120,43 +120,12 @@ mx_mount_statedir() {
     row_atexit "umount -l '$SD'"
 }
 
-# the kernel's clock discipline as adjtimex(2) reports it (modes = 0): "unsync" when
-# the gate's rule (maximum error above 1 s, or STA_CLOCKERR) says not synchronised
-mx_kernel_clock() {
-    python3 - <<'EOF'
-import ctypes, ctypes.util
-L = ctypes.c_long
-class timex(ctypes.Structure):
-    _fields_ = [("modes", ctypes.c_uint), ("offset", L), ("freq", L), ("maxerror", L),
-                ("esterror", L), ("status", ctypes.c_int), ("constant", L), ("precision", L),
-                ("tolerance", L), ("tv_sec", L), ("tv_usec", L), ("tick", L), ("ppsfreq", L),
-                ("jitter", L), ("shift", ctypes.c_int), ("stabil", L), ("jitcnt", L),
-                ("calcnt", L), ("errcnt", L), ("stbcnt", L), ("tai", ctypes.c_int),
-                ("pad", ctypes.c_int * 11)]
-libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-t = timex()
-rc = libc.adjtimex(ctypes.byref(t))
-print("error" if rc < 0 else "unsync" if (t.status & 0x1000 or t.maxerror > 1000000) else "sync")
-EOF
-}
-
-# a FUSE filesystem that reports itself as glusterfs (tests/lib/fuse-netfs.c)
-mx_netfs_mount() { # DIR
-    local bin=${FUSE_NETFS_BIN:-$top_builddir/tests/lib/fuse-netfs}
-    if [ ! -x "$bin" ]; then
-        bin=$T/fuse-netfs
-        [ -x "$bin" ] || gcc -o "$bin" "$top_srcdir/tests/lib/fuse-netfs.c" \
-            $(pkg-config --cflags --libs fuse3 2>/dev/null) 2>"$T/fuse-netfs.log" ||
-            { mx_skip "cannot build a FUSE filesystem here"; return 0; }
-    fi
-    mkdir -p "$1"
-    "$bin" -f -o subtype=glusterfs,fsname=gluster0:/vol "$1" 2>>"$T/fuse-netfs.log" &
-    local pid=$! n=0
-    row_atexit "umount -l '$1' 2>/dev/null; kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-    while ! grep -q " $1 " /proc/self/mountinfo; do
-        [ $n -lt 250 ] || { mx_skip "the FUSE filesystem did not mount"; return 0; }
-        sleep 0.02; n=$((n + 1))
-    done
+# statedir on a FUSE filesystem that says it is glusterfs (tests/lib/fuse.sh)
+mx_netfs_statedir() {
+    fuse_netfs_mount "$R/mnt/gluster" 2>"$T/fuse-netfs.log" ||
+        { mx_skip "cannot mount a FUSE filesystem here ($(head -1 "$T/fuse-netfs.log"))"; return 0; }
+    row_atexit "fuse_netfs_umount '$R/mnt/gluster'"
+    echo 'statedir = "/mnt/gluster/state"' | gate_conf
 }
 
 # --- fault makers too long for a table row ---------------------------------
@@ -167,7 +136,7 @@ mx_hung_statedir() {
     fuse_hang_mount "$R/mnt/hung" || { mx_skip "no FUSE here"; return 0; }
     row_atexit "fuse_hang_release '$R/mnt/hung'"
     printf 'statedir = "/mnt/hung/state"\ndeadline = "2s"\n' | gate_conf
-    MX_PRUNE=./mnt/hung
+    SNAP_PRUNE=./mnt/hung
 }
 
 # munged stopped by SIGSTOP: the check's 2 s timeout ends the wait
@@ -177,11 +146,12 @@ mx_frozen_munged() {
     row_atexit munged_sigcont
 }
 
+# (time.sync's verdict by tests/lib/adjtimex.py; no flag file: journald_run hides /run/systemd)
 mx_need_unsynced_clock() {
     local k
-    k=$(mx_kernel_clock)
-    [ "$k" = unsync ] ||
-        mx_skip "the kernel clock here is '$k': a shared machine's clock is not ours to unsynchronise"
+    k=$(python3 "$top_srcdir/tests/lib/adjtimex.py" | cut -d' ' -f9)
+    [ "$k" = fail ] ||
+        mx_skip "time.sync would say '$k' here: a shared machine's clock is not ours to unsynchronise"
 }
 
 # mx_bad_cert CMD...: CMD's output becomes the certificate (flux, 0400)
@@ -245,12 +215,4 @@ mx_parent_dropped() {
 mx_parent_unreachable() {
     netns_unreachable "$MX_NET" || { mx_skip "cannot make the parent unreachable"; return 0; }
     row_atexit "netns_reachable '$MX_NET'"
-}
-
-# Everything under $R (type, mode, owner, size, mtime, link target; the sha256 of
-# every file), without descending into $MX_PRUNE (a hung mount)
-mx_snapshot() {
-    (cd "$R" && find . -path "${MX_PRUNE:-/nonexistent}" -prune -o -printf '%p %y %m %u %g %s %T@ %l\n' | sort &&
-        find . -path "${MX_PRUNE:-/nonexistent}" -prune -o -type f -print0 | sort -z |
-            xargs -0 -r sha256sum)
 }
