@@ -29,6 +29,10 @@
 #       SYS_ENABLE="u1 u2"    units enabled in that layer (systemctl --root) before boot, e.g.
 #                             "flux.service flux-preflight.service". sys_install_payload is
 #                             then not needed (running it anyway is harmless).
+#       SYS_LOWER=DIR[:DIR]   more read-only layers between the payload layer and the rootfs
+#                             (e.g. a node configured by the Flux bundle's setup-node.sh)
+#       SYS_PREP=FUNC         a bash function, exported with `export -f FUNC`, called with the
+#                             merged root before systemd starts (edits land in the tmpfs upper)
 #   sys_exec CMD...           run CMD in the container (nsenter -t $SYS_LEADER -a) with a clean
 #                             environment (PATH, LANG=C.UTF-8, SYSTEMD_PAGER=cat, SYSTEMD_COLORS=0)
 #   sys_sh 'SCRIPT'           sys_exec sh -c 'SCRIPT'
@@ -86,7 +90,8 @@ _sys_layer() {
         ln -s "$_sl_t" "$_sl_l/$_sl_e" && mkdir -p "$_sl_l/$_sl_t" || return 1
     done
     tar -C "$_sl_pay" -cf - . | tar -C "$_sl_l" -xf - --keep-directory-symlink --no-same-owner --no-overwrite-dir || return 1
-    if [ -z "$(find "$_sl_l" -name flux.service -path '*/systemd/system/*' 2>/dev/null)" ]; then
+    if [ -z "$(find "$_sl_l" -name flux.service -path '*/systemd/system/*' 2>/dev/null)" ] &&
+       ! _sys_has_flux_service; then
         mkdir -p "$_sl_l/etc/systemd/system" && cp "$SYS_LIB_DIR/flux.service" "$_sl_l/etc/systemd/system/" || return 1
     fi
     if [ -n "${SYS_ENABLE:-}" ]; then
@@ -95,6 +100,18 @@ _sys_layer() {
             { echo "sys_boot: systemctl --root enable $SYS_ENABLE failed:" >&2
               systemctl --root="$_sl_l" enable $SYS_ENABLE >&2; return 1; }
     fi
+}
+
+# Does the rootfs (or a SYS_LOWER layer) have a flux.service of its own (the real one)?
+_sys_has_flux_service() {
+    _sh_ifs=$IFS; IFS=:
+    for _sh_d in ${SYS_LOWER:-} "$SYS_ROOTFS"; do
+        for _sh_u in usr/lib/systemd/system lib/systemd/system etc/systemd/system; do
+            [ -e "$_sh_d/$_sh_u/flux.service" ] && { IFS=$_sh_ifs; return 0; }
+        done
+    done
+    IFS=$_sh_ifs
+    return 1
 }
 
 sys_boot() {
@@ -121,12 +138,14 @@ sys_boot() {
         # the mounts vanish with it
         mkdir -p "$SYS_OUT/ov"
         # shellcheck disable=SC2086
-        unshare --mount --propagation private sh -c '
-            ov=$1 layer=$2 rootfs=$3; shift 3
+        unshare --mount --propagation private bash -c '
+            ov=$1 layer=$2 rootfs=$3 prep=$4; shift 4
             mount -t tmpfs -o mode=0755 fp-sys-ov "$ov" || exit 1
             mkdir "$ov/upper" "$ov/work" "$ov/root" || exit 1
             mount -t overlay fp-sys-root -o "lowerdir=$layer:$rootfs,upperdir=$ov/upper,workdir=$ov/work" "$ov/root" || exit 1
-            exec systemd-nspawn -D "$ov/root" "$@"' fp-sys "$SYS_OUT/ov" "$SYS_OUT/layer" "$SYS_ROOTFS" \
+            if [ -n "$prep" ]; then "$prep" "$ov/root" || { echo "sys_boot: $prep failed" >&2; exit 1; }; fi
+            exec systemd-nspawn -D "$ov/root" "$@"' fp-sys "$SYS_OUT/ov" "$SYS_OUT/layer" \
+            "${SYS_LOWER:+$SYS_LOWER:}$SYS_ROOTFS" "${SYS_PREP:-}" \
             -b --machine="$SYS_MACHINE" --register=no --keep-unit \
             ${SYS_NETWORK:---private-network} --console=read-only \
             --bind-ro="$_sb_pay:/opt/fp" --bind-ro="$SYS_LIB_DIR:/opt/fp-tests" \

@@ -15,6 +15,11 @@
 # Debian's archive is reachable; a host without any falls back to mmdebstrap's default
 # (deb.debian.org + updates + security). Override with FP_ROOTFS_SOURCES=FILE (one file,
 # one-line or deb822 format). Extra packages: FP_ROOTFS_EXTRA="pkg pkg".
+#
+# The real-broker flavour: FP_ROOTFS_FLUX=BUNDLE_DIR (../shared/flux: flux-core + flux-security
+# built for Debian 12, packages.txt, setup-node.sh) adds the bundle's run-time packages and
+# extracts its binary tarball at / (then ldconfig), with setup-node.sh in /root; the hash covers
+# the bundle's SHA256SUMS, so a new bundle is a new rootfs.
 # Logs go to stderr.
 set -eu
 
@@ -26,9 +31,25 @@ CACHE=${FP_ROOTFS_CACHE:-/var/cache/flux-preflight-tests}
 # bump when the build recipe (not the package list) changes
 RECIPE=1
 
+FLUX=${FP_ROOTFS_FLUX:-}
+flavour=
+hooks=()
+if [ -n "$FLUX" ]; then
+    FLUX=$(cd "$FLUX" && pwd) || { echo "rootfs.sh: no bundle at $FP_ROOTFS_FLUX" >&2; exit 1; }
+    tarball=$(ls "$FLUX"/flux-*-bookworm-amd64.tar.xz 2>/dev/null | head -1)
+    for f in "$tarball" "$FLUX/packages.txt" "$FLUX/setup-node.sh" "$FLUX/SHA256SUMS"; do
+        [ -f "$f" ] || { echo "rootfs.sh: the bundle $FLUX lacks ${f:-flux-*-bookworm-amd64.tar.xz}" >&2; exit 1; }
+    done
+    PKGS="$PKGS $(grep -v '^#' "$FLUX/packages.txt")"
+    flavour="flux=$(sha256sum <"$FLUX/SHA256SUMS" | cut -c1-16)"
+    hooks=(--customize-hook="tar -C \"\$1\" -xJf '$tarball'"
+           --customize-hook="install -m 0755 '$FLUX/setup-node.sh' \"\$1/root/setup-node.sh\""
+           --customize-hook='chroot "$1" ldconfig')
+fi
+
 pkglist=$(printf '%s\n' $PKGS | sort -u | paste -sd, -)
-hash=$(printf 'recipe=%s suite=%s variant=%s pkgs=%s\n' "$RECIPE" "$SUITE" "$VARIANT" "$pkglist" |
-       sha256sum | cut -c1-16)
+hash=$(printf 'recipe=%s suite=%s variant=%s pkgs=%s%s\n' "$RECIPE" "$SUITE" "$VARIANT" "$pkglist" \
+       "${flavour:+ $flavour}" | sha256sum | cut -c1-16)
 final=$CACHE/rootfs-$hash
 
 if [ "${1:-}" = --path ]; then echo "$final"; exit 0; fi
@@ -71,8 +92,11 @@ echo "rootfs.sh: building $final (mirrors: ${mirrors[*]:-default})" >&2
 mmdebstrap --variant="$VARIANT" --include="$pkglist" --mode=root \
     --customize-hook='echo "fp-test" >"$1/etc/hostname"' \
     --customize-hook='rm -f "$1/etc/machine-id"; : >"$1/etc/machine-id"' \
+    "${hooks[@]}" \
     "$SUITE" "$tmp" "${mirrors[@]}" >&2
-printf 'suite=%s variant=%s\npackages=%s\nbuilt=%s\n' "$SUITE" "$VARIANT" "$pkglist" "$(date -Is)" \
+printf 'suite=%s variant=%s\npackages=%s\n%sbuilt=%s\n' "$SUITE" "$VARIANT" "$pkglist" \
+    "${flavour:+$flavour
+}" "$(date -Is)" \
     >"$tmp/.fp-rootfs-complete"
 # atomic: rename(2) onto an existing non-empty directory fails, leaving the winner intact
 if ! mv -T "$tmp" "$final" 2>/dev/null; then
