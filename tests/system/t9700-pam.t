@@ -23,6 +23,7 @@ mkdir -p "$PAY/etc/flux/preflight/conf.d"
 
 sys_boot pam "$PAY" || bail "container did not boot"
 sys_install_payload
+sys_exec systemctl enable flux-preflight.service >/dev/null 2>&1
 sys_exec useradd -m fpuser
 # the module as a site adds it to su: auth and account (before pam_rootok,
 # which would end the auth stack for root's own su). (runuser runs no auth
@@ -44,7 +45,7 @@ like "$out" "root" "su: root's command ran"
 
 # the gate passes again: the user gets in
 sys_exec systemctl start munge.service
-sys_exec systemctl restart flux-preflight.service 2>/dev/null
+sys_exec systemctl start flux-preflight.service 2>/dev/null
 is "$(sys_exec cat /run/flux-preflight/status.json | jq -r .verdict)" pass "the gate passed"
 rc=0; out=$(sys_exec su -s /bin/sh -c 'id -un' fpuser 2>&1) || rc=$?
 is "$rc" 0 "after a passing gate: the user is admitted"
