@@ -55,6 +55,7 @@ struct runner {
     sd_event *ev;
     struct task *tasks;
     size_t n;
+    size_t running;   /* the checks that run (not turned off or skipped) */
     size_t remaining;
     struct child worker;  /* FS checks, run in sequence */
     struct task *worker_current;
@@ -248,7 +249,8 @@ static void progress(struct runner *rn)
             break;
     }
     if (!waiting)
-        snprintf(text, sizeof(text), "running %zu checks (%zu left)", rn->n, rn->remaining);
+        snprintf(text, sizeof(text), "running %zu check%s (%zu left)", rn->running,
+                 rn->running == 1 ? "" : "s", rn->remaining);
     if (strcmp(text, rn->last_progress) != 0) {
         snprintf(rn->last_progress, sizeof(rn->last_progress), "%s", text);
         rn->opts->progress(rn->opts->progress_arg, text);
@@ -689,6 +691,7 @@ static int runner_run(struct runner *rn)
             task_done(t);
         }
     }
+    rn->running = rn->remaining;
     if (rn->remaining == 0)
         return 0;
     if ((r = sd_event_new(&rn->ev)) < 0) {
