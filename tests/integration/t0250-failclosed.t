@@ -19,19 +19,10 @@ T=$(mktemp -d /tmp/fp-t0250.XXXXXX)
 fp_atexit "rm -rf '$T'"
 munged_start "$T/munge" || bail "private munged did not start"
 mkdir -p "$T/state" "$T/conf.d"
-cat >"$T/conf.d/gate.toml" <<EOT
-deadline = "5s"
-statedir = "$T/state"
-status-file = "$T/status.json"
-[munge]
-socket = "$MUNGE_SOCKET"
-[statedir-space]
-min-free = "1M"
-min-free-percent = 1
-min-free-inodes = 10
-min-free-inodes-percent = 1
-EOT
-CHECKS=munge.daemon,statedir.space
+printf 'deadline = "5s"\nstatedir = "%s"\n[munge]\nsocket = "%s"\n' "$T/state" "$MUNGE_SOCKET" \
+    >"$T/conf.d/gate.toml"
+# one check in a child of its own, one in the filesystem worker
+CHECKS=munge.daemon,statedir.present
 run_gate() { # run_gate ARGS... -> $T/out, $T/err, $rc
     rc=0
     "$FP_BIN" --config "$T/conf.d" --check $CHECKS --status-file "$T/status.json" "$@" \
@@ -50,7 +41,7 @@ for fault in event-loop deadline-timer timeout-timer; do
         --status-file "$T/status.json" >"$T/out" 2>"$T/err" || rc=$?
     is "$rc" 1 "$fault fails: exit 1"
     is "$(jf munge.daemon .result)" error "$fault fails: munge.daemon (in a child) is an error"
-    is "$(jf statedir.space .result)" error "$fault fails: statedir.space (in the worker) is an error"
+    is "$(jf statedir.present .result)" error "$fault fails: statedir.present (in the worker) is an error"
     is "$(jq -r .verdict "$T/status.json")" fail "$fault fails: the status file records a failure"
     ok "$fault fails: the status file is valid against the schema" $SCHEMA "$T/status.json"
 done
@@ -59,7 +50,7 @@ FLUX_PREFLIGHT_TEST_FAULT=event-loop "$FP_BIN" --config "$T/conf.d" --check $CHE
 is "$(jf munge.daemon .message)" "not finished: the event loop failed (Input/output error)" \
     "event-loop: the message names the failure"
 FLUX_PREFLIGHT_TEST_FAULT=deadline-timer "$FP_BIN" --config "$T/conf.d" --check $CHECKS --json >"$T/out" 2>/dev/null
-like "$(jf statedir.space .message)" "the run deadline could not be armed" "deadline-timer: nothing runs unbounded"
+like "$(jf statedir.present .message)" "the run deadline could not be armed" "deadline-timer: nothing runs unbounded"
 # a retry needs a check that waits: munge.daemon on a socket nobody serves
 sed "s|^socket = .*|socket = \"$T/nobody.sock\"|" "$T/conf.d/gate.toml" >"$T/nosock.toml"
 rc=0
@@ -228,7 +219,7 @@ ok "...having retried ($(jf munge.daemon .duration_us) us)" test "$(jf munge.dae
 want=$(python3 "$top_srcdir/tests/lib/adjtimex.py" /run/systemd/timesync/synchronized | cut -d' ' -f9)
 if [ "$want" = fail ]; then
     printf '[severity]\n"time.sync" = "warn"\n' >"$T/conf.d/zz-sev.toml"
-    rc=0; "$FP_BIN" --config "$T/conf.d" --check time.sync,statedir.space >"$T/table" 2>/dev/null || rc=$?
+    rc=0; "$FP_BIN" --config "$T/conf.d" --check time.sync,statedir.present >"$T/table" 2>/dev/null || rc=$?
     is "$rc" 0 "time.sync = \"warn\", clock not synchronised: exit 0"
     is "$(tail -1 "$T/table")" "OK: 1 check passed; time.sync failed (severity warn, not blocking)" \
         "...the footer names time.sync as a failure that does not block, not as passed"

@@ -10,16 +10,8 @@ sys_need
 # The payload: this build, installed as a package would install it, plus a
 # gate config that leaves only the checks under test on (the container has no
 # Flux) and a short deadline so a blocked run ends quickly.
-PAY=$(mktemp -d /tmp/fp-t9100-pay.XXXXXX)
-fp_atexit "rm -rf '$PAY'"
-make -s -C "$top_builddir" install DESTDIR="$PAY" >"$PAY.log" 2>&1 || { cat "$PAY.log"; bail "make install failed"; }
-rm -f "$PAY.log"
-mkdir -p "$PAY/etc/flux/preflight/conf.d"
-{
-    echo 'deadline = "3s"'
-    echo '[severity]'
-    "$FP_BIN" list | awk '$1 != "munge.daemon" && $1 != "statedir.space" { printf "\"%s\" = \"off\"\n", $1 }'
-} >"$PAY/etc/flux/preflight/conf.d/test.toml"
+sys_payload t9100
+sys_gate_only 3s munge.daemon statedir.space
 unit_dir=$(find "$PAY" -name flux-preflight.service -path '*systemd/system*' | head -1)
 ok "make install staged the unit" test -n "$unit_dir"
 ok "make install staged no flux.service drop-in (enabling the unit is the one requirement)" \

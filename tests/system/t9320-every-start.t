@@ -12,16 +12,8 @@ need_root
 . "$top_srcdir/tests/system/lib.sh"
 sys_need
 
-PAY=$(mktemp -d /tmp/fp-t9320-pay.XXXXXX)
-fp_atexit "rm -rf '$PAY'"
-make -s -C "$top_builddir" install DESTDIR="$PAY" >"$PAY.log" 2>&1 || { cat "$PAY.log"; bail "make install failed"; }
-rm -f "$PAY.log"
-mkdir -p "$PAY/etc/flux/preflight/conf.d"
-{
-    echo 'deadline = "3s"'
-    echo '[severity]'
-    "$FP_BIN" list | awk '$1 != "munge.daemon" && $1 != "statedir.space" { printf "\"%s\" = \"off\"\n", $1 }'
-} >"$PAY/etc/flux/preflight/conf.d/test.toml"
+sys_payload t9320
+sys_gate_only 3s munge.daemon statedir.space
 # flux-core's flux.service restarts the broker by itself (Restart=always); this
 # stand-in broker exits 1 when /run/flux-exit appears
 mkdir -p "$PAY/etc/systemd/system/flux.service.d"

@@ -9,16 +9,8 @@ need_root
 . "$top_srcdir/tests/system/lib.sh"
 sys_need
 
-PAY=$(mktemp -d /tmp/fp-t9340-pay.XXXXXX)
-fp_atexit "rm -rf '$PAY'"
-make -s -C "$top_builddir" install DESTDIR="$PAY" >"$PAY.log" 2>&1 || { cat "$PAY.log"; bail "make install failed"; }
-rm -f "$PAY.log"
-mkdir -p "$PAY/etc/flux/preflight/conf.d"
-{
-    echo 'deadline = "30s"'
-    echo '[severity]'
-    "$FP_BIN" list | awk '$1 != "munge.daemon" && $1 != "statedir.space" { printf "\"%s\" = \"off\"\n", $1 }'
-} >"$PAY/etc/flux/preflight/conf.d/test.toml"
+sys_payload t9340
+sys_gate_only 30s munge.daemon statedir.space
 
 sys_boot killed "$PAY" || bail "container did not boot"
 sys_install_payload

@@ -8,18 +8,8 @@ need_root
 . "$top_srcdir/tests/system/lib.sh"
 sys_need
 
-PAY=$(mktemp -d /tmp/fp-t9600-pay.XXXXXX)
-fp_atexit "rm -rf '$PAY'"
-make -s -C "$top_builddir" install DESTDIR="$PAY" >"$PAY.log" 2>&1 || { cat "$PAY.log"; bail "make install failed"; }
-rm -f "$PAY.log"
-mkdir -p "$PAY/etc/flux/preflight/conf.d"
-gate_conf() { # deadline
-    {
-        echo "deadline = \"$1\""
-        echo '[severity]'
-        "$FP_BIN" list | awk '$1 != "munge.daemon" && $1 != "statedir.space" { printf "\"%s\" = \"off\"\n", $1 }'
-    } >"$PAY/etc/flux/preflight/conf.d/test.toml"
-}
+sys_payload t9600
+gate_conf() { sys_gate_only "$1" munge.daemon statedir.space; }
 gate_conf 3s
 
 # ---- munged stopped: the gate fails, journalctl -x explains it

@@ -8,18 +8,10 @@ need_root
 . "$top_srcdir/tests/system/lib.sh"
 sys_need
 
-PAY=$(mktemp -d /tmp/fp-t9700-pay.XXXXXX)
-fp_atexit "rm -rf '$PAY'"
-make -s -C "$top_builddir" install DESTDIR="$PAY" >"$PAY.log" 2>&1 || { cat "$PAY.log"; bail "make install failed"; }
-rm -f "$PAY.log"
+sys_payload t9700
 mod=$(find "$PAY" -name pam_flux_preflight.so | head -1)
 ok "make install staged the PAM module" test -n "$mod"
-mkdir -p "$PAY/etc/flux/preflight/conf.d"
-{
-    echo 'deadline = "2s"'
-    echo '[severity]'
-    "$FP_BIN" list | awk '$1 != "munge.daemon" { printf "\"%s\" = \"off\"\n", $1 }'
-} >"$PAY/etc/flux/preflight/conf.d/test.toml"
+sys_gate_only 2s munge.daemon
 
 sys_boot pam "$PAY" || bail "container did not boot"
 sys_install_payload
