@@ -36,27 +36,36 @@ static void run_not_yet(const struct fp_ctx *ctx, struct fp_result *r)
 }
 
 static const struct fp_check silent_checks[] = {
-    { .id = "t.pass", .severity = FP_SEV_FAIL, .run = run_pass },
-    { .id = "t.silent", .severity = FP_SEV_FAIL, .run = run_silent },
-    { .id = "t.silentfs", .severity = FP_SEV_FAIL, .flags = FP_CHECK_FS, .run = run_silent },
-    { .id = "t.silentsolo", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .run = run_silent },
-    { .id = "t.passsolo", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .run = run_pass },
-    { .id = "t.passfs", .severity = FP_SEV_FAIL, .flags = FP_CHECK_FS, .run = run_pass },
-    { 0 },
+    {.id = "t.pass", .severity = FP_SEV_FAIL, .run = run_pass},
+    {.id = "t.silent", .severity = FP_SEV_FAIL, .run = run_silent},
+    {.id = "t.silentfs", .severity = FP_SEV_FAIL, .flags = FP_CHECK_FS, .run = run_silent},
+    {.id = "t.silentsolo", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .run = run_silent},
+    {.id = "t.passsolo", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .run = run_pass},
+    {.id = "t.passfs", .severity = FP_SEV_FAIL, .flags = FP_CHECK_FS, .run = run_pass},
+    {0},
 };
 
 static const struct fp_check hang_checks[] = {
-    { .id = "t.hangsolo", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .timeout = 60,
-      .run = run_hang },
-    { .id = "t.hangfs", .severity = FP_SEV_FAIL, .flags = FP_CHECK_FS, .timeout = 60,
-      .run = run_hang },
-    { 0 },
+    {.id = "t.hangsolo",
+     .severity = FP_SEV_FAIL,
+     .flags = FP_CHECK_SOLO,
+     .timeout = 60,
+     .run = run_hang},
+    {.id = "t.hangfs",
+     .severity = FP_SEV_FAIL,
+     .flags = FP_CHECK_FS,
+     .timeout = 60,
+     .run = run_hang},
+    {0},
 };
 
 static const struct fp_check wait_checks[] = {
-    { .id = "t.wait", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE,
-      .timeout = 5, .run = run_not_yet },
-    { 0 },
+    {.id = "t.wait",
+     .severity = FP_SEV_FAIL,
+     .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE,
+     .timeout = 5,
+     .run = run_not_yet},
+    {0},
 };
 
 static struct fp_settings *set;
@@ -99,7 +108,7 @@ static int run(const struct fp_check *table, unsigned faults, bool wait, struct 
 {
     struct fp_ctx ctx;
     char err[256] = "";
-    struct fp_run_opts opts = { .checks = table, .faults = faults, .wait = wait };
+    struct fp_run_opts opts = {.checks = table, .faults = faults, .wait = wait};
 
     setup(&ctx, set->deadline, set->mode);
     double t0 = fp_now();
@@ -123,13 +132,16 @@ static void test_silent(void)
 
     set->deadline = 10;
     set->mode = FP_MODE_ENFORCE;
-    is_int(run(silent_checks, 0, false, &r, &secs), 0, "a run of checks that report nothing completes");
+    is_int(run(silent_checks, 0, false, &r, &secs), 0,
+           "a run of checks that report nothing completes");
     is(status_of(&r, "t.pass"), "pass", "in-process check that passed: pass");
     is(status_of(&r, "t.silent"), "error", "in-process check that reported nothing: error");
     is(message_of(&r, "t.silent"), "the check returned without a result", "...saying so");
-    is(status_of(&r, "t.silentfs"), "error", "filesystem check (worker child) that reported nothing: error");
+    is(status_of(&r, "t.silentfs"), "error",
+       "filesystem check (worker child) that reported nothing: error");
     is(message_of(&r, "t.silentfs"), "the check returned without a result", "...saying so");
-    is(status_of(&r, "t.silentsolo"), "error", "check in a child of its own that reported nothing: error");
+    is(status_of(&r, "t.silentsolo"), "error",
+       "check in a child of its own that reported nothing: error");
     is(status_of(&r, "t.passsolo"), "pass", "the passing child: pass");
     is(status_of(&r, "t.passfs"), "pass", "the passing filesystem check: pass");
     ok(r.failed && r.blocked, "the run fails and blocks");
@@ -165,23 +177,27 @@ static void test_faults(void)
     is(message_of(&r, "t.passsolo"), "not finished: the event loop failed (Input/output error)",
        "...naming the failure");
     is(status_of(&r, "t.passfs"), "error", "event loop fails: a filesystem check is an error");
-    is(status_of(&r, "t.pass"), "pass", "event loop fails: what ran in-process before it keeps its result");
+    is(status_of(&r, "t.pass"), "pass",
+       "event loop fails: what ran in-process before it keeps its result");
     ok(r.blocked, "event loop fails: the run blocks");
     fp_run_fini(&r);
 
     run(silent_checks, FP_FAULT_DEADLINE_TIMER, false, &r, &secs);
     ok(none_unknown(&r), "deadline timer not armed: no result left unknown");
-    is(status_of(&r, "t.pass"), "error", "deadline timer not armed: nothing runs unbounded, in-process checks included");
+    is(status_of(&r, "t.pass"), "error",
+       "deadline timer not armed: nothing runs unbounded, in-process checks included");
     ok(strstr(message_of(&r, "t.passsolo"), "the run deadline could not be armed") != NULL,
        "...saying the deadline could not be armed (%s)", message_of(&r, "t.passsolo"));
     ok(r.blocked, "deadline timer not armed: the run blocks");
     fp_run_fini(&r);
 
     run(silent_checks, FP_FAULT_TIMEOUT_TIMER, false, &r, &secs);
-    is(status_of(&r, "t.passsolo"), "error", "timeout timer not armed: the child's check is an error");
+    is(status_of(&r, "t.passsolo"), "error",
+       "timeout timer not armed: the child's check is an error");
     ok(strstr(message_of(&r, "t.passsolo"), "could not arm its 5s timeout") != NULL,
        "...saying so (%s)", message_of(&r, "t.passsolo"));
-    is(status_of(&r, "t.passfs"), "error", "timeout timer not armed: a filesystem check is an error");
+    is(status_of(&r, "t.passfs"), "error",
+       "timeout timer not armed: a filesystem check is an error");
     is(status_of(&r, "t.pass"), "pass", "in-process checks need no timer");
     ok(secs < 5, "...and the run does not wait for unbounded checks (%.2fs)", secs);
     fp_run_fini(&r);
@@ -204,7 +220,8 @@ static void test_waiting(void)
     set->mode = FP_MODE_ENFORCE;
     run(wait_checks, 0, true, &r, &secs);
     w = find(&r, "t.wait");
-    ok(w && w->attempts > 2, "severity fail: retried until the deadline (%u attempts)", w ? w->attempts : 0);
+    ok(w && w->attempts > 2, "severity fail: retried until the deadline (%u attempts)",
+       w ? w->attempts : 0);
     ok(secs > 1.5, "...for about the deadline (%.2fs of 2s)", secs);
     is(status_of(&r, "t.wait"), "fail", "...then fails");
     fp_run_fini(&r);
