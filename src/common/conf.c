@@ -340,7 +340,8 @@ static int list_dir(const char *dir, char ***namesp, size_t *np, struct conf_dia
         if (de->d_name[0] == '.' || !has_suffix(de->d_name, ".toml"))
             continue;
         if (n == CONF_DIR_FILES_MAX) {
-            diag_set(err, dir, 0, 0, "more than %d *.toml files (flux-preflight's limit for one conf.d)",
+            diag_set(err, dir, 0, 0,
+                     "more than %d *.toml files (flux-preflight's limit for one conf.d)",
                      CONF_DIR_FILES_MAX);
             closedir(d);
             free_names(names, n);

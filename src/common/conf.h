@@ -24,7 +24,7 @@ enum conf_merge {
  * has none), so that a config can neither outlast the run's deadline nor
  * exhaust memory before any check runs. Each refusal names the limit. */
 #define CONF_FILE_MAX (16 * 1024 * 1024) /* a config file larger than this is refused */
-#define CONF_DIR_FILES_MAX 1024          /* *.toml files in one conf.d */
+#define CONF_DIR_FILES_MAX (1 << 17)     /* *.toml files in one conf.d (131072) */
 #define CONF_DIR_BYTES_MAX CONF_FILE_MAX /* all of one conf.d's files together */
 
 struct conf_diag {
