@@ -311,11 +311,15 @@ static int pf_check(pam_handle_t *h, int flags, int argc, const char **argv, enu
         pf_log_unusable(h, &o, r, why);
         if (!o.missing_deny)
             return pf_allow(phase);
-    } else if (!sf.failed_verdict) {
+    } else if (sf.state == STATUSFILE_PASS || sf.state == STATUSFILE_OFF) {
+        /* off: the gate does not guard flux on this boot (flux.preflight=off,
+         * or the unit disabled): it has nothing to refuse for */
         if (o.debug)
-            pam_syslog(h, LOG_DEBUG, "%s: verdict pass", o.status);
+            pam_syslog(h, LOG_DEBUG, "%s: verdict %s", o.status, sf.verdict);
         return pf_allow(phase);
     }
+    /* a result of this boot that is not a pass: a failure, or a run that has
+     * not finished (a gate killed or crashed leaves "running" behind) */
     failed = r == 0;
 
     /* The gate in warn mode let the broker start: users are told, not refused. */
@@ -328,9 +332,15 @@ static int pf_check(pam_handle_t *h, int flags, int argc, const char **argv, enu
     }
     refused = refuse_users ? " Ordinary users are refused." : "";
     pf_host(&sf, host, sizeof(host));
-    if (failed) {
+    if (failed && sf.state == STATUSFILE_RUNNING) {
+        char when[40];
+        pf_sanitise(when, sizeof(when), sf.time ? sf.time : "?");
+        snprintf(reason, sizeof(reason), "its preflight has not finished (started %s)", when);
+    } else if (failed) {
         char list[320];
         pf_failure_list(&sf, list, sizeof(list));
+        if (!list[0] && sf.summary) /* the gate could not run: its summary says why */
+            pf_sanitise(list, sizeof(list), sf.summary);
         snprintf(reason, sizeof(reason), "its preflight failed%s%s", list[0] ? ": " : "", list);
     } else
         snprintf(reason, sizeof(reason), "there is no preflight result for this boot");

@@ -270,7 +270,7 @@ static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
         fp_fail(r, "%s: public-key is not the public key of secret-key: the broker (libzmq >= "
                    "4.2.1) refuses it (\"Error loading certificate: %s: Invalid argument\"); "
                    "regenerate it " KEYGEN_FIX, shown, shown, shown);
-    if (r->status == FP_PASS)
+    if (fp_nothing_found(r))
         fp_pass(r, "%s: a valid CURVE certificate%s%s%s, public key %s", shown,
                 info.has_name ? " (name \"" : "", info.has_name ? info.name : "",
                 info.has_name ? "\")" : "", info.public_z85);

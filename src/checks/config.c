@@ -604,8 +604,11 @@ static void check_config_bootstrap(const struct fp_ctx *ctx, struct fp_result *r
             snprintf(err.keypath, sizeof(err.keypath), "bootstrap");
         }
         bootstrap_refine_key(c->merged, &err, key, sizeof(key));
-        finding(&f, FP_FAIL, c, key,
-                "the broker would exit with: Config file error [bootstrap]: %s", err.text);
+        if (err.over_cap) /* could not check: not something the broker would say */
+            finding(&f, FP_ERROR, c, key, "not checked: %s", err.text);
+        else
+            finding(&f, FP_FAIL, c, key,
+                    "the broker would exit with: Config file error [bootstrap]: %s", err.text);
         findings_report(&f, r);
         return;
     }
@@ -972,10 +975,14 @@ static struct rlist *resource_build(const struct fp_ctx *ctx, struct fp_result *
         }
     }
     fp_fact_str(r, "source", rc->config ? "config" : rc->path ? "path" : "none");
+    errno = 0;
     if (!(rl = rlist_from_resource_conf(rc, R, err, sizeof(err)))) {
-        finding(f, bad, c, key,
-                "Config file error: %s: %s (flux R parse-config %s says the same)", err, who,
-                c->path);
+        if (errno == E2BIG) /* could not check: over the limit of rlist.h */
+            finding(f, FP_ERROR, c, key, "not checked: %s", err);
+        else
+            finding(f, bad, c, key,
+                    "Config file error: %s: %s (flux R parse-config %s says the same)", err,
+                    who, c->path);
         return NULL;
     }
     fp_fact_int(r, "nodes", (long long)rlist_nnodes(rl));

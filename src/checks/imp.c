@@ -148,7 +148,7 @@ static void check_imp_setuid(const struct fp_ctx *ctx, struct fp_result *r)
                     n.path, n.path);
         }
     }
-    if (r->status != FP_PASS)
+    if (!fp_nothing_found(r))
         return;
     if (st->st_mode & S_IXOTH)
         fp_pass(r, "%s is owned by root and setuid (mode %04o); any user may run it: "
@@ -488,7 +488,7 @@ static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
                    "cannot either, and every multi-user job fails: check %s",
                 FLUX_PAM_SERVICE, confdir, err, file);
     fp_fact_bool(r, "pam_start", rc == 0);
-    if (r->status == FP_PASS)
+    if (fp_nothing_found(r))
         fp_pass(r, "%s: %d auth and %d session line%s; libpam starts the %s service%s", file,
                 counts[PT_AUTH], counts[PT_SESSION], counts[PT_SESSION] == 1 ? "" : "s",
                 FLUX_PAM_SERVICE,

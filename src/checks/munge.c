@@ -209,7 +209,7 @@ static void check_munge_key(const struct fp_ctx *ctx, struct fp_result *r)
                    "restart munged everywhere: mungekey -c -f -k %s (1024 bits by default)",
                 n.path, (long long)n.st.st_size, MUNGE_KEY_MIN_BYTES, MUNGE_KEY_MIN_BYTES, n.path);
     check_key_dirs(ctx, r, key, munge_uid);
-    if (r->status == FP_PASS)
+    if (fp_nothing_found(r))
         fp_pass(r, "%s owned by munge, mode %04o, %lld bytes", n.path,
                 (unsigned)(n.st.st_mode & 07777), (long long)n.st.st_size);
 }

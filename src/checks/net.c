@@ -687,7 +687,7 @@ static void check_bind_tcp(const struct fp_ctx *ctx, struct fp_result *r, const 
         return;
     if (port_ok)
         check_port_free(r, uri, &want, u->portnum);
-    if (r->status != FP_PASS)
+    if (!fp_nothing_found(r))
         return;
     laddr_str(&want, abuf, sizeof(abuf));
     const char *iface = json_string_value(json_object_get(r->facts, "interface"));
@@ -761,7 +761,7 @@ static void check_bind_ipc(const struct fp_ctx *ctx, struct fp_result *r, const 
         fp_warn(r, "bind URI %s: %s exists and is a %s; 0MQ deletes whatever is there when it "
                    "binds",
                 uri, path, fsu_type_name(st.st_mode));
-    if (r->status == FP_PASS)
+    if (fp_nothing_found(r))
         fp_pass(r, "%s: directory %s exists and the %s user can create the socket there", uri,
                 dir, user);
 }

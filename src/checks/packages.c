@@ -432,7 +432,7 @@ static void check_packages_core(const struct fp_ctx *ctx, struct fp_result *r)
         fp_warn(r, "flux.service not found in /etc/systemd/system, /usr/local/lib/systemd/system, "
                    "/usr/lib/systemd/system or /lib/systemd/system: systemd cannot start the "
                    "broker: reinstall flux-core (a source build installs it with make install)");
-    if (r->status == FP_PASS)
+    if (fp_nothing_found(r))
         fp_pass(r, "flux-core%s: %s, %s, %s", version_text(&v, ver, sizeof(ver)), flux, broker,
                 unit);
 }

@@ -338,7 +338,7 @@ static void check_config_perms(const struct fp_ctx *ctx, struct fp_result *r)
     if (!pr.flux)
         fp_warn(r, "the flux user '%s' does not resolve (see user.flux): could not tell whether "
                    "the broker can read its configuration", name);
-    if (r->status != FP_PASS)
+    if (!fp_nothing_found(r))
         return;
     if (pr.dirs + pr.files == 0)
         fp_skip(r, "no configuration directory found (see config.parse)");

@@ -256,7 +256,7 @@ static void check_statedir_space(const struct fp_ctx *ctx, struct fp_result *r)
             fp_fail(r, "only %.1f%% free inodes on %s, below the %g%% minimum", ipct, path,
                     min_ipct);
     }
-    if (r->status == FP_PASS)
+    if (fp_nothing_found(r))
         fp_pass(r, "%s free (%.0f%%) on %s%s", fp_format_bytes(b1, sizeof(b1), avail), pct, path,
                 absent ? " (statedir not created yet: its parent's filesystem)" : "");
 }
@@ -478,7 +478,7 @@ static void check_statedir_fs(const struct fp_ctx *ctx, struct fp_result *r)
         fp_warn(r, "%s (%s) is %s (%s at %s): a network filesystem: sqlite locking over it is "
                    "unreliable and a server outage hangs the broker; put statedir on a local "
                    "filesystem", what, shown, type, have_mount ? m.source : "?", where);
-    if (r->status == FP_PASS)
+    if (fp_nothing_found(r))
         fp_pass(r, "%s (%s) is %s%s%s, read-write%s", what, shown, type ? type : "unknown",
                 have_mount ? " on " : "", have_mount ? m.source : "",
                 absent ? " (statedir not created yet)" : "");
@@ -569,7 +569,7 @@ static void check_statedir_restore(const struct fp_ctx *ctx, struct fp_result *r
     check_db_file(ctx, r, &u, statedir, "content.sqlite-wal");
     check_db_file(ctx, r, &u, statedir, "content.sqlite-shm");
     fp_fact_bool(r, "restore_pending", pending);
-    if (r->status != FP_PASS)
+    if (!fp_nothing_found(r))
         return;
     if (pending)
         fp_pass(r, "%s points at %s (%lld bytes): the next start of the broker replaces the KVS "

@@ -81,7 +81,7 @@ static void check_user_flux(const struct fp_ctx *ctx, struct fp_result *r)
         fp_fail(r, "user %s has gid %u, the cluster's is %.0f (flux-gid): groupmod -g %.0f %s",
                 name, (unsigned)gid, json_number_value(want_gid), json_number_value(want_gid),
                 name);
-    if (r->status != FP_PASS)
+    if (!fp_nothing_found(r))
         return;
     if (gid == 0)
         fp_warn(r, "user %s has primary group root (gid 0): it can read every root-group file: "

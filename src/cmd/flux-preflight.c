@@ -98,8 +98,38 @@ static int config_error(const char *msg)
     fprintf(stderr, "flux-preflight: gate config error: %s\n", msg);
     char status[600];
     snprintf(status, sizeof(status), "ERROR: gate config: %.560s", msg);
-    output_notify_status(status);
+    output_notify_verdict(status);
     return EXIT_USAGE;
+}
+
+/* The status file, for a run that speaks for the node. A reader must never
+ * find an old verdict while this run is under way, nor none when it dies. */
+static void record(const char *path, json_t *doc)
+{
+    char err[PATH_MAX + 256];
+    if (!doc || output_statusfile_write(path, doc, err, sizeof(err)) < 0)
+        fprintf(stderr, "flux-preflight: cannot record the verdict: %s\n",
+                doc ? err : "out of memory");
+}
+
+/* The gate could not run (its own config is broken): the node is not judged
+ * fit, so the status file says fail, with why. */
+static void record_gate_error(const char *path, const char *hostname, const char *msg)
+{
+    char host[256], summary[700];
+    fp_hostname(hostname, host, sizeof(host));
+    snprintf(summary, sizeof(summary), "ERROR: gate config: %.600s", msg);
+    _cleanup_json_ json_t *doc = output_json_interim(host, FP_MODE_ENFORCE, "fail", summary);
+    record(path, doc);
+}
+
+static void record_running(const char *path, const char *hostname, enum fp_mode mode)
+{
+    char host[256], summary[128];
+    fp_hostname(hostname, host, sizeof(host));
+    snprintf(summary, sizeof(summary), "RUNNING: checks started (pid %ld)", (long)getpid());
+    _cleanup_json_ json_t *doc = output_json_interim(host, mode, "running", summary);
+    record(path, doc);
 }
 
 static int cmd_run(struct options *o)
@@ -110,6 +140,8 @@ static int cmd_run(struct options *o)
     struct fp_run run;
     _cleanup_json_ json_t *only = NULL;
     const char *root = o->root;
+    double start = fp_now();
+    int faults = 0;
 
     if (root && (!*root || strcmp(root, "/") == 0))
         root = NULL;
@@ -117,16 +149,31 @@ static int cmd_run(struct options *o)
         fprintf(stderr, "flux-preflight: %s\n", err);
         return EXIT_USAGE;
     }
-    if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
+    /* Test-only fault injection: it can only turn results into errors. */
+    if (getenv("FLUX_PREFLIGHT_TEST_FAULT") &&
+        (faults = fp_fault_parse(getenv("FLUX_PREFLIGHT_TEST_FAULT"))) < 0) {
+        fprintf(stderr, "flux-preflight: FLUX_PREFLIGHT_TEST_FAULT: unknown fault\n");
+        return EXIT_USAGE;
+    }
+    /* Only a full run of the live node speaks for the node (or where asked). */
+    bool records = o->status_file || (!root && !only);
+    if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0) {
+        if (records)
+            record_gate_error(o->status_file ? o->status_file : STATUSFILE_DEFAULT_PATH,
+                              o->hostname, err);
         return config_error(err);
+    }
     /* flux.preflight=warn: read here, or handed over by the generator when
      * the unit's sandbox hides PID 1 (containers) */
     const char *env_mode = getenv("FLUX_PREFLIGHT_MODE");
     if (!root && ((env_mode && strcmp(env_mode, "warn") == 0) || cmdline_says_warn()))
         set->mode = FP_MODE_WARN;
+    const char *status_path = o->status_file ? o->status_file : fp_setting_str(set, "status-file");
+    if (records)
+        record_running(status_path, o->hostname, set->mode);
 
     output_notify_status("starting checks");
-    fp_ctx_init(&ctx, root, o->hostname, set);
+    fp_ctx_init(&ctx, root, o->hostname, set, start);
 
     /* At boot (under the service manager) munged, the clock and the parent
      * may still be coming up: wait for them. By hand, answer now. */
@@ -134,6 +181,7 @@ static int cmd_run(struct options *o)
         .only = only,
         .wait = o->wait || getenv("NOTIFY_SOCKET") != NULL,
         .progress = notify_progress,
+        .faults = (unsigned)faults,
     };
     if (fp_run_checks(&ctx, &ro, &run, err, sizeof(err)) < 0) {
         fprintf(stderr, "flux-preflight: %s\n", err);
@@ -142,15 +190,14 @@ static int cmd_run(struct options *o)
         return EXIT_BLOCKED; /* the gate could not judge: never wave the node through */
     }
 
-    bool warn_mode = set->mode == FP_MODE_WARN;
-    _cleanup_free_ char *verdict = output_verdict_line(&run, warn_mode);
+    _cleanup_free_ char *verdict = output_verdict_line(&run);
     _cleanup_json_ json_t *doc = output_json_doc(&ctx, &run);
     bool to_journal = o->journal || output_journal_is_stream(STDERR_FILENO);
 
     if (to_journal)
         output_journal(&ctx, &run, verdict);
     if (o->json) {
-        char *s = json_dumps(doc, JSON_INDENT(2));
+        char *s = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
         if (s) {
             puts(s);
             free(s);
@@ -159,15 +206,11 @@ static int cmd_run(struct options *o)
         bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
         output_terminal(stdout, &ctx, &run, color);
     }
-    /* Only a full run of the live node speaks for the node (or where asked). */
-    if (o->status_file || (!root && !only)) {
-        const char *path = o->status_file ? o->status_file : fp_setting_str(set, "status-file");
-        if (output_statusfile_write(path, doc, err, sizeof(err)) < 0)
-            fprintf(stderr, "flux-preflight: cannot record the verdict: %s\n", err);
-    }
-    output_notify_status(verdict ? verdict : "done");
+    if (records)
+        record(status_path, doc);
+    output_notify_verdict(verdict ? verdict : "done");
 
-    int rc = run.blocked && !warn_mode ? EXIT_BLOCKED : EXIT_PASS;
+    int rc = run.blocked ? EXIT_BLOCKED : EXIT_PASS;
     fflush(stdout);
     fp_run_fini(&run);
     fp_ctx_fini(&ctx);
@@ -256,6 +299,11 @@ static int cmd_status(struct options *o)
         printf("%s: %s at %s\n", json_string_value(json_object_get(sf.root, "host")),
                json_string_value(json_object_get(sf.root, "verdict")),
                json_string_value(json_object_get(sf.root, "time")));
+        if (sf.summary && *sf.summary)
+            printf("  %s\n", sf.summary);
+        if (sf.state == STATUSFILE_RUNNING)
+            printf("  the gate has not finished; if it is not running any more, it died "
+                   "before writing a verdict: systemctl status flux-preflight\n");
         json_array_foreach(results, i, r) {
             const char *res = json_string_value(json_object_get(r, "result"));
             if (res && strcmp(res, "pass") != 0 && strcmp(res, "skip") != 0)
@@ -263,10 +311,11 @@ static int cmd_status(struct options *o)
                        json_string_value(json_object_get(r, "message")));
         }
     }
-    int verdict_fail = sf.failed_verdict;
+    /* running is no verdict yet: not a pass */
+    bool fit = sf.state == STATUSFILE_PASS || sf.state == STATUSFILE_OFF;
     statusfile_free(&sf);
     fp_settings_destroy(set);
-    return verdict_fail ? EXIT_BLOCKED : EXIT_PASS;
+    return fit ? EXIT_PASS : EXIT_BLOCKED;
 }
 
 /* fingerprint: this node's items, one line each (for pdsh | dshbak -c);
@@ -294,7 +343,7 @@ static int cmd_fleet(struct options *o, bool manifest)
     }
     if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
         return config_error(err);
-    fp_ctx_init(&ctx, root, o->hostname, set);
+    fp_ctx_init(&ctx, root, o->hostname, set, 0);
     fp_fingerprint_compute(&ctx, &fp);
     for (int i = 0; i < FP_ITEM_COUNT; i++) {
         const struct fp_item *it = &fp.items[i];

@@ -500,8 +500,13 @@ static int expand_hosts(struct bootstrap *b, json_t *hosts, struct bootstrap_err
         }
         total += hostlist_count(hl[i]);
     }
-    if (total > INT32_MAX / 4) {
-        seterr(err, "bootstrap.hosts", "too many hosts (%zu)", total);
+    if (total > BOOTSTRAP_HOSTS_MAX) {
+        seterr(err, "bootstrap.hosts",
+               "hosts lists %zu hosts (counted before duplicates are removed), over "
+               "flux-preflight's limit of %d hosts",
+               total, BOOTSTRAP_HOSTS_MAX);
+        if (err)
+            err->over_cap = true;
         goto out;
     }
     if (total > 0 && hosts_reserve(b, total) < 0)

@@ -23,6 +23,10 @@
 struct bootstrap;
 
 #define BOOTSTRAP_URI_MAX 2048 /* a formatted bind/connect URI is at most this long */
+/* At most this many hosts, counted over every hosts[] entry before any is
+ * expanded (2^20, the most one hostlist range may hold). A larger table is
+ * not judged: 32 ranges of 2^20 would take seconds and gigabytes. */
+#define BOOTSTRAP_HOSTS_MAX (1 << 20)
 
 struct bootstrap_error {
     /* The broker's text after "Config file error [bootstrap]: ", e.g.
@@ -33,6 +37,9 @@ struct bootstrap_error {
      * "" when not tied to a key. Indexes the *original* hosts array even when
      * the broker's text indexes the expanded list. */
     char keypath[256];
+    /* The table is over BOOTSTRAP_HOSTS_MAX: a limit of flux-preflight, not a
+     * fault the broker would report (text names the cap). */
+    bool over_cap;
 };
 
 /* Parse config's [bootstrap] (config is the whole merged system config).

@@ -182,14 +182,23 @@ nomem:
     return -1;
 }
 
-/* Parse one file into cf (path already set). */
-static int parse_file(struct conf *c, struct conf_file *cf, struct conf_diag *err)
+/* Parse one file into cf (path already set); *total counts the bytes read
+ * from the conf.d so far. */
+static int parse_file(struct conf *c, struct conf_file *cf, size_t *total, struct conf_diag *err)
 {
     _cleanup_free_ char *buf = NULL;
     size_t len;
 
     if (read_file(cf->path, &buf, &len, err) < 0)
         return -1;
+    *total += len;
+    if (c->is_dir && *total > CONF_DIR_BYTES_MAX) {
+        diag_set(err, c->path, 0, 0,
+                 "its *.toml files hold more than %d bytes together (flux-preflight's limit "
+                 "for one conf.d; reached at %s)",
+                 CONF_DIR_BYTES_MAX, cf->path);
+        return -1;
+    }
     if (!(cf->lines = json_object())) {
         diag_set(err, cf->path, 0, 0, "%s", strerror(ENOMEM));
         return -1;
@@ -330,6 +339,14 @@ static int list_dir(const char *dir, char ***namesp, size_t *np, struct conf_dia
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.' || !has_suffix(de->d_name, ".toml"))
             continue;
+        if (n == CONF_DIR_FILES_MAX) {
+            diag_set(err, dir, 0, 0,
+                     "more than %d *.toml files (flux-preflight's limit for one conf.d)",
+                     CONF_DIR_FILES_MAX);
+            closedir(d);
+            free_names(names, n);
+            return -1;
+        }
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
             char **nn = realloc(names, ncap * sizeof(*nn));
@@ -419,11 +436,12 @@ int conf_load(const char *path, enum conf_merge merge, struct conf **out, struct
 
     if (nnames > 0 && !(c->files = calloc(nnames, sizeof(*c->files))))
         goto nomem;
+    size_t total = 0;
     for (size_t i = 0; i < nnames; i++) {
         struct conf_file *cf = &c->files[i];
         cf->path = TAKE_PTR(names[i]);
         c->nfiles++;
-        if (parse_file(c, cf, err) < 0)
+        if (parse_file(c, cf, &total, err) < 0)
             goto fail;
         if (merge_tracked(c, i, c->merged, cf->obj, "") < 0)
             goto nomem;

@@ -20,7 +20,12 @@ enum conf_merge {
     CONF_MERGE_SHALLOW, /* flux-security: json_object_update */
 };
 
+/* Limits of what is parsed at all (flux-preflight's, not Flux's: the broker
+ * has none), so that a config can neither outlast the run's deadline nor
+ * exhaust memory before any check runs. Each refusal names the limit. */
 #define CONF_FILE_MAX (16 * 1024 * 1024) /* a config file larger than this is refused */
+#define CONF_DIR_FILES_MAX (1 << 17)     /* *.toml files in one conf.d (131072) */
+#define CONF_DIR_BYTES_MAX CONF_FILE_MAX /* all of one conf.d's files together */
 
 struct conf_diag {
     char file[4096]; /* file at fault ("" when none) */

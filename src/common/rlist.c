@@ -58,6 +58,15 @@ static void seterr(char *err, size_t errsz, const char *fmt, ...)
     va_end(ap);
 }
 
+/* A description over RLIST_NODES_MAX: E2BIG, and err says so. */
+static int over_cap(char *err, size_t errsz, const char *where, size_t n, const char *what)
+{
+    seterr(err, errsz, "%s: %zu %s, over flux-preflight's limit of %d", where, n, what,
+           RLIST_NODES_MAX);
+    errno = E2BIG;
+    return -1;
+}
+
 static struct rset *rset_new(struct idset *ids)
 {
     struct rset *s = calloc(1, sizeof(*s));
@@ -369,6 +378,19 @@ struct rlist *rlist_from_config(const json_t *config, char *err, size_t errsz)
         seterr(err, errsz, "resource.config must be an array of tables");
         return NULL;
     }
+    /* Count before expanding anything (an unparsable entry is left to
+     * config_entry(), which reports it in flux-R's words). */
+    size_t listed = 0;
+    json_array_foreach(config, i, entry) {
+        const char *hosts = json_string_value(json_object_get(entry, "hosts"));
+        struct hostlist *hl = hosts ? hostlist_decode(hosts, NULL, 0) : NULL;
+        listed += hl ? hostlist_count(hl) : 0;
+        hostlist_destroy(hl);
+        if (listed > RLIST_NODES_MAX) {
+            over_cap(err, errsz, "resource.config", listed, "hosts (or more)");
+            return NULL;
+        }
+    }
     if (!(rl = rlist_new())) {
         seterr(err, errsz, "%s", strerror(ENOMEM));
         return NULL;
@@ -464,6 +486,11 @@ static int R_lite(struct rlist *rl, json_t *lite, char *err, size_t errsz)
             seterr(err, errsz, "R_lite[%zu]: invalid rank idset '%s'", i, rank);
             goto out;
         }
+        if (nrefs + idset_count(ranks) > RLIST_NODES_MAX) {
+            over_cap(err, errsz, "R_lite", nrefs + idset_count(ranks), "ranks (or more)");
+            idset_destroy(ranks);
+            goto out;
+        }
         for (unsigned int r = idset_first(ranks); r != IDSET_INVALID_ID;
              r = idset_next(ranks, r)) {
             if (nrefs == caprefs) {
@@ -532,6 +559,10 @@ static int R_nodelist(struct rlist *rl, json_t *nodelist, char *err, size_t errs
             return -1;
         }
         size_t count = hostlist_count(hl);
+        if (k + count > RLIST_NODES_MAX) {
+            hostlist_destroy(hl);
+            return over_cap(err, errsz, "nodelist", k + count, "hosts (or more)");
+        }
         for (size_t n = 0; n < count; n++, k++) {
             char host[HOSTNAME_BUF];
             if (hostlist_nth(hl, n, host, sizeof(host)) < 0) {
@@ -637,7 +668,9 @@ struct rlist *rlist_from_R(const json_t *R, char *err, size_t errsz)
     }
     if (R_lite(rl, lite, err, errsz) < 0 || (nodelist && R_nodelist(rl, nodelist, err, errsz) < 0) ||
         (props && R_properties(rl, props, err, errsz) < 0)) {
+        int e = errno; /* E2BIG: over RLIST_NODES_MAX */
         rlist_destroy(rl);
+        errno = e;
         return NULL;
     }
     return rl;

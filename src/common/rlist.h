@@ -20,6 +20,12 @@ struct rlist;
 struct idset;
 struct bootstrap;
 
+/* At most this many nodes in resource.config's hosts (counted over every
+ * entry before expansion), or ranks in R's R_lite / hosts in its nodelist:
+ * 2^20, as for [bootstrap] hosts. A larger description is not judged: the
+ * functions below return NULL with errno E2BIG and err naming the limit. */
+#define RLIST_NODES_MAX (1 << 20)
+
 enum resource_verify_mode {
     VERIFY_STRICT,
     VERIFY_ALLOW_EXTRA,

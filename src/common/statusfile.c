@@ -173,13 +173,23 @@ static int parse(struct statusfile *sf, const char *path, char *why, size_t whys
     boot_id = json_string_value(json_object_get(root, "boot_id"));
     if (!boot_id || boot_id_normalise(boot_id, sf->boot_id) < 0)
         return malformed(why, whysz, path, "\"boot_id\" is missing or not a boot id");
+    static const char *const verdicts[] = {
+        [STATUSFILE_PASS] = "pass", [STATUSFILE_FAIL] = "fail",
+        [STATUSFILE_RUNNING] = "running", [STATUSFILE_OFF] = "off",
+    };
+    size_t v = 0;
     sf->verdict = json_string_value(json_object_get(root, "verdict"));
-    if (!sf->verdict || (strcmp(sf->verdict, "pass") != 0 && strcmp(sf->verdict, "fail") != 0))
-        return malformed(why, whysz, path, "\"verdict\" is missing or not \"pass\"/\"fail\"");
-    sf->failed_verdict = strcmp(sf->verdict, "fail") == 0;
+    while (sf->verdict && v < sizeof(verdicts) / sizeof(verdicts[0]) &&
+           strcmp(sf->verdict, verdicts[v]) != 0)
+        v++;
+    if (!sf->verdict || v == sizeof(verdicts) / sizeof(verdicts[0]))
+        return malformed(why, whysz, path,
+                         "\"verdict\" is missing or not \"pass\", \"fail\", \"running\" or \"off\"");
+    sf->state = (enum statusfile_state)v;
     if (!optional_string(root, "host", &sf->host) || !optional_string(root, "time", &sf->time)
-        || !optional_string(root, "mode", &sf->mode))
-        return malformed(why, whysz, path, "\"host\", \"time\" or \"mode\" is not a string");
+        || !optional_string(root, "mode", &sf->mode) || !optional_string(root, "summary", &sf->summary))
+        return malformed(why, whysz, path,
+                         "\"host\", \"time\", \"mode\" or \"summary\" is not a string");
     if (sf->mode && strcmp(sf->mode, "enforce") != 0 && strcmp(sf->mode, "warn") != 0)
         return malformed(why, whysz, path, "\"mode\" is not \"enforce\" or \"warn\"");
     if (!optional_array_of(root, "failed", JSON_STRING, &sf->failed))

@@ -28,11 +28,22 @@
 #define STATUSFILE_STALE (-ESTALE)       /* written during an earlier boot */
 /* any other negative value: -errno from open/read, or from reading the boot id */
 
+/* The verdicts a status file can hold. */
+enum statusfile_state {
+    STATUSFILE_PASS,    /* "pass": no check of severity fail failed */
+    STATUSFILE_FAIL,    /* "fail": one did, or the gate could not run ("summary" says why) */
+    STATUSFILE_RUNNING, /* "running": written before the first check; left behind by a
+                         * gate that was killed or crashed, it is not a pass */
+    STATUSFILE_OFF,     /* "off": the gate does not guard flux on this boot (written by the
+                         * generator for flux.preflight=off or a disabled unit) */
+};
+
 struct statusfile {
     json_t *root;          /* the whole document (owned) */
     /* borrowed from root, valid until statusfile_free() */
-    const char *verdict;   /* "pass" or "fail" */
-    bool failed_verdict;   /* verdict is "fail" */
+    const char *verdict;   /* "pass", "fail", "running" or "off" */
+    enum statusfile_state state; /* the verdict */
+    const char *summary;   /* the verdict line, or NULL when absent */
     const char *host;      /* NULL when absent */
     const char *time;      /* NULL when absent */
     const char *mode;      /* "enforce", "warn", or NULL when absent */

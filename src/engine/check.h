@@ -15,13 +15,17 @@
 
 struct fp_ctx;
 
-/* Ordered by badness: a check that finds several problems reports the worst. */
+/* Ordered by badness: a check that finds several problems reports the worst.
+ * The zero value is FP_UNKNOWN, not FP_PASS: a result nobody set (a check
+ * that returned without reporting, a zeroed struct) is never healthy; the
+ * runner turns whatever is still unknown into FP_ERROR. */
 enum fp_status {
-    FP_PASS = 0,
-    FP_SKIP = 1,
-    FP_WARN = 2,
-    FP_FAIL = 3,
-    FP_ERROR = 4, /* could not check (timed out, abandoned): blocks like fail */
+    FP_UNKNOWN = 0, /* nothing reported yet */
+    FP_PASS = 1,
+    FP_SKIP = 2,
+    FP_WARN = 3,
+    FP_FAIL = 4,
+    FP_ERROR = 5, /* could not check (timed out, abandoned): blocks like fail */
 };
 
 enum fp_severity {
@@ -74,8 +78,8 @@ struct fp_check {
     void (*describe)(const struct fp_ctx *ctx, struct fp_result *r);
 };
 
-/* Report a finding. Status only ever gets worse (PASS < SKIP < WARN < FAIL <
- * ERROR); messages accumulate, joined with "; ". */
+/* Report a finding. Status only ever gets worse (UNKNOWN < PASS < SKIP < WARN <
+ * FAIL < ERROR); messages accumulate, joined with "; ". */
 void fp_report(struct fp_result *r, enum fp_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 #define fp_pass(r, ...) fp_report((r), FP_PASS, __VA_ARGS__)
@@ -83,6 +87,14 @@ void fp_report(struct fp_result *r, enum fp_status st, const char *fmt, ...)
 #define fp_warn(r, ...) fp_report((r), FP_WARN, __VA_ARGS__)
 #define fp_fail(r, ...) fp_report((r), FP_FAIL, __VA_ARGS__)
 #define fp_error(r, ...) fp_report((r), FP_ERROR, __VA_ARGS__)
+
+/* Nothing found so far (nothing reported yet, or only pass notes): the test a
+ * check makes before its closing fp_pass(). Never compare status with FP_PASS
+ * for this: a check that has reported nothing is FP_UNKNOWN. */
+static inline bool fp_nothing_found(const struct fp_result *r)
+{
+    return r->status <= FP_PASS;
+}
 
 /* Mark a waitable check's result as "not yet": the runner retries it until
  * the deadline, showing "waiting for <what>" in STATUS=. */
@@ -99,6 +111,9 @@ void fp_fact_real(struct fp_result *r, const char *key, double val);
 
 void fp_result_init(struct fp_result *r, const struct fp_check *c);
 void fp_result_clear(struct fp_result *r);
+/* After a check's run function returned: a check that reported nothing is an
+ * error ("unknown is not healthy"). */
+void fp_result_finish(struct fp_result *r);
 /* Serialise for the pipe from a child, and back. */
 json_t *fp_result_to_json(const struct fp_result *r);
 int fp_result_from_json(struct fp_result *r, json_t *o);

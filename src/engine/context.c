@@ -135,23 +135,34 @@ static void load_conf(struct fp_ctx *ctx, const char *key, enum conf_merge merge
         *out = NULL;
 }
 
+double fp_now(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + now.tv_nsec / 1e9;
+}
+
+void fp_hostname(const char *given, char *buf, size_t bufsz)
+{
+    if (given)
+        snprintf(buf, bufsz, "%s", given);
+    else if (gethostname(buf, bufsz - 1) < 0)
+        snprintf(buf, bufsz, "localhost");
+    else
+        buf[bufsz - 1] = '\0';
+}
+
 int fp_ctx_init(struct fp_ctx *ctx, const char *root, const char *hostname,
-                struct fp_settings *set)
+                struct fp_settings *set, double start)
 {
     memset(ctx, 0, sizeof(*ctx));
     ctx->root = root ? root : "";
     ctx->live = !root || !*root;
     ctx->set = set;
     ctx->rank = -1;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    ctx->deadline = (double)now.tv_sec + now.tv_nsec / 1e9 + set->deadline;
-    if (hostname) {
-        snprintf(ctx->hostname, sizeof(ctx->hostname), "%s", hostname);
-        ctx->hostname_given = true;
-    } else if (gethostname(ctx->hostname, sizeof(ctx->hostname) - 1) < 0) {
-        snprintf(ctx->hostname, sizeof(ctx->hostname), "localhost");
-    }
+    ctx->deadline = (start > 0 ? start : fp_now()) + set->deadline;
+    fp_hostname(hostname, ctx->hostname, sizeof(ctx->hostname));
+    ctx->hostname_given = hostname != NULL;
 
     load_conf(ctx, "system-config", CONF_MERGE_FLUX, &ctx->system, &ctx->system_err);
     load_conf(ctx, "security-config", CONF_MERGE_SHALLOW, &ctx->security, &ctx->security_err);

@@ -55,8 +55,15 @@ struct fp_ctx {
 /* root + path into buf (path must be absolute). Returns buf, or NULL if it does not fit. */
 char *fp_path(const struct fp_ctx *ctx, const char *path, char *buf, size_t bufsz);
 
+/* START is when the run began (CLOCK_MONOTONIC seconds, fp_now()), before
+ * the gate's own config was read; 0 means now. The run's deadline counts from
+ * it, so that parsing the node's configs here happens under the deadline. */
 int fp_ctx_init(struct fp_ctx *ctx, const char *root, const char *hostname,
-                struct fp_settings *set);
+                struct fp_settings *set, double start);
+/* CLOCK_MONOTONIC in seconds. */
+double fp_now(void);
+/* This node's name: GIVEN (--hostname), else gethostname() verbatim. */
+void fp_hostname(const char *given, char *buf, size_t bufsz);
 void fp_ctx_fini(struct fp_ctx *ctx);
 
 /* Users and groups: NSS on the live node, DIR/etc/passwd and DIR/etc/group under --root. */

@@ -8,8 +8,8 @@
 #include "engine/check.h"
 
 static const char *const status_names[] = {
-    [FP_PASS] = "pass", [FP_SKIP] = "skip", [FP_WARN] = "warn",
-    [FP_FAIL] = "fail", [FP_ERROR] = "error",
+    [FP_UNKNOWN] = "unknown", [FP_PASS] = "pass", [FP_SKIP] = "skip",
+    [FP_WARN] = "warn",       [FP_FAIL] = "fail", [FP_ERROR] = "error",
 };
 static const char *const severity_names[] = {
     [FP_SEV_FAIL] = "fail", [FP_SEV_WARN] = "warn", [FP_SEV_OFF] = "off",
@@ -20,9 +20,10 @@ const char *fp_status_name(enum fp_status st)
     return st <= FP_ERROR ? status_names[st] : "error";
 }
 
+/* Only what a check can report: "unknown" is not a result. */
 int fp_status_from_name(const char *s)
 {
-    for (int i = 0; i <= FP_ERROR; i++)
+    for (int i = FP_PASS; i <= FP_ERROR; i++)
         if (s && strcmp(s, status_names[i]) == 0)
             return i;
     return -1;
@@ -47,6 +48,12 @@ void fp_result_init(struct fp_result *r, const struct fp_check *c)
     r->check = c;
     r->severity = c ? c->severity : FP_SEV_FAIL;
     r->facts = json_object();
+}
+
+void fp_result_finish(struct fp_result *r)
+{
+    if (r->status == FP_UNKNOWN)
+        fp_error(r, "the check returned without a result");
 }
 
 void fp_result_clear(struct fp_result *r)

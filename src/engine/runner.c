@@ -15,6 +15,7 @@
 #include "common/cleanup.h"
 #include "engine/registry.h"
 #include "engine/runner.h"
+#include "engine/verdict.h"
 
 #define BACKOFF_FIRST 0.1
 #define BACKOFF_MAX 2.0
@@ -54,13 +55,59 @@ struct runner {
     sd_event *ev;
     struct task *tasks;
     size_t n;
+    size_t running;   /* the checks that run (not turned off or skipped) */
     size_t remaining;
     struct child worker;  /* FS checks, run in sequence */
     struct task *worker_current;
+    bool worker_restart;  /* the worker was abandoned while its output was being read */
     sd_event_source *deadline, *ticker;
     uint64_t deadline_usec;
     char last_progress[512];
 };
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} fault_names[] = {
+    { "event-loop", FP_FAULT_EVENT_LOOP },
+    { "deadline-timer", FP_FAULT_DEADLINE_TIMER },
+    { "timeout-timer", FP_FAULT_TIMEOUT_TIMER },
+    { "retry-timer", FP_FAULT_RETRY_TIMER },
+};
+
+int fp_fault_parse(const char *s)
+{
+    unsigned bits = 0;
+    _cleanup_free_ char *copy = strdup(s ? s : "");
+    char *save = NULL;
+
+    if (!copy)
+        return -1;
+    for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        size_t i = 0;
+        while (i < sizeof(fault_names) / sizeof(fault_names[0]) && strcmp(tok, fault_names[i].name))
+            i++;
+        if (i == sizeof(fault_names) / sizeof(fault_names[0]))
+            return -1;
+        bits |= fault_names[i].bit;
+    }
+    return (int)bits;
+}
+
+/* Every timer goes through here, so that a timer that could not be armed is
+ * seen (and can be injected): the caller turns that into an error. */
+static int add_timer(struct runner *rn, sd_event_source **src, uint64_t usec,
+                     sd_event_time_handler_t cb, void *data, unsigned fault)
+{
+    if (rn->opts->faults & fault)
+        return -ENOMEM;
+    return sd_event_add_time(rn->ev, src, CLOCK_MONOTONIC, usec, 1000, cb, data);
+}
+
+static bool can_block(const struct runner *rn, const struct task *t)
+{
+    return fp_can_block(t->r->severity, rn->ctx->set->mode);
+}
 
 static uint64_t now_usec(void)
 {
@@ -110,6 +157,7 @@ static void child_run_one(const struct fp_ctx *ctx, const struct fp_check *c, si
     fp_result_init(&r, c);
     send_line(fd, json_pack("{s:I}", "start", (json_int_t)idx));
     c->run(ctx, &r);
+    fp_result_finish(&r);
     json_t *o = fp_result_to_json(&r);
     json_object_set_new(o, "idx", json_integer((json_int_t)idx));
     send_line(fd, o);
@@ -201,7 +249,8 @@ static void progress(struct runner *rn)
             break;
     }
     if (!waiting)
-        snprintf(text, sizeof(text), "running %zu checks (%zu left)", rn->n, rn->remaining);
+        snprintf(text, sizeof(text), "running %zu check%s (%zu left)", rn->running,
+                 rn->running == 1 ? "" : "s", rn->remaining);
     if (strcmp(text, rn->last_progress) != 0) {
         snprintf(rn->last_progress, sizeof(rn->last_progress), "%s", text);
         rn->opts->progress(rn->opts->progress_arg, text);
@@ -218,7 +267,7 @@ static void task_done(struct task *t)
     t->state = T_DONE;
     t->timer = sd_event_source_disable_unref(t->timer);
     t->r->duration_us = now_usec() - t->first_start;
-    if (--rn->remaining == 0)
+    if (--rn->remaining == 0 && rn->ev)
         sd_event_exit(rn->ev, 0);
 }
 
@@ -253,14 +302,22 @@ static void task_result(struct task *t, json_t *o)
     *t->r = fresh;
     t->have_result = true;
 
-    if (t->r->retry && (t->c->flags & FP_CHECK_WAITABLE) && rn->opts->wait) {
+    /* A check whose failure cannot block is not worth the wait: its first
+     * answer is final. */
+    if (t->r->retry && (t->c->flags & FP_CHECK_WAITABLE) && rn->opts->wait && can_block(rn, t)) {
         uint64_t now = now_usec();
         uint64_t at = now + (uint64_t)(t->backoff * 1e6);
         if (at + 1000 < rn->deadline_usec) {
+            int r;
             t->state = T_WAITING;
             t->backoff = fmin(t->backoff * 2, BACKOFF_MAX);
             t->timer = sd_event_source_disable_unref(t->timer);
-            sd_event_add_time(rn->ev, &t->timer, CLOCK_MONOTONIC, at, 1000, on_retry, t);
+            if ((r = add_timer(rn, &t->timer, at, on_retry, t, FP_FAULT_RETRY_TIMER)) < 0) {
+                fp_error(t->r, "could not arm the timer for the next attempt: %s",
+                         strerror(-r));
+                task_done(t);
+                return;
+            }
             progress(rn);
             return;
         }
@@ -278,7 +335,7 @@ static int arm_timeout(struct task *t)
     struct runner *rn = t->rn;
     uint64_t at = t->attempt_start + (uint64_t)(t->timeout * 1e6);
     t->timer = sd_event_source_disable_unref(t->timer);
-    return sd_event_add_time(rn->ev, &t->timer, CLOCK_MONOTONIC, at, 1000, on_timeout, t);
+    return add_timer(rn, &t->timer, at, on_timeout, t, FP_FAULT_TIMEOUT_TIMER);
 }
 
 static int start_solo(struct task *t)
@@ -294,7 +351,13 @@ static int start_solo(struct task *t)
         errno = -r;
         return -1;
     }
-    return arm_timeout(t);
+    if ((r = arm_timeout(t)) < 0) {
+        /* unbounded, it could outlive the run: do not let it run */
+        child_abandon(&t->ch);
+        fp_error(t->r, "could not arm its %gs timeout: %s", t->timeout, strerror(-r));
+        task_done(t);
+    }
+    return 0;
 }
 
 /* A path that hung one check hangs the next one too (every statedir check
@@ -389,12 +452,21 @@ static void handle_line(struct runner *rn, struct child *ch, const char *line)
     if (json_is_integer(start) && (size_t)json_integer_value(start) < rn->n) {
         struct task *t = &rn->tasks[json_integer_value(start)];
         if (ch == &rn->worker) {
+            int r;
             rn->worker_current = t;
             t->state = T_RUNNING;
             t->attempt_start = now_usec();
             t->first_start = t->attempt_start;
             t->r->attempts++;
-            arm_timeout(t);
+            if ((r = arm_timeout(t)) < 0) {
+                /* the worker would run this check unbounded: abandon it; a
+                 * fresh one takes the rest once drain() is out of its buffer */
+                child_abandon(&rn->worker);
+                rn->worker_current = NULL;
+                rn->worker_restart = true;
+                fp_error(t->r, "could not arm its %gs timeout: %s", t->timeout, strerror(-r));
+                task_done(t);
+            }
         }
         return;
     }
@@ -465,8 +537,13 @@ static int drain(struct runner *rn, struct child *ch)
         while (ch->fd >= 0 && (nl = memchr(ch->buf, '\n', ch->len))) {
             *nl = '\0';
             handle_line(rn, ch, ch->buf);
-            if (ch->fd < 0) /* the task was finished and the child abandoned */
+            if (ch->fd < 0) { /* the task was finished and the child abandoned */
+                if (ch == &rn->worker && rn->worker_restart) {
+                    rn->worker_restart = false;
+                    worker_start(rn);
+                }
                 return 0;
+            }
             size_t used = nl + 1 - ch->buf;
             memmove(ch->buf, nl + 1, ch->len - used);
             ch->len -= used;
@@ -481,28 +558,35 @@ static int on_child_io(sd_event_source *s, int fd, uint32_t revents, void *userd
     return drain(ch->rn, ch);
 }
 
-/* The run deadline: whatever has not answered is abandoned. A waitable check
- * keeps its last answer ("refused", "not synchronised"); a check that never
- * answered is an error: unknown is not healthy. */
-static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
+/* Whatever has not answered by now is abandoned. A waitable check keeps its
+ * last answer ("refused", "not synchronised"); a check that never answered
+ * is an error: unknown is not healthy. */
+static void abandon_unfinished(struct runner *rn, const char *why)
 {
-    struct runner *rn = userdata;
-    char secs[32];
-
-    fmt_secs(secs, sizeof(secs), rn->ctx->set->deadline);
     for (size_t i = 0; i < rn->n; i++) {
         struct task *t = &rn->tasks[i];
         if (t->state == T_DONE)
             continue;
         if (!(t->c->flags & FP_CHECK_FS))
             child_abandon(&t->ch);
-        if (t->have_result)
-            fp_report(t->r, t->r->status, "still not ready at the %s deadline", secs);
+        if (t->have_result && t->r->status != FP_UNKNOWN)
+            fp_report(t->r, t->r->status, "still not ready%s", why);
         else
-            fp_error(t->r, "not finished by the run deadline (%s)", secs);
+            fp_error(t->r, "not finished%s", why);
         task_done(t);
     }
     child_abandon(&rn->worker);
+    rn->worker_current = NULL;
+}
+
+static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
+{
+    struct runner *rn = userdata;
+    char secs[32], why[64];
+
+    snprintf(why, sizeof(why), " by the run deadline (%s)",
+             fmt_secs(secs, sizeof(secs), rn->ctx->set->deadline));
+    abandon_unfinished(rn, why);
     sd_event_exit(rn->ev, 0);
     return 0;
 }
@@ -513,6 +597,21 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
     progress(rn);
     sd_event_source_set_time(s, usec + 1000000);
     return 0;
+}
+
+/* The checks to consider: the registry, or the table a test hands in. */
+static const struct fp_check *first_check(const struct fp_run_opts *opts)
+{
+    if (opts->checks)
+        return opts->checks->id ? opts->checks : NULL;
+    return fp_registry_first();
+}
+
+static const struct fp_check *next_check(const struct fp_run_opts *opts, const struct fp_check *c)
+{
+    if (opts->checks)
+        return (c + 1)->id ? c + 1 : NULL;
+    return fp_registry_next(c);
 }
 
 static bool selected(const struct fp_run_opts *opts, const struct fp_check *c)
@@ -527,15 +626,153 @@ static bool selected(const struct fp_run_opts *opts, const struct fp_check *c)
     return false;
 }
 
+/* A child that has sent its result is about to exit: reap it (its CPU time is
+ * then accounted to the gate, and nothing outlives the run); only one that
+ * does not exit promptly is killed. */
+static void reap_children(struct runner *rn)
+{
+    uint64_t reap_until = now_usec() + 50000;
+
+    for (size_t i = 0; i < rn->n; i++) {
+        struct task *t = &rn->tasks[i];
+        if (t->ch.pid <= 0 || !t->have_result)
+            continue;
+        while (waitpid(t->ch.pid, NULL, WNOHANG) == 0 && now_usec() < reap_until)
+            usleep(200);
+        if (waitpid(t->ch.pid, NULL, WNOHANG) != 0)
+            t->ch.pid = 0;
+    }
+    if (rn->worker.pid > 0 && !rn->worker_current) {
+        while (waitpid(rn->worker.pid, NULL, WNOHANG) == 0 && now_usec() < reap_until)
+            usleep(200);
+        if (waitpid(rn->worker.pid, NULL, WNOHANG) != 0)
+            rn->worker.pid = 0;
+    }
+}
+
+/* Release the runner: children still running are killed and abandoned (one
+ * stuck in the kernel stays behind), every event source and the loop freed. */
+static void runner_free(struct runner *rn)
+{
+    for (size_t i = 0; rn->tasks && i < rn->n; i++) {
+        struct task *t = &rn->tasks[i];
+        t->timer = sd_event_source_disable_unref(t->timer);
+        if (t->ch.fd >= 0 || t->ch.pid > 0)
+            child_abandon(&t->ch);
+        free(t->ch.buf);
+    }
+    if (rn->worker.fd >= 0 || rn->worker.pid > 0)
+        child_abandon(&rn->worker);
+    free(rn->worker.buf);
+    sd_event_source_disable_unref(rn->deadline);
+    sd_event_source_disable_unref(rn->ticker);
+    sd_event_unref(rn->ev);
+    free(rn->tasks);
+    /* Reap whatever already exited. */
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+}
+
+/* Start everything: decide what needs no running, start the children so they
+ * overlap with the in-process checks, run those, then supervise. Returns
+ * when every task is done, or with a negative errno when the loop failed. */
+static int runner_run(struct runner *rn)
+{
+    const struct fp_ctx *ctx = rn->ctx;
+    int r;
+
+    for (size_t i = 0; i < rn->n; i++) {
+        struct task *t = &rn->tasks[i];
+        if (t->r->severity == FP_SEV_OFF) {
+            fp_skip(t->r, "turned off in the gate config ([severity] %s = \"off\")", t->c->id);
+            task_done(t);
+        } else if ((t->c->flags & FP_CHECK_LIVE) && !ctx->live) {
+            fp_skip(t->r, "inspects the live node: not run under --root");
+            task_done(t);
+        }
+    }
+    rn->running = rn->remaining;
+    if (rn->remaining == 0)
+        return 0;
+    if ((r = sd_event_new(&rn->ev)) < 0) {
+        abandon_unfinished(rn, ": the event loop could not be created");
+        return r;
+    }
+    /* Without the deadline nothing bounds the run: run nothing. */
+    if ((r = add_timer(rn, &rn->deadline, rn->deadline_usec, on_deadline, rn,
+                       FP_FAULT_DEADLINE_TIMER)) < 0) {
+        char why[128];
+        snprintf(why, sizeof(why), ": the run deadline could not be armed (%s)", strerror(-r));
+        abandon_unfinished(rn, why);
+        return r;
+    }
+    for (size_t i = 0; i < rn->n; i++) {
+        struct task *t = &rn->tasks[i];
+        if (t->state == T_PENDING && (t->c->flags & FP_CHECK_SOLO) && !(t->c->flags & FP_CHECK_FS)) {
+            t->first_start = now_usec();
+            if (start_solo(t) < 0) {
+                fp_error(t->r, "could not start the check: %s", strerror(errno));
+                task_done(t);
+            }
+        }
+    }
+    worker_start(rn);
+    for (size_t i = 0; i < rn->n; i++) {
+        struct task *t = &rn->tasks[i];
+        if (t->state == T_PENDING && !(t->c->flags & (FP_CHECK_FS | FP_CHECK_SOLO))) {
+            t->first_start = now_usec();
+            t->r->attempts = 1;
+            t->c->run(ctx, t->r);
+            fp_result_finish(t->r);
+            task_done(t);
+        }
+    }
+    if (rn->remaining == 0)
+        return 0;
+    progress(rn);
+    /* progress only: a ticker that could not be armed costs the STATUS= updates */
+    if (sd_event_add_time_relative(rn->ev, &rn->ticker, CLOCK_MONOTONIC, 1000000, 100000,
+                                   on_tick, rn) >= 0)
+        sd_event_source_set_enabled(rn->ticker, SD_EVENT_ON);
+    r = (rn->opts->faults & FP_FAULT_EVENT_LOOP) ? -EIO : sd_event_loop(rn->ev);
+    if (r < 0 && rn->remaining > 0) {
+        char why[128];
+        snprintf(why, sizeof(why), ": the event loop failed (%s)", strerror(-r));
+        abandon_unfinished(rn, why);
+    }
+    return r;
+}
+
+void fp_run_tally(struct fp_run *run)
+{
+    memset(run->counts, 0, sizeof(run->counts));
+    memset(run->outcomes, 0, sizeof(run->outcomes));
+    run->failed = run->blocked = false;
+    for (size_t i = 0; i < run->n; i++) {
+        struct fp_result *r = &run->results[i];
+        fp_result_finish(r); /* nothing may leave the runner unknown */
+        enum fp_outcome o = fp_run_outcome(run, i);
+        run->counts[r->status]++;
+        run->outcomes[o]++;
+        run->failed |= fp_outcome_failed(o);
+        run->blocked |= o == FP_OUTCOME_BLOCKS;
+    }
+}
+
+enum fp_outcome fp_run_outcome(const struct fp_run *run, size_t i)
+{
+    return fp_outcome(run->results[i].status, run->results[i].severity, run->mode);
+}
+
 int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, struct fp_run *run,
                   char *err, size_t errsz)
 {
-    struct runner rn = { .ctx = ctx, .opts = opts };
+    struct runner rn = { .ctx = ctx, .opts = opts, .worker = { .fd = -1 } };
     uint64_t t0 = now_usec();
-    int r;
 
     memset(run, 0, sizeof(*run));
-    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c))
+    run->mode = ctx->set->mode;
+    for (const struct fp_check *c = first_check(opts); c; c = next_check(opts, c))
         if (selected(opts, c))
             rn.n++;
     run->results = calloc(rn.n ? rn.n : 1, sizeof(*run->results));
@@ -543,21 +780,17 @@ int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, stru
     if (!run->results || !rn.tasks) {
         snprintf(err, errsz, "out of memory");
         free(rn.tasks);
+        free(run->results);
+        run->results = NULL;
         return -1;
     }
     run->n = rn.n;
-    rn.worker.fd = -1;
-    if ((r = sd_event_new(&rn.ev)) < 0) {
-        snprintf(err, errsz, "sd_event_new: %s", strerror(-r));
-        free(rn.tasks);
-        return -1;
-    }
-    rn.deadline_usec = t0 + (uint64_t)(ctx->set->deadline * 1e6);
-    sd_event_add_time(rn.ev, &rn.deadline, CLOCK_MONOTONIC, rn.deadline_usec, 1000, on_deadline,
-                      &rn);
+    /* The deadline counts from before the configs were parsed (fp_ctx_init). */
+    double dl = ctx->deadline > 0 ? ctx->deadline : t0 / 1e6 + ctx->set->deadline;
+    rn.deadline_usec = dl > 0 ? (uint64_t)(dl * 1e6) : 0;
 
     size_t i = 0;
-    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c)) {
+    for (const struct fp_check *c = first_check(opts); c; c = next_check(opts, c)) {
         if (!selected(opts, c))
             continue;
         struct task *t = &rn.tasks[i];
@@ -577,89 +810,12 @@ int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, stru
     }
     rn.remaining = rn.n;
 
-    /* Decide what needs no running at all first, then start the children so
-     * they overlap with the in-process checks. */
-    for (i = 0; i < rn.n; i++) {
-        struct task *t = &rn.tasks[i];
-        if (t->r->severity == FP_SEV_OFF) {
-            fp_skip(t->r, "turned off in the gate config ([severity] %s = \"off\")", t->c->id);
-            task_done(t);
-        } else if ((t->c->flags & FP_CHECK_LIVE) && !ctx->live) {
-            fp_skip(t->r, "inspects the live node: not run under --root");
-            task_done(t);
-        }
-    }
-    for (i = 0; i < rn.n; i++) {
-        struct task *t = &rn.tasks[i];
-        if (t->state == T_PENDING && (t->c->flags & FP_CHECK_SOLO) && !(t->c->flags & FP_CHECK_FS)) {
-            t->first_start = now_usec();
-            if (start_solo(t) < 0) {
-                fp_error(t->r, "could not start the check: %s", strerror(errno));
-                task_done(t);
-            }
-        }
-    }
-    worker_start(&rn);
-    for (i = 0; i < rn.n; i++) {
-        struct task *t = &rn.tasks[i];
-        if (t->state == T_PENDING && !(t->c->flags & (FP_CHECK_FS | FP_CHECK_SOLO))) {
-            t->first_start = now_usec();
-            t->r->attempts = 1;
-            t->c->run(ctx, t->r);
-            task_done(t);
-        }
-    }
-    if (rn.remaining > 0) {
-        progress(&rn);
-        sd_event_add_time_relative(rn.ev, &rn.ticker, CLOCK_MONOTONIC, 1000000, 100000, on_tick,
-                                   &rn);
-        if (rn.ticker)
-            sd_event_source_set_enabled(rn.ticker, SD_EVENT_ON);
-        r = sd_event_loop(rn.ev);
-        if (r < 0 && rn.remaining > 0)
-            snprintf(err, errsz, "event loop: %s", strerror(-r));
-    }
-
-    /* A child that has sent its result is about to exit: reap it (its CPU
-     * time is then accounted to the gate, and nothing outlives the run);
-     * only one that does not exit promptly is killed. */
-    uint64_t reap_until = now_usec() + 50000;
-    for (i = 0; i < rn.n; i++) {
-        struct task *t = &rn.tasks[i];
-        if (t->ch.pid <= 0 || !t->have_result)
-            continue;
-        while (waitpid(t->ch.pid, NULL, WNOHANG) == 0 && now_usec() < reap_until)
-            usleep(200);
-        if (waitpid(t->ch.pid, NULL, WNOHANG) != 0)
-            t->ch.pid = 0;
-    }
-    if (rn.worker.pid > 0 && !rn.worker_current) {
-        while (waitpid(rn.worker.pid, NULL, WNOHANG) == 0 && now_usec() < reap_until)
-            usleep(200);
-        if (waitpid(rn.worker.pid, NULL, WNOHANG) != 0)
-            rn.worker.pid = 0;
-    }
-    for (i = 0; i < rn.n; i++) {
-        struct task *t = &rn.tasks[i];
-        t->timer = sd_event_source_disable_unref(t->timer);
-        if (t->ch.fd >= 0)
-            child_abandon(&t->ch);
-        free(t->ch.buf);
-        enum fp_status st = t->r->status;
-        run->counts[st]++;
-        if (t->r->severity == FP_SEV_FAIL && st >= FP_FAIL)
-            run->blocked = true;
-    }
-    if (rn.worker.fd >= 0)
-        child_abandon(&rn.worker);
-    free(rn.worker.buf);
-    sd_event_source_disable_unref(rn.deadline);
-    sd_event_source_disable_unref(rn.ticker);
-    sd_event_unref(rn.ev);
-    free(rn.tasks);
-    /* Reap whatever already exited; a child stuck in the kernel stays behind. */
-    while (waitpid(-1, NULL, WNOHANG) > 0)
-        ;
+    int r = runner_run(&rn);
+    if (r < 0)
+        snprintf(err, errsz, "%s", strerror(-r));
+    reap_children(&rn);
+    runner_free(&rn);
+    fp_run_tally(run);
     run->duration_us = now_usec() - t0;
     return 0;
 }

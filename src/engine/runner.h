@@ -6,8 +6,14 @@
  * uninterruptibly and cannot be killed), the worker is killed, abandoned, and
  * a fresh worker takes the remaining checks. Checks that talk to daemons or
  * the network run each in a child of their own, concurrently. Waitable checks
- * that answer "not yet" are retried with backoff until the deadline. An
- * sd-event loop supervises pipes, timers and the deadline.
+ * that answer "not yet" are retried with backoff until the deadline, when a
+ * failure of theirs could block (engine/verdict.h); one that cannot block
+ * never waits: its first answer is final. An sd-event loop supervises pipes,
+ * timers and the deadline.
+ *
+ * Fail closed: whatever the runner could not bring to an answer (a check cut
+ * off by the deadline, one that reported nothing, a timer that could not be
+ * armed, an event loop that failed) is an error, and an error blocks.
  */
 #ifndef FP_ENGINE_RUNNER_H
 #define FP_ENGINE_RUNNER_H
@@ -18,6 +24,18 @@
 
 #include "engine/check.h"
 #include "engine/context.h"
+#include "engine/verdict.h"
+
+/* Faults the tests inject (FLUX_PREFLIGHT_TEST_FAULT): each makes the step
+ * fail as it could in real life. They can only turn results into errors. */
+enum {
+    FP_FAULT_EVENT_LOOP = 1 << 0,     /* sd_event_loop() fails (EIO) */
+    FP_FAULT_DEADLINE_TIMER = 1 << 1, /* the run deadline cannot be armed */
+    FP_FAULT_TIMEOUT_TIMER = 1 << 2,  /* a check's timeout cannot be armed */
+    FP_FAULT_RETRY_TIMER = 1 << 3,    /* a retry cannot be armed */
+};
+/* "event-loop,timeout-timer" -> bits; -1 for an unknown name. */
+int fp_fault_parse(const char *s);
 
 struct fp_run_opts {
     json_t *only;  /* array of check ids to run, or NULL for all */
@@ -25,18 +43,35 @@ struct fp_run_opts {
     /* STATUS progress: "waiting for munged on /run/munge/munge.socket.2 (3s)" */
     void (*progress)(void *arg, const char *text);
     void *progress_arg;
+    /* A {0}-terminated table run instead of the registry (unit tests). */
+    const struct fp_check *checks;
+    unsigned faults; /* FP_FAULT_* */
 };
 
 struct fp_run {
     struct fp_result *results; /* selected checks, registry order */
     size_t n;
-    unsigned counts[FP_ERROR + 1];
-    bool blocked;              /* a fail-severity check failed or errored */
+    enum fp_mode mode;
+    unsigned counts[FP_ERROR + 1];          /* by result */
+    unsigned outcomes[FP_OUTCOME_COUNT];    /* by fp_outcome() */
+    bool failed;   /* verdict "fail": a check of severity fail failed or errored */
+    bool blocked;  /* ...and the mode is enforce: flux must not start (exit 1) */
     uint64_t duration_us;
 };
 
+/* The deadline is ctx->deadline (CLOCK_MONOTONIC seconds), so that the time
+ * spent parsing the node's configs before the run counts against it.
+ * Returns 0 with every result set (never FP_UNKNOWN), or -1 with err when
+ * the results could not even be allocated. */
 int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, struct fp_run *run,
                   char *err, size_t errsz);
 void fp_run_fini(struct fp_run *run);
+
+/* Count a run's results by status and by outcome, and set failed/blocked;
+ * a result still unknown becomes an error first. fp_run_checks() does it. */
+void fp_run_tally(struct fp_run *run);
+
+/* The outcome of result i of a finished run. */
+enum fp_outcome fp_run_outcome(const struct fp_run *run, size_t i);
 
 #endif

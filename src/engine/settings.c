@@ -154,6 +154,12 @@ static void flatten_ids(json_t *obj, const char *prefix, json_t *out)
     }
 }
 
+static int too_long(struct loader *l, const char *key, const char *text)
+{
+    return fail_at(l, key, "%s: \"%s\" is longer than flux-preflight's limit of %gs (1d)", key,
+                   text, FP_DURATION_MAX);
+}
+
 static int check_table(struct loader *l, const struct fp_setting_def *d, json_t *v,
                        struct fp_settings *s)
 {
@@ -181,6 +187,8 @@ static int check_table(struct loader *l, const struct fp_setting_def *d, json_t 
                 return fail_at(l, key,
                                "[timeout] %s: expected a positive duration string such as \"5s\"",
                                id);
+            if (t > FP_DURATION_MAX)
+                return too_long(l, key, json_string_value(val));
             json_object_set_new(s->timeout, id, json_real(t));
         }
     }
@@ -219,8 +227,10 @@ static int check_value(struct loader *l, const struct fp_setting_def *d, json_t 
             goto bad;
         return check_table(l, d, v, s);
     case FP_SET_FSD:
-        if (!str || fsd_parse_duration(str, &num) < 0 || isinf(num))
+        if (!str || fsd_parse_duration(str, &num) < 0)
             goto bad;
+        if (num > FP_DURATION_MAX) /* inf too */
+            return too_long(l, d->key, str);
         json_object_set_new(s->values, d->key, json_real(num));
         return 0;
     case FP_SET_BYTES:

@@ -11,6 +11,9 @@
 #include "engine/check.h"
 
 #define FP_DEFAULT_CONFIG "/etc/flux/preflight/conf.d"
+/* The longest duration any setting may hold (deadline, timeouts): one day.
+ * Longer is a config error that names this limit, not a timer overflow. */
+#define FP_DURATION_MAX 86400.0
 
 enum fp_mode {
     FP_MODE_ENFORCE = 0,

@@ -85,13 +85,15 @@ static void add_facts(struct fields *f, json_t *facts)
     }
 }
 
-static int priority_of(enum fp_status st)
+/* By what the result means: a failure of severity warn is a warning. */
+static int priority_of(enum fp_outcome o)
 {
-    switch (st) {
-    case FP_FAIL:
-    case FP_ERROR: return 3;
-    case FP_WARN: return 4;
-    case FP_PASS: return 6;
+    switch (o) {
+    case FP_OUTCOME_BLOCKS:
+    case FP_OUTCOME_UNENFORCED: return 3;
+    case FP_OUTCOME_WARN:
+    case FP_OUTCOME_DEMOTED: return 4;
+    case FP_OUTCOME_PASS: return 6;
     default: return 7;
     }
 }
@@ -100,14 +102,13 @@ int output_journal(const struct fp_ctx *ctx, const struct fp_run *run, const cha
 {
     struct fields f = { .n = 0 };
     int rc = 0;
-    char *failed = NULL;
-    size_t flen = 0;
-    FILE *fl = open_memstream(&failed, &flen);
+    char *failed = output_ids(run, fp_outcome_failed, ",");
+    char *demoted = output_ids(run, output_is_demoted, ",");
 
     for (size_t i = 0; i < run->n; i++) {
         const struct fp_result *r = &run->results[i];
         add(&f, "MESSAGE=%s: %s", r->check->id, r->message ? r->message : fp_status_name(r->status));
-        add(&f, "PRIORITY=%d", priority_of(r->status));
+        add(&f, "PRIORITY=%d", priority_of(fp_run_outcome(run, i)));
         add(&f, "MESSAGE_ID=%s", r->check->message_id);
         add(&f, "SYSLOG_IDENTIFIER=flux-preflight");
         add(&f, "FLUX_PREFLIGHT_CHECK=%s", r->check->id);
@@ -119,19 +120,18 @@ int output_journal(const struct fp_ctx *ctx, const struct fp_run *run, const cha
         if (sd_journal_sendv(f.iov, f.n) < 0)
             rc = -1;
         release(&f);
-        if (fl && r->severity == FP_SEV_FAIL && r->status >= FP_FAIL)
-            fprintf(fl, "%s%s", ftell(fl) ? "," : "", r->check->id);
     }
-    if (fl)
-        fclose(fl);
     add(&f, "MESSAGE=%s", verdict_line ? verdict_line : "");
-    add(&f, "PRIORITY=%d", run->blocked ? 3 : (run->counts[FP_WARN] ? 4 : 6));
+    add(&f, "PRIORITY=%d", run->failed ? 3
+                           : run->outcomes[FP_OUTCOME_WARN] + run->outcomes[FP_OUTCOME_DEMOTED] ? 4
+                           : 6);
     add(&f, "MESSAGE_ID=%s", FP_MSGID_SUMMARY);
     add(&f, "SYSLOG_IDENTIFIER=flux-preflight");
-    add(&f, "FLUX_PREFLIGHT_VERDICT=%s", run->blocked ? "fail" : "pass");
-    add(&f, "FLUX_PREFLIGHT_MODE=%s", ctx->set->mode == FP_MODE_WARN ? "warn" : "enforce");
+    add(&f, "FLUX_PREFLIGHT_VERDICT=%s", run->failed ? "fail" : "pass");
+    add(&f, "FLUX_PREFLIGHT_MODE=%s", run->mode == FP_MODE_WARN ? "warn" : "enforce");
     add(&f, "FLUX_PREFLIGHT_HOST=%s", ctx->hostname);
     add(&f, "FLUX_PREFLIGHT_FAILED=%s", failed ? failed : "");
+    add(&f, "FLUX_PREFLIGHT_DEMOTED=%s", demoted ? demoted : "");
     for (int st = FP_PASS; st <= FP_ERROR; st++)
         add(&f, "FLUX_PREFLIGHT_COUNT_%s=%u", st == FP_PASS ? "PASS" : st == FP_SKIP ? "SKIP"
                                               : st == FP_WARN ? "WARN" : st == FP_FAIL ? "FAIL"
@@ -141,5 +141,6 @@ int output_journal(const struct fp_ctx *ctx, const struct fp_run *run, const cha
         rc = -1;
     release(&f);
     free(failed);
+    free(demoted);
     return rc;
 }

@@ -22,15 +22,67 @@ static void read_boot_id(char *buf, size_t sz)
         buf[strcspn(buf, "\n")] = '\0';
 }
 
+char *output_ids(const struct fp_run *run, bool (*want)(enum fp_outcome), const char *sep)
+{
+    char *s = NULL;
+    size_t len = 0, n = 0;
+    FILE *f = open_memstream(&s, &len);
+
+    if (!f)
+        return NULL;
+    for (size_t i = 0; i < run->n; i++)
+        if (want(fp_run_outcome(run, i)))
+            fprintf(f, "%s%s", n++ ? sep : "", run->results[i].check->id);
+    if (fclose(f) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+bool output_is_demoted(enum fp_outcome o)
+{
+    return o == FP_OUTCOME_DEMOTED;
+}
+
+static json_t *id_array(const struct fp_run *run, bool (*want)(enum fp_outcome))
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < run->n; i++)
+        if (want(fp_run_outcome(run, i)))
+            json_array_append_new(a, json_string(run->results[i].check->id));
+    return a;
+}
+
+static void utc_now(char *buf, size_t sz)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+}
+
+json_t *output_json_interim(const char *host, enum fp_mode mode, const char *verdict,
+                            const char *summary)
+{
+    char boot_id[64], now[32];
+
+    read_boot_id(boot_id, sizeof(boot_id));
+    utc_now(now, sizeof(now));
+    return json_pack("{s:i s:s s:s s:s s:s s:s s:s s:{s:i s:i s:i s:i s:i} s:[] s:[] s:[]}",
+                     "version", 1, "host", host, "boot_id", boot_id, "time", now,
+                     "mode", mode == FP_MODE_WARN ? "warn" : "enforce", "verdict", verdict,
+                     "summary", summary, "counts", "pass", 0, "warn", 0, "fail", 0, "skip", 0,
+                     "error", 0, "failed", "demoted", "results");
+}
+
 json_t *output_json_doc(const struct fp_ctx *ctx, const struct fp_run *run)
 {
     char boot_id[64], now[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    json_t *results = json_array(), *failed = json_array();
+    json_t *results = json_array();
+    _cleanup_free_ char *summary = output_verdict_line(run);
 
     read_boot_id(boot_id, sizeof(boot_id));
-    strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    utc_now(now, sizeof(now));
     for (size_t i = 0; i < run->n; i++) {
         const struct fp_result *r = &run->results[i];
         json_t *o = json_pack("{s:s s:s s:s s:s s:I s:O}", "id", r->check->id, "result",
@@ -38,46 +90,60 @@ json_t *output_json_doc(const struct fp_ctx *ctx, const struct fp_run *run)
                               "message", r->message ? r->message : "", "duration_us",
                               (json_int_t)r->duration_us, "facts", r->facts);
         json_array_append_new(results, o);
-        if (r->severity == FP_SEV_FAIL && r->status >= FP_FAIL)
-            json_array_append_new(failed, json_string(r->check->id));
     }
-    return json_pack("{s:i s:s s:s s:s s:s s:s s:{s:i s:i s:i s:i s:i} s:o s:o}",
+    return json_pack("{s:i s:s s:s s:s s:s s:s s:s s:{s:i s:i s:i s:i s:i} s:o s:o s:o}",
                      "version", 1, "host", ctx->hostname, "boot_id", boot_id, "time", now,
-                     "mode", ctx->set->mode == FP_MODE_WARN ? "warn" : "enforce",
-                     "verdict", run->blocked ? "fail" : "pass",
+                     "mode", run->mode == FP_MODE_WARN ? "warn" : "enforce",
+                     "verdict", run->failed ? "fail" : "pass",
+                     "summary", summary ? summary : "",
                      "counts", "pass", run->counts[FP_PASS], "warn", run->counts[FP_WARN],
                      "fail", run->counts[FP_FAIL], "skip", run->counts[FP_SKIP],
                      "error", run->counts[FP_ERROR],
-                     "failed", failed, "results", results);
+                     "failed", id_array(run, fp_outcome_failed),
+                     "demoted", id_array(run, output_is_demoted),
+                     "results", results);
 }
 
-char *output_verdict_line(const struct fp_run *run, bool warn_mode)
+/* The one-line verdict (STATUS=, the table's footer, the journal summary),
+ * with honest counts:
+ *   FAIL: munge.daemon, statedir.space (2 of 27 failed)
+ *   WARN: munge.daemon (1 of 27 failed); mode=warn, not blocking
+ *   OK: 25 checks passed, 1 with a warning; time.sync failed (severity warn, not blocking)
+ *   OK: 1 check passed
+ * "of N" counts the checks that ran (not skipped). */
+char *output_verdict_line(const struct fp_run *run)
 {
+    const unsigned *o = run->outcomes;
+    unsigned failed = o[FP_OUTCOME_BLOCKS] + o[FP_OUTCOME_UNENFORCED];
+    unsigned ran = o[FP_OUTCOME_PASS] + o[FP_OUTCOME_WARN] + o[FP_OUTCOME_DEMOTED] + failed;
+    _cleanup_free_ char *failed_ids = output_ids(run, fp_outcome_failed, ", ");
+    _cleanup_free_ char *demoted_ids = output_ids(run, output_is_demoted, ", ");
     char *s = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&s, &len);
-    unsigned nfailed = 0, ran = 0;
 
-    if (!f)
+    if (!f || !failed_ids || !demoted_ids) {
+        if (f)
+            fclose(f);
+        free(s);
         return NULL;
-    for (size_t i = 0; i < run->n; i++) {
-        const struct fp_result *r = &run->results[i];
-        if (r->status != FP_SKIP)
-            ran++;
-        if (r->severity == FP_SEV_FAIL && r->status >= FP_FAIL)
-            fprintf(f, "%s%s", nfailed++ ? ", " : "", r->check->id);
     }
-    fclose(f);
-    char *line = NULL;
-    int rc;
-    if (nfailed > 0)
-        rc = asprintf(&line, "%s: %s (%u of %u failed)%s", warn_mode ? "WARN" : "FAIL", s,
-                      nfailed, ran, warn_mode ? "; mode=warn, not blocking" : "");
-    else if (run->counts[FP_WARN] > 0)
-        rc = asprintf(&line, "OK: %u checks passed, %u with warnings", ran,
-                      run->counts[FP_WARN]);
-    else
-        rc = asprintf(&line, "OK: %u checks passed", ran);
-    free(s);
-    return rc < 0 ? NULL : line;
+    if (failed > 0) {
+        fprintf(f, "%s: %s (%u of %u failed)", run->blocked ? "FAIL" : "WARN", failed_ids,
+                failed, ran);
+    } else {
+        unsigned pass = o[FP_OUTCOME_PASS], warn = o[FP_OUTCOME_WARN];
+        fprintf(f, "OK: %u check%s passed", pass, pass == 1 ? "" : "s");
+        if (warn > 0)
+            fprintf(f, ", %u with %s", warn, warn == 1 ? "a warning" : "warnings");
+    }
+    if (o[FP_OUTCOME_DEMOTED] > 0)
+        fprintf(f, "; %s failed (severity warn, not blocking)", demoted_ids);
+    if (failed > 0 && !run->blocked)
+        fputs("; mode=warn, not blocking", f);
+    if (fclose(f) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
 }

@@ -1,5 +1,6 @@
 /* sd_notify: progress while running, the verdict at the end. systemd keeps
- * the last STATUS= of a oneshot on display after it exits. */
+ * the last STATUS= of a oneshot on display after it exits (and after it goes
+ * inactive: the unit has RemainAfterExit=no), until the next start. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,4 +13,11 @@ void output_notify_status(const char *text)
     if (!getenv("NOTIFY_SOCKET"))
         return;
     sd_notifyf(0, "STATUS=%s", text);
+}
+
+void output_notify_verdict(const char *line)
+{
+    if (!getenv("NOTIFY_SOCKET"))
+        return;
+    sd_notifyf(0, "STATUS=%s; re-check: systemctl start flux-preflight", line);
 }

@@ -1,5 +1,6 @@
 /* Outputs: each takes the finished run and says it one way. Outputs never
- * decide verdicts; the runner's results and fp_run.blocked do. */
+ * decide verdicts: fp_outcome() (engine/verdict.h) does, through the run's
+ * tallies and fp_run_outcome(). */
 #ifndef FP_OUTPUT_OUTPUT_H
 #define FP_OUTPUT_OUTPUT_H
 
@@ -12,8 +13,18 @@
 
 /* The run as the JSON document of DESIGN §2.2.1 (also the status file). */
 json_t *output_json_doc(const struct fp_ctx *ctx, const struct fp_run *run);
-/* "FAIL: munge.daemon, statedir.space (2 of 27 failed)" / "OK: 27 checks passed (2 warnings)" */
-char *output_verdict_line(const struct fp_run *run, bool warn_mode);
+/* A status file without results, for what is not a finished run: VERDICT
+ * "running" (written before the first check, so that a gate that dies leaves
+ * a refusal behind) or "fail" (the gate could not run: SUMMARY says why). */
+json_t *output_json_interim(const char *host, enum fp_mode mode, const char *verdict,
+                            const char *summary);
+/* "FAIL: munge.daemon, statedir.space (2 of 27 failed)" / "OK: 26 checks passed, 1 with a
+ * warning" (json.c has every form); malloc'd, NULL on ENOMEM. */
+char *output_verdict_line(const struct fp_run *run);
+/* The ids of the results whose outcome satisfies want, joined by sep ("" when
+ * none); malloc'd, NULL on ENOMEM. */
+char *output_ids(const struct fp_run *run, bool (*want)(enum fp_outcome), const char *sep);
+bool output_is_demoted(enum fp_outcome o);
 
 /* Aligned table; colour when color is true. */
 void output_terminal(FILE *f, const struct fp_ctx *ctx, const struct fp_run *run, bool color);
@@ -25,6 +36,9 @@ bool output_journal_is_stream(int fd);
 
 /* sd_notify STATUS=; no-op without $NOTIFY_SOCKET. */
 void output_notify_status(const char *text);
+/* The final STATUS=: the verdict line and how to re-check (it stays on
+ * display in `systemctl status flux-preflight` after the gate exits). */
+void output_notify_verdict(const char *line);
 
 /* Write doc atomically (temp file in the same dir + rename), mode 0644. */
 int output_statusfile_write(const char *path, json_t *doc, char *err, size_t errsz);

@@ -33,20 +33,20 @@ void output_terminal(FILE *f, const struct fp_ctx *ctx, const struct fp_run *run
         const struct fp_result *r = &run->results[i];
         const char *name = fp_status_name(r->status);
         char shown[8];
-        bool blocking = r->severity == FP_SEV_FAIL && r->status >= FP_FAIL;
+        bool failed = fp_outcome_failed(fp_run_outcome(run, i));
 
-        /* Upper case marks what blocks the broker; a fail demoted to warn by
-         * [severity] shows in lower case. */
+        /* Upper case marks a failure of the verdict; a fail demoted to warn
+         * by [severity] shows in lower case. */
         snprintf(shown, sizeof(shown), "%s", name);
-        if (blocking)
+        if (failed)
             for (char *p = shown; *p; p++)
                 *p = (char)(*p - 'a' + 'A');
         fprintf(f, "%-*s  %s%-6s%s %s\n", w, r->check->id, color ? color_of(r->status) : "",
                 shown, color ? "\033[0m" : "", r->message ? r->message : "");
     }
-    char *line = output_verdict_line(run, ctx->set->mode == FP_MODE_WARN);
+    char *line = output_verdict_line(run);
     if (line) {
-        bool bad = run->blocked;
+        bool bad = run->failed;
         fprintf(f, "%s%s%s\n", color ? (bad ? "\033[1;31m" : "\033[1;32m") : "", line,
                 color ? "\033[0m" : "");
         free(line);

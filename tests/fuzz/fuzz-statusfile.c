@@ -56,8 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (r == 0 || r == STATUSFILE_STALE) {
         assert(sf.root != NULL);
         assert(sf.verdict != NULL);
-        assert(strcmp(sf.verdict, "pass") == 0 || strcmp(sf.verdict, "fail") == 0);
-        assert(sf.failed_verdict == (strcmp(sf.verdict, "fail") == 0));
+        assert(strcmp(sf.verdict, "pass") == 0 || strcmp(sf.verdict, "fail") == 0 ||
+               strcmp(sf.verdict, "running") == 0 || strcmp(sf.verdict, "off") == 0);
+        assert((sf.state == STATUSFILE_FAIL) == (strcmp(sf.verdict, "fail") == 0));
+        assert((sf.state == STATUSFILE_RUNNING) == (strcmp(sf.verdict, "running") == 0));
+        assert((sf.state == STATUSFILE_OFF) == (strcmp(sf.verdict, "off") == 0));
         assert(strlen(sf.boot_id) == 32);
         assert(strspn(sf.boot_id, "0123456789abcdef") == 32);
         if (r == 0)

@@ -59,7 +59,8 @@ rc=0
 $NOTIFY "$T/notify" -- "$FP_BIN" --config "$T/conf.d" --check munge.daemon,statedir.space >/dev/null || rc=$?
 is "$rc" 0 "under a notify socket: exit 0"
 like "$(head -1 "$T/notify")" '^STATUS=' "first datagram is a STATUS= progress line"
-like "$(tail -1 "$T/notify")" '^STATUS=OK: 2 checks passed$' "last datagram is the verdict"
+is "$(tail -1 "$T/notify")" 'STATUS=OK: 2 checks passed; re-check: systemctl start flux-preflight' \
+    "last datagram is the verdict, with how to re-check"
 
 # --- journald: one entry per check and a summary, with the contract's fields
 rc=0
@@ -96,7 +97,8 @@ like "$(jfield munge.daemon .message)" "$MUNGE_SOCKET" "munge.daemon: the messag
 ok "a failed run is valid against the schema" $SCHEMA "$T/out"
 is "$(jq -r .verdict "$T/status.json")" fail "status file records the failure"
 like "$(grep -c 'STATUS=waiting for munged' "$T/notify2")" '^[1-9]' "STATUS showed the wait for munged"
-is "$(tail -1 "$T/notify2")" 'STATUS=FAIL: munge.daemon (1 of 2 failed)' "final STATUS names the failed check"
+is "$(tail -1 "$T/notify2")" 'STATUS=FAIL: munge.daemon (1 of 2 failed); re-check: systemctl start flux-preflight' \
+    "final STATUS names the failed check"
 is "$(journal_get "$T/j2.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=munge.daemon)" fail "journal: RESULT=fail"
 is "$(journal_get "$T/j2.json" PRIORITY FLUX_PREFLIGHT_CHECK=munge.daemon)" 3 "journal: PRIORITY=3 for a fail"
 is "$(journal_get "$T/j2.json" FLUX_PREFLIGHT_FAILED FLUX_PREFLIGHT_VERDICT=fail)" munge.daemon "journal: summary names the failed check"

@@ -65,11 +65,12 @@ if command -v systemd-analyze >/dev/null; then
     is "$rc" 0 "systemd-analyze security: exposure at or below 2.0 ($(printf '%s\n' "$out" | tail -1 | sed 's/.*: //'))"
     T2=$(mktemp -d)
     fp_atexit "rm -rf '$T2'"
-    mkdir -p "$T2/usr/lib/systemd" "$T2/etc/systemd/system/flux.service.d" "$T2/usr/sbin"
+    mkdir -p "$T2/usr/lib/systemd" "$T2/etc/systemd/system" "$T2/usr/sbin"
     cp -r /lib/systemd/system "$T2/usr/lib/systemd/"
     cp "$UNIT" "$T2/etc/systemd/system/"
-    cp "$top_srcdir/units/flux.service.d/flux-preflight.conf" "$T2/etc/systemd/system/flux.service.d/"
     cp "$top_srcdir/tests/system/flux.service" "$T2/etc/systemd/system/"
+    # enabled as the man page says: flux.service then requires it
+    systemctl --root="$T2" enable flux-preflight.service >/dev/null 2>&1
     exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$UNIT")
     mkdir -p "$T2$(dirname "$exe")"
     cp "$FP_BIN" "$T2$exe"

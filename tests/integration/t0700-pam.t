@@ -232,6 +232,55 @@ like "$out" "^rc=6 " "eight failures: refused"
 ok "eight failures: the message stays under PAM_MAX_MSG_SIZE (512)" \
     [ "$(printf '%s' "$out" | head -n 1 | wc -c)" -lt 512 ]
 
+# --- a gate that has not finished, or was killed: "running" is not a pass ----------
+
+running() {
+    printf '{ "version": 1, "host": "node17", "boot_id": "%s", "time": "2026-12-03T10:00:00Z",
+' "$BOOT"
+    printf '  "mode": "%s", "verdict": "running", "summary": "RUNNING: checks started (pid 412)",
+' "${1:-enforce}"
+    printf '  "failed": [], "demoted": [], "results": [] }
+'
+}
+RUNNING="its preflight has not finished (started 2026-12-03T10:00:00Z)"
+running | put
+drive fp-allow "$USER_" acct
+is "$out" "error: node17: Flux is not available on this node: $RUNNING. Contact your administrators.${NL}rc=6 Permission denied" \
+    "running (or killed) gate: an ordinary user is refused, told the preflight has not finished"
+drive fp-allow "$USER_" auth
+like "$out" "^rc=6 " "running gate: auth refuses too"
+drive fp-allow root acct
+is "$out" "info: node17: WARNING: Flux is not available on this node: $RUNNING. Ordinary users are refused.${NL}rc=0 Success" \
+    "running gate: root gets in, warned"
+drive fp-allow "$ADMIN" acct
+like "$out" "^rc=0 " "running gate: the admin group gets in"
+running warn | put
+drive fp-allow "$USER_" acct
+like "$out" "^rc=0 " "running gate in warn mode: users are told, not refused"
+
+# --- the gate could not run (its own config is broken): fail, with its reason ------
+
+printf '{ "version": 1, "host": "node17", "boot_id": "%s", "mode": "enforce", "verdict": "fail",
+  "summary": "ERROR: gate config: /etc/flux/preflight/conf.d/a.toml:1: unknown key '"'"'x'"'"'",
+  "failed": [], "results": [] }
+' "$BOOT" | put
+drive fp-allow "$USER_" acct
+is "$out" "error: node17: Flux is not available on this node: its preflight failed: ERROR: gate config: /etc/flux/preflight/conf.d/a.toml:1: unknown key 'x'. Contact your administrators.${NL}rc=6 Permission denied" \
+    "broken gate config: an ordinary user is refused with the gate's reason"
+
+# --- the gate is off: everyone gets in, also with missing=deny ----------------------
+
+printf '{ "version": 1, "host": "node17", "boot_id": "%s", "verdict": "off",
+  "summary": "OFF: flux.preflight=off is on the kernel command line: the gate does not run",
+  "failed": [], "results": [] }
+' "$BOOT" | put
+drive fp-deny "$USER_" acct
+is "$out" "$ALLOWED" "gate off: an ordinary user gets in, silently, also with missing=deny"
+drive fp-deny "$USER_" session
+is "$out" "$ALLOWED" "gate off: session is silent"
+drive fp-debug "$USER_" acct
+like_log "$ST: verdict off" "gate off, debug: the decision is logged"
+
 # --- a passing node -------------------------------------------------------------
 
 status pass | put

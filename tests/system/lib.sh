@@ -49,6 +49,10 @@
 #                             journalctl -D "$SYS_OUT/journal" ... (SYS_OUT removed at exit
 #                             unless SYS_KEEP=1).
 #   sys_wait_state UNIT STATE [SECS]   poll `systemctl is-active UNIT` until it prints STATE
+#   sys_payload NAME          PAY=a new dir holding `make install DESTDIR=$PAY` of this build
+#                             (removed at exit; bails when the install fails)
+#   sys_gate_only DEADLINE ID...   $PAY/etc/flux/preflight/conf.d/test.toml: that deadline, and
+#                             every check but the IDs turned off (the container has no Flux)
 
 # fp_atexit (cleanup at exit) comes from tests/lib/tap.sh, sourced first.
 
@@ -246,4 +250,22 @@ sys_poweroff() {
     SYS_SHUTDOWN_SECONDS=$(_sys_since "$_sp_t0")
     SYS_NSPAWN_PID='' SYS_LEADER=''
     return 0
+}
+
+sys_payload() {
+    PAY=$(mktemp -d "/tmp/fp-${1:?sys_payload NAME}-pay.XXXXXX") || bail "mktemp failed"
+    fp_atexit "rm -rf '$PAY'"
+    make -s -C "$top_builddir" install DESTDIR="$PAY" >"$PAY.log" 2>&1 ||
+        { cat "$PAY.log"; rm -f "$PAY.log"; bail "make install failed"; }
+    rm -f "$PAY.log"
+}
+
+sys_gate_only() {
+    _sg_deadline=$1; shift
+    mkdir -p "$PAY/etc/flux/preflight/conf.d"
+    {
+        echo "deadline = \"$_sg_deadline\""
+        echo '[severity]'
+        "$FP_BIN" list | awk -v keep=" $* " 'index(keep, " " $1 " ") == 0 { printf "\"%s\" = \"off\"\n", $1 }'
+    } >"$PAY/etc/flux/preflight/conf.d/test.toml"
 }

@@ -1,6 +1,6 @@
 #!/bin/bash
-# System-tier infrastructure: real systemd 252 as PID 1 in systemd-nspawn, the shipped drop-in
-# units/flux.service.d/flux-preflight.conf on the stand-in flux.service, and a dummy gate.
+# System-tier infrastructure: real systemd 252 as PID 1 in systemd-nspawn, the shipped unit
+# (enabled: RequiredBy=flux.service) before the stand-in flux.service, and a dummy gate.
 # Proves: boot, payload install, gate pass -> flux starts, gate fail -> flux's start job fails
 # with 'dependency', StatusText from systemd-notify, NotifyAccess semantics, the kernel command
 # line escape hatch (ConditionKernelCommandLine) via nspawn init arguments, clean poweroff,
@@ -18,8 +18,7 @@ sys_need
 # like Debian's systemdsystemunitdir), with a dummy gate in place of the real one.
 PAY=$(mktemp -d "${TMPDIR:-/tmp}/fp-t9000-pay.XXXXXX")
 fp_atexit "rm -rf '$PAY'"
-mkdir -p "$PAY/lib/systemd/system/flux.service.d" "$PAY/usr/sbin"
-cp "$top_srcdir/units/flux.service.d/flux-preflight.conf" "$PAY/lib/systemd/system/flux.service.d/"
+mkdir -p "$PAY/lib/systemd/system" "$PAY/usr/sbin"
 cat >"$PAY/usr/sbin/flux-preflight" <<'EOF'
 #!/bin/sh
 # dummy gate: verdict from /run/fp-dummy-verdict, else /etc/fp-dummy-verdict, else pass
@@ -55,19 +54,20 @@ is "$(sys_exec cat /proc/1/comm)" systemd "systemd is PID 1 in the container"
 ok "payload installed (tar onto /, daemon-reload)" sys_install_payload
 is "$(sys_exec readlink -f /lib/systemd/system/flux-preflight.service)" \
    /usr/lib/systemd/system/flux-preflight.service "staged lib/ landed in merged /usr"
+sys_exec systemctl enable flux-preflight.service >/dev/null 2>&1
 like "$(sys_exec systemctl show -p Requires,After --value flux.service | tr '\n' ' ')" \
-     'flux-preflight\.service.*flux-preflight\.service' "drop-in applies to the stand-in flux.service"
+     'flux-preflight\.service.*flux-preflight\.service' "enabled, the gate is required by (and ordered before) the stand-in flux.service"
 
 # gate passes -> flux starts
 sys_exec systemctl start flux.service
 is "$?" 0 "systemctl start flux succeeds when the gate passes"
 is "$(sys_exec systemctl is-active flux.service)" active "flux active"
-is "$(sys_exec systemctl is-active flux-preflight.service)" active "gate active (RemainAfterExit)"
+is "$(sys_exec systemctl is-active flux-preflight.service)" inactive "gate inactive after its run (RemainAfterExit=no)"
 is "$(sys_exec systemctl show -p StatusText --value flux-preflight.service)" \
    "OK: dummy gate passed" "StatusText from systemd-notify kept after the oneshot exited"
 
 # gate fails -> flux start job fails with 'dependency'
-sys_exec systemctl stop flux.service flux-preflight.service
+sys_exec systemctl stop flux.service
 sys_sh 'echo fail >/run/fp-dummy-verdict'
 sys_exec systemctl start flux.service 2>/dev/null
 is "$?" 1 "systemctl start flux exits 1 when the gate fails"
@@ -122,6 +122,7 @@ is "$(sys_exec sh -c 'tr "\0" " " </proc/1/cmdline')" "/usr/lib/systemd/systemd 
    "init arguments become PID 1's command line"
 is "$(sys_exec cat /proc/cmdline)" "flux.preflight=off" "SYS_PROC_CMDLINE=1: /proc/cmdline stand-in bound"
 ok "payload installed" sys_install_payload
+sys_exec systemctl enable flux-preflight.service >/dev/null 2>&1
 sys_sh 'echo fail >/run/fp-dummy-verdict'
 sys_exec systemctl start flux.service
 is "$?" 0 "flux.preflight=off: systemctl start flux succeeds although the gate would fail"

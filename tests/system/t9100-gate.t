@@ -10,19 +10,12 @@ sys_need
 # The payload: this build, installed as a package would install it, plus a
 # gate config that leaves only the checks under test on (the container has no
 # Flux) and a short deadline so a blocked run ends quickly.
-PAY=$(mktemp -d /tmp/fp-t9100-pay.XXXXXX)
-fp_atexit "rm -rf '$PAY'"
-make -s -C "$top_builddir" install DESTDIR="$PAY" >"$PAY.log" 2>&1 || { cat "$PAY.log"; bail "make install failed"; }
-rm -f "$PAY.log"
-mkdir -p "$PAY/etc/flux/preflight/conf.d"
-{
-    echo 'deadline = "3s"'
-    echo '[severity]'
-    "$FP_BIN" list | awk '$1 != "munge.daemon" && $1 != "statedir.space" { printf "\"%s\" = \"off\"\n", $1 }'
-} >"$PAY/etc/flux/preflight/conf.d/test.toml"
+sys_payload t9100
+sys_gate_only 3s munge.daemon statedir.space
 unit_dir=$(find "$PAY" -name flux-preflight.service -path '*systemd/system*' | head -1)
 ok "make install staged the unit" test -n "$unit_dir"
-ok "make install staged the flux.service drop-in" test -f "$(dirname "$unit_dir")/flux.service.d/flux-preflight.conf"
+ok "make install staged no flux.service drop-in (enabling the unit is the one requirement)" \
+    test ! -e "$(dirname "$unit_dir")/flux.service.d/flux-preflight.conf"
 cmd_link=$(find "$PAY" -path '*/libexec/flux/cmd/flux-preflight' | head -1)
 ok "make install made \`flux preflight\` work: libexec/flux/cmd/flux-preflight" test -L "$cmd_link"
 like "$(readlink "$cmd_link")" '/sbin/flux-preflight$' "...pointing at the program"
@@ -30,19 +23,20 @@ like "$(readlink "$cmd_link")" '/sbin/flux-preflight$' "...pointing at the progr
 # ---- boot with both units enabled: the gate runs before flux, unasked
 SYS_PAYLOAD_AT_BOOT=1 SYS_ENABLE="flux.service flux-preflight.service" sys_boot gate "$PAY" || bail "container did not boot"
 sys_wait_state flux.service active 30
-is "$(sys_exec systemctl is-active flux-preflight.service)" active "at boot: the gate ran (active, exited)"
+is "$(sys_exec systemctl show -p Result --value flux-preflight.service)" success "at boot: the gate ran and passed"
+is "$(sys_exec systemctl is-active flux-preflight.service)" inactive "...and is inactive after its run (RemainAfterExit=no)"
 is "$(sys_exec systemctl is-active flux.service)" active "at boot: flux started after a passing gate"
 gate_done=$(sys_exec systemctl show -p ExecMainExitTimestampMonotonic --value flux-preflight.service)
 flux_start=$(sys_exec systemctl show -p ExecMainStartTimestampMonotonic --value flux.service)
 ok "at boot: the gate finished before the broker started ($gate_done < $flux_start)" test "$gate_done" -lt "$flux_start"
-is "$(sys_exec systemctl show -p StatusText --value flux-preflight.service)" "OK: 2 checks passed" \
-    "systemctl status shows the passing verdict"
+is "$(sys_exec systemctl show -p StatusText --value flux-preflight.service)" "OK: 2 checks passed; re-check: systemctl start flux-preflight" \
+    "systemctl status shows the passing verdict and how to re-check"
 is "$(sys_journal -b FLUX_PREFLIGHT_CHECK=munge.daemon -o cat | tail -1)" \
     "munge.daemon: credential round trip through /run/munge/munge.socket.2" "the journal has the munge.daemon entry"
 is "$(sys_exec cat /run/flux-preflight/status.json | jq -r .verdict)" pass "the status file says pass"
 
 # ---- munged stopped: flux's start job fails with 'dependency'
-sys_exec systemctl stop flux.service flux-preflight.service munge.service
+sys_exec systemctl stop flux.service munge.service
 rc=0; sys_exec systemctl start flux.service 2>/dev/null || rc=$?
 is "$rc" 1 "munged stopped: systemctl start flux fails"
 is "$(sys_exec systemctl is-active flux.service)" inactive "munged stopped: flux stays inactive"
@@ -65,7 +59,8 @@ sys_exec systemctl start munge.service
 rc=0; sys_exec systemctl start flux.service 2>/dev/null || rc=$?
 is "$rc" 0 "munged running: systemctl start flux succeeds"
 is "$(sys_exec systemctl is-active flux.service)" active "munged running: flux is active"
-is "$(sys_exec systemctl show -p StatusText --value flux-preflight.service)" "OK: 2 checks passed" "the status says pass again"
+is "$(sys_exec systemctl show -p StatusText --value flux-preflight.service)" "OK: 2 checks passed; re-check: systemctl start flux-preflight" \
+    "the status says pass again"
 
 sys_poweroff
 done_testing

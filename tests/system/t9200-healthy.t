@@ -30,13 +30,16 @@ sed -i "s/\"node0\"/\"$host\"/g" "$R/etc/flux/system/conf.d/system.toml"
     usr/lib/$MA/pkgconfig usr/lib/$MA/flux var/lib/flux) || bail "tar failed"
 cp "$T/node.tar" "$PAY/node.tar"
 sys_install_payload
+# enabled, as flux-preflight(8) says: a disabled unit that passed is unloaded
+# right away, and its status line with it
+sys_exec systemctl enable flux-preflight.service >/dev/null 2>&1
 sys_exec groupadd -g 500 flux
 sys_exec useradd -r -u 500 -g 500 -M -s /usr/sbin/nologin flux
 sys_exec tar -C / --keep-directory-symlink -xpf /opt/fp/node.tar
 # systemd-timesyncd's flag: this container's clock counts as synchronised
 sys_sh 'mkdir -p /run/systemd/timesync && touch /run/systemd/timesync/synchronized'
 
-rc=0; sys_exec systemctl restart flux-preflight.service 2>/dev/null || rc=$?
+rc=0; sys_exec systemctl start flux-preflight.service 2>/dev/null || rc=$?
 is "$rc" 0 "the hardened unit passes on a healthy node"
 like "$(sys_exec systemctl show -p StatusText --value flux-preflight.service)" '^OK: [0-9]+ checks passed' \
     "Status: OK"

@@ -8,24 +8,14 @@ need_root
 . "$top_srcdir/tests/system/lib.sh"
 sys_need
 
-PAY=$(mktemp -d /tmp/fp-t9600-pay.XXXXXX)
-fp_atexit "rm -rf '$PAY'"
-make -s -C "$top_builddir" install DESTDIR="$PAY" >"$PAY.log" 2>&1 || { cat "$PAY.log"; bail "make install failed"; }
-rm -f "$PAY.log"
-mkdir -p "$PAY/etc/flux/preflight/conf.d"
-gate_conf() { # deadline
-    {
-        echo "deadline = \"$1\""
-        echo '[severity]'
-        "$FP_BIN" list | awk '$1 != "munge.daemon" && $1 != "statedir.space" { printf "\"%s\" = \"off\"\n", $1 }'
-    } >"$PAY/etc/flux/preflight/conf.d/test.toml"
-}
+sys_payload t9600
+gate_conf() { sys_gate_only "$1" munge.daemon statedir.space; }
 gate_conf 3s
 
 # ---- munged stopped: the gate fails, journalctl -x explains it
 SYS_PAYLOAD_AT_BOOT=1 SYS_ENABLE="flux.service flux-preflight.service" \
     sys_boot catalog "$PAY" || bail "boot failed"
-sys_exec systemctl stop flux-preflight.service munge.service
+sys_exec systemctl stop flux.service munge.service
 sys_exec journalctl --update-catalog
 sys_exec systemctl start flux.service 2>/dev/null
 out=$(sys_journal -x -u flux-preflight.service FLUX_PREFLIGHT_CHECK=munge.daemon)
@@ -42,6 +32,19 @@ sys_wait_state flux.service active 20
 is "$(sys_exec systemctl is-active flux.service)" active "flux.preflight=off: flux runs"
 like "$(sys_exec systemctl show -p ConditionResult --value flux-preflight.service)" "no" "flux.preflight=off: the gate was skipped by its condition"
 is "$(sys_journal FLUX_PREFLIGHT_CHECK=munge.daemon -o cat | wc -l)" 0 "flux.preflight=off: no check ran"
+is "$(sys_exec cat /run/flux-preflight/status.json | jq -r .verdict)" off \
+    "flux.preflight=off: the generator recorded verdict off"
+like "$(sys_exec cat /run/flux-preflight/status.json | jq -r .summary)" "flux\.preflight=off is on the kernel command line" \
+    "...saying why"
+is "$(sys_exec cat /run/flux-preflight/status.json | jq -r .boot_id | tr -d -)" \
+    "$(sys_exec cat /proc/sys/kernel/random/boot_id | tr -d -)" "...for this boot"
+rc=0; sys_exec flux-preflight status >/dev/null 2>&1 || rc=$?
+is "$rc" 0 "flux.preflight=off: flux-preflight status exits 0"
+sys_exec useradd -m fpuser
+sys_sh 'sed -i -e "1i auth requisite pam_flux_preflight.so missing=deny" -e "1i account required pam_flux_preflight.so missing=deny" /etc/pam.d/su'
+rc=0; out=$(sys_exec su -s /bin/sh -c 'id -un' fpuser 2>&1) || rc=$?
+is "$rc" 0 "flux.preflight=off, pam_flux_preflight missing=deny: an ordinary user gets in"
+is "$out" fpuser "...silently"
 sys_poweroff
 
 # ---- flux.preflight=warn with munged down: reported, flux starts anyway
@@ -84,7 +87,8 @@ SYS_BOOT_POLL=watch_status SYS_PAYLOAD_AT_BOOT=1 SYS_ENABLE="flux.service flux-p
 like "$seen" "^waiting for munged on /run/munge/munge\.socket\.2" "the status line showed the wait ($seen)"
 sys_wait_state flux.service active 30
 is "$(sys_exec systemctl is-active flux.service)" active "munged 3 s late: flux started"
-is "$(sys_exec systemctl show -p StatusText --value flux-preflight.service)" "OK: 2 checks passed" "the gate passed after waiting"
+is "$(sys_exec systemctl show -p StatusText --value flux-preflight.service)" "OK: 2 checks passed; re-check: systemctl start flux-preflight" \
+    "the gate passed after waiting"
 sys_poweroff
 
 done_testing

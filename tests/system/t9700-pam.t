@@ -8,21 +8,14 @@ need_root
 . "$top_srcdir/tests/system/lib.sh"
 sys_need
 
-PAY=$(mktemp -d /tmp/fp-t9700-pay.XXXXXX)
-fp_atexit "rm -rf '$PAY'"
-make -s -C "$top_builddir" install DESTDIR="$PAY" >"$PAY.log" 2>&1 || { cat "$PAY.log"; bail "make install failed"; }
-rm -f "$PAY.log"
+sys_payload t9700
 mod=$(find "$PAY" -name pam_flux_preflight.so | head -1)
 ok "make install staged the PAM module" test -n "$mod"
-mkdir -p "$PAY/etc/flux/preflight/conf.d"
-{
-    echo 'deadline = "2s"'
-    echo '[severity]'
-    "$FP_BIN" list | awk '$1 != "munge.daemon" { printf "\"%s\" = \"off\"\n", $1 }'
-} >"$PAY/etc/flux/preflight/conf.d/test.toml"
+sys_gate_only 2s munge.daemon
 
 sys_boot pam "$PAY" || bail "container did not boot"
 sys_install_payload
+sys_exec systemctl enable flux-preflight.service >/dev/null 2>&1
 sys_exec useradd -m fpuser
 # the module as a site adds it to su: auth and account (before pam_rootok,
 # which would end the auth stack for root's own su). (runuser runs no auth
@@ -44,7 +37,7 @@ like "$out" "root" "su: root's command ran"
 
 # the gate passes again: the user gets in
 sys_exec systemctl start munge.service
-sys_exec systemctl restart flux-preflight.service 2>/dev/null
+sys_exec systemctl start flux-preflight.service 2>/dev/null
 is "$(sys_exec cat /run/flux-preflight/status.json | jq -r .verdict)" pass "the gate passed"
 rc=0; out=$(sys_exec su -s /bin/sh -c 'id -un' fpuser 2>&1) || rc=$?
 is "$rc" 0 "after a passing gate: the user is admitted"
