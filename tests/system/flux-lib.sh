@@ -18,8 +18,8 @@
 #                             with a tmpfs upper (nothing persists); flux.service enabled (the
 #                             node layer) and the gate enabled, so at boot the gate runs, then flux
 #         --variant V         the node layer (default: default)
-#         --gate off          the gate installed but not wired to flux.service (its drop-in
-#                             masked, its unit not enabled): what the broker does alone
+#         --gate off          the gate installed but not enabled (systemctl enable is what
+#                             makes flux.service require it): what the broker does alone
 #         --no-flux           flux.service not started at boot (not enabled)
 #         --hostname H        the node's hostname (default fluxnode, the name setup-node.sh
 #                             wrote into system.toml)
@@ -31,8 +31,8 @@
 #                             sequence with FLUX_NODE_SAVE/FLUX_NODE_USE (below)
 #   flux_wait_run [SECS]      until `flux uptime` says run (0) or SECS (default 60) pass (1)
 #   flux_uptime               `flux uptime` in the node (FLUX_URI local:///run/flux/local)
-#   flux_gate_disable         turn the gate off in the running node: mask its drop-in, disable its
-#                             unit, daemon-reload (what an admin does: flux-preflight(8))
+#   flux_gate_disable         turn the gate off in the running node as flux-preflight(8) says:
+#                             systemctl disable flux-preflight
 #   flux_broker_journal       `journalctl -u flux.service -o cat` of the node, this boot
 #   flux_net_pair A B         network namespaces A and B joined by a veth pair: A is 10.214.N.1,
 #                             B is 10.214.N.2 (/30; N picked free under a lock); removed at exit.
@@ -130,14 +130,6 @@ flux_payload() {
     export FLUX_PAY
 }
 
-# --gate off: the payload with its flux.service drop-in masked (a /dev/null drop-in of the same
-# name in /etc overrides the one in /usr/lib)
-_flux_gate_off_layer() {
-    _fg_l=$1
-    mkdir -p "$_fg_l/etc/systemd/system/flux.service.d" &&
-        ln -sf /dev/null "$_fg_l/etc/systemd/system/flux.service.d/flux-preflight.conf"
-}
-
 _flux_prep_no_flux() {
     rm -f "$1/etc/systemd/system/multi-user.target.wants/flux.service"
 }
@@ -173,12 +165,9 @@ flux_boot() {
     _fb_pay=$(mktemp -d "${TMPDIR:-/tmp}/fp-flux-$_fb_name.XXXXXX") || return 1
     fp_atexit "rm -rf '$_fb_pay'"
     tar -C "$FLUX_PAY" -cf - . | tar -C "$_fb_pay" -xf - || return 1
-    if [ "$_fb_gate" = off ]; then
-        _flux_gate_off_layer "$_fb_pay" || return 1
-        _fb_enable=
-    else
-        _fb_enable=flux-preflight.service
-    fi
+    _fb_enable=flux-preflight.service
+    [ "$_fb_gate" = off ] && _fb_enable=
+
     FLUX_PREP_NO_FLUX=$_fb_noflux FLUX_PREP_USER=$_fb_prep FLUX_PREP_HOSTNAME=$_fb_host
     export FLUX_PREP_NO_FLUX FLUX_PREP_USER FLUX_PREP_HOSTNAME
     export -f _flux_prep_all _flux_prep_no_flux
@@ -214,9 +203,7 @@ flux_wait_run() {
 }
 
 flux_gate_disable() {
-    sys_sh 'mkdir -p /etc/systemd/system/flux.service.d &&
-        ln -sf /dev/null /etc/systemd/system/flux.service.d/flux-preflight.conf &&
-        systemctl disable -q flux-preflight.service && systemctl daemon-reload'
+    sys_exec systemctl disable -q flux-preflight.service
 }
 
 flux_broker_journal() {
