@@ -46,6 +46,9 @@ static inline int tap_ok(int cond, const char *file, int line, const char *fmt, 
             printf("#   got:  %lld\n#   want: %lld\n", _g, _w);                     \
     } while (0)
 
+/* A test that cannot run here, and why (TAP "ok N # SKIP why"). */
+#define skip(...) (printf("ok %d # SKIP ", ++tap_n), printf(__VA_ARGS__), printf("\n"))
+
 #define diag(...) (printf("# "), printf(__VA_ARGS__), printf("\n"))
 
 static inline int done_testing(void)
