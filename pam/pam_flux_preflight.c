@@ -29,6 +29,8 @@
 #define PF_LIST_ITEMS 5                  /* failed checks named to the user */
 /* pam_info()/pam_error() text shown once per PAM handle (account, then session) */
 #define PF_DATA_SHOWN "pam_flux_preflight.shown"
+/* admin_group's default: the first of these that exists */
+static const char *const PF_ADMIN_GROUPS[] = { "wheel", "sudo", NULL };
 
 enum pf_phase {
     PF_AUTH,
@@ -39,6 +41,7 @@ enum pf_phase {
 struct pf_opts {
     const char *status;      /* status file path */
     const char *admin_group; /* NULL: only root is admitted */
+    bool admin_group_given;  /* admin_group= was on the line (else the default) */
     bool warn;               /* mode=warn: inform, never refuse */
     bool missing_deny;       /* missing=deny: no current result refuses like a failure */
     bool debug;
@@ -53,8 +56,10 @@ static void pf_parse_args(pam_handle_t *h, int argc, const char **argv, struct p
 
         if (strcmp(a, "debug") == 0)
             o->debug = true;
-        else if (strncmp(a, "admin_group=", 12) == 0)
+        else if (strncmp(a, "admin_group=", 12) == 0) {
             o->admin_group = a[12] ? a + 12 : NULL;
+            o->admin_group_given = true;
+        }
         else if (strncmp(a, "status=", 7) == 0 && a[7] == '/')
             o->status = a + 7;
         else if (strcmp(a, "mode=deny") == 0 || strcmp(a, "mode=warn") == 0)
@@ -79,7 +84,7 @@ static size_t pf_utf8_len(const unsigned char *s)
 
 /* Copy SRC for a user's terminal into DST (DSTSZ >= 4): control characters
  * (C0, DEL, C1) and invalid UTF-8 become '?', and text that does not fit is
- * cut at a character boundary and ends in "...". */
+ * cut between words (within a long word, at a character) and ends in "...". */
 static void pf_sanitise(char *dst, size_t dstsz, const char *src)
 {
     const unsigned char *s = (const unsigned char *)src;
@@ -106,6 +111,13 @@ static void pf_sanitise(char *dst, size_t dstsz, const char *src)
         s += len;
     }
     if (cut) {
+        /* end at a word when one ends near the cut: "Failed to access...",
+         * not "Failed to access \"/run/mun..." */
+        for (size_t k = n; k > 0 && n - k < 24; k--)
+            if (dst[k - 1] == ' ') {
+                n = k - 1;
+                break;
+            }
         memcpy(dst + n, "...", 3);
         n += 3;
     }
@@ -236,11 +248,22 @@ static int pf_privileged(pam_handle_t *h, const struct pf_opts *o, const char *u
         *priv = true;
         return 0;
     }
-    if (!o->admin_group)
+    if (!o->admin_group_given) {
+        /* the default: the distribution's administrators, wheel (RHEL, TOSS)
+         * or sudo (Debian, Ubuntu), whichever exists */
+        bool found = false;
+        for (const char *const *g = PF_ADMIN_GROUPS; *g && !found; g++)
+            found = pf_lookup_group(*g, &admin_gid) == 0;
+        if (!found) {
+            pam_syslog(h, LOG_ERR, "no admin_group= given and neither wheel nor sudo exists: "
+                                   "only root is admitted as an administrator");
+            return 0;
+        }
+    } else if (!o->admin_group) {
         return 0;
-    if ((r = pf_lookup_group(o->admin_group, &admin_gid)) < 0) {
-        pam_syslog(h, LOG_ERR, "admin_group=%s: %s", o->admin_group,
-                   r == -ENOENT ? "no such group" : strerror(-r));
+    } else if ((r = pf_lookup_group(o->admin_group, &admin_gid)) < 0) {
+        pam_syslog(h, LOG_ERR, "admin_group=%s: %s: only root is admitted as an administrator",
+                   o->admin_group, r == -ENOENT ? "no such group" : strerror(-r));
         return 0;
     }
     if ((r = pf_in_group(user, gid, admin_gid, priv)) < 0)

@@ -44,8 +44,9 @@ static bool cert_configured(const struct fp_ctx *ctx, struct fp_result *r, char 
             else
                 fp_skip(r, "bootstrap.curve_cert is not set (see cert.present)");
         } else {
-            fp_skip(r, "[bootstrap] is not usable: %s (see config.parse, config.bootstrap)",
-                    ctx->bootstrap_err);
+            /* the reason may already name the check to see: say it once */
+            fp_skip(r, "[bootstrap] is not usable: %s%s", ctx->bootstrap_err,
+                    strstr(ctx->bootstrap_err, "(see ") ? "" : " (see config.bootstrap)");
         }
         return false;
     }

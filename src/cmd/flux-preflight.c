@@ -24,6 +24,7 @@ struct options {
     bool journal;
     bool settings;
     bool wait;
+    bool verbose;
     const char *checks;
     const char *root;
     const char *hostname;
@@ -33,21 +34,43 @@ struct options {
     const char *output;
 };
 
+/* One line per sub-command and per option, as systemd's tools do; the man
+ * page and tests/integration/t0610-cli.t hold the same list. */
 static void usage(FILE *f)
 {
     fprintf(f,
-            "Usage: flux-preflight [run] [--json] [--check ID,...] [--root DIR]\n"
-            "                      [--hostname NAME] [--config PATH] [--journal] [--wait]\n"
-            "                      [--status-file PATH]\n"
-            "       flux-preflight list [--settings]\n"
-            "       flux-preflight explain ID\n"
-            "       flux-preflight status [--json]\n"
-            "       flux-preflight fingerprint [--format=flux] [--root DIR] [--config PATH]\n"
-            "       flux-preflight manifest [-o FILE] [--root DIR] [--config PATH]\n"
+            "flux-preflight [OPTIONS...] [COMMAND]\n"
             "\n"
-            "Checks that this node is ready to run a Flux broker. Exit status: 0 no\n"
-            "blocking failure, 1 a blocking check failed, 2 usage or gate-config error.\n"
-            "See flux-preflight(8).\n");
+            "Check that this node is ready to run a Flux broker, before flux.service starts.\n"
+            "\n"
+            "Commands:\n"
+            "  run                   Run the checks and print the table (the default)\n"
+            "  list                  List every check: what it proves, whether it blocks\n"
+            "  list --settings       List every setting: its value and where it came from\n"
+            "  explain ID            Why a check matters and how to fix what it finds\n"
+            "  status                Show this boot's recorded verdict\n"
+            "  fingerprint           Print this node's consistency items, one per line\n"
+            "  manifest              Write this node's items as the fleet's reference\n"
+            "  help                  Show this help\n"
+            "\n"
+            "Options:\n"
+            "  -h --help             Show this help\n"
+            "  -c --check=ID,...     Run only these checks\n"
+            "  -j --json             Print the result as JSON (the status file's schema)\n"
+            "  -v --verbose          Show every check and DETAILS in full on a terminal\n"
+            "  -r --root=DIR         Check the offline image at DIR instead of this node\n"
+            "  -H --hostname=NAME    Judge the node as NAME (its rank in [bootstrap])\n"
+            "  -C --config=PATH      Read the gate's config from PATH (file or conf.d)\n"
+            "  -J --journal          Also log one journal entry per check\n"
+            "     --wait             Retry what may come up (munged, clock, parent) until\n"
+            "                        the deadline, as under systemd\n"
+            "     --status-file=PATH Record the verdict at PATH\n"
+            "     --settings         With list: the settings instead of the checks\n"
+            "     --format=flux      With fingerprint: also the md5 of flux config get\n"
+            "  -o --output=FILE      With manifest: write to FILE instead of stdout\n"
+            "\n"
+            "Exit status: 0 no blocking failure, 1 a blocking check failed (or the\n"
+            "gate could not judge), 2 usage or gate-config error. See flux-preflight(8).\n");
 }
 
 /* Kernel command line escape hatch: flux.preflight=warn reports but never
@@ -70,6 +93,19 @@ static bool cmdline_says_warn(void)
         if (strcmp(tok, "flux.preflight=warn") == 0)
             return true;
     return false;
+}
+
+/* The escape hatch that turns the gate to warn mode from outside its config,
+ * or NULL: flux.preflight=warn on the kernel command line, or handed over by
+ * the generator when the unit's sandbox hides PID 1 (containers). */
+static const char *mode_override(void)
+{
+    const char *env_mode = getenv("FLUX_PREFLIGHT_MODE");
+    if (env_mode && strcmp(env_mode, "warn") == 0)
+        return "FLUX_PREFLIGHT_MODE=warn (from the generator)";
+    if (cmdline_says_warn())
+        return "kernel command line flux.preflight=warn";
+    return NULL;
 }
 
 static void notify_progress(void *arg, const char *text)
@@ -163,10 +199,7 @@ static int cmd_run(struct options *o)
                               o->hostname, err);
         return config_error(err);
     }
-    /* flux.preflight=warn: read here, or handed over by the generator when
-     * the unit's sandbox hides PID 1 (containers) */
-    const char *env_mode = getenv("FLUX_PREFLIGHT_MODE");
-    if (!root && ((env_mode && strcmp(env_mode, "warn") == 0) || cmdline_says_warn()))
+    if (!root && mode_override())
         set->mode = FP_MODE_WARN;
     const char *status_path = o->status_file ? o->status_file : fp_setting_str(set, "status-file");
     if (records)
@@ -203,8 +236,12 @@ static int cmd_run(struct options *o)
             free(s);
         }
     } else if (!output_journal_is_stream(STDOUT_FILENO)) {
-        bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-        output_terminal(stdout, &ctx, &run, color);
+        struct output_terminal_opts to = {
+            .width = output_terminal_width(STDOUT_FILENO),
+            .verbose = o->verbose,
+        };
+        to.color = to.width > 0 && !getenv("NO_COLOR");
+        output_terminal(stdout, &ctx, &run, &to);
     }
     if (records)
         record(status_path, doc);
@@ -218,38 +255,114 @@ static int cmd_run(struct options *o)
     return rc;
 }
 
-static const char *setting_type_name(enum fp_setting_type t)
+/* A setting's value as the admin would write it. */
+static char *value_text(json_t *v)
 {
-    switch (t) {
-    case FP_SET_PATH: return "path";
-    case FP_SET_FSD: return "duration";
-    case FP_SET_BYTES: return "size";
-    case FP_SET_PERCENT: return "percent";
-    case FP_SET_INTEGER: return "integer";
-    case FP_SET_BOOL: return "boolean";
-    case FP_SET_MODE: return "mode";
-    case FP_SET_URL: return "url";
-    case FP_SET_SEVERITY_TABLE:
-    case FP_SET_TIMEOUT_TABLE: return "table";
-    default: return "string";
+    if (json_is_string(v))
+        return strdup(json_string_value(v));
+    return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+}
+
+struct settings_rows {
+    char *key[128], *value[128], *origin[128];
+    size_t n;
+};
+
+static void settings_row(struct settings_rows *t, const char *key, const char *value,
+                         const char *origin)
+{
+    if (t->n < 128) {
+        t->key[t->n] = strdup(key);
+        t->value[t->n] = strdup(value);
+        t->origin[t->n++] = strdup(origin);
     }
 }
 
-static int cmd_list_settings(void)
+static void settings_row_at(struct settings_rows *t, const char *key, json_t *at)
 {
-    for (const struct fp_setting_def *d = fp_setting_defs; d->key; d++)
-        printf("%-40s %-9s %s\n", d->key, setting_type_name(d->type), d->def ? d->def : "-");
+    _cleanup_free_ char *val = value_text(json_object_get(at, "value"));
+    _cleanup_free_ char *where = NULL;
+    const char *file = json_string_value(json_object_get(at, "file"));
+    int line = (int)json_integer_value(json_object_get(at, "line"));
+
+    if ((line > 0 ? asprintf(&where, "%s:%d", file, line) : asprintf(&where, "%s", file)) < 0)
+        where = NULL;
+    settings_row(t, key, val ? val : "?", where ? where : "?");
+}
+
+/* Every setting: its effective value and where it came from (the default, a
+ * file and line, or the kernel command line), one per line; a [severity] or
+ * [timeout] entry as "severity.ID". */
+static int cmd_list_settings(struct options *o, const char *root)
+{
+    char err[1024];
+    struct fp_settings *set = NULL;
+    struct settings_rows t = { .n = 0 };
+    int width = output_terminal_width(STDOUT_FILENO), wk = 0, wv = 0;
+
+    if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
+        return config_error(err);
+    settings_row(&t, "SETTING", "VALUE", "ORIGIN");
+    for (const struct fp_setting_def *d = fp_setting_defs; d->key; d++) {
+        json_t *at = json_object_get(set->origin, d->key);
+
+        if (d->type == FP_SET_SEVERITY_TABLE || d->type == FP_SET_TIMEOUT_TABLE) {
+            const char *k;
+            json_t *v;
+            size_t plen = strlen(d->key), before = t.n;
+            json_object_foreach(set->origin, k, v)
+                if (strncmp(k, d->key, plen) == 0 && k[plen] == '.')
+                    settings_row_at(&t, k, v);
+            if (t.n == before)
+                settings_row(&t, d->key, "-", "default (each check's own)");
+        } else if (strcmp(d->key, "mode") == 0 && !root && mode_override()) {
+            settings_row(&t, d->key, "warn", mode_override());
+        } else if (at) {
+            settings_row_at(&t, d->key, at);
+        } else {
+            settings_row(&t, d->key, d->def ? d->def : "-", d->def ? "default" : "default (unset)");
+        }
+    }
+    for (size_t i = 0; i < t.n; i++) {
+        if ((int)strlen(t.key[i]) > wk)
+            wk = (int)strlen(t.key[i]);
+        if ((int)strlen(t.value[i]) > wv && strlen(t.value[i]) <= 40)
+            wv = (int)strlen(t.value[i]);
+    }
+    for (size_t i = 0; i < t.n; i++) {
+        _cleanup_free_ char *line = NULL;
+        if (asprintf(&line, "%-*s  %-*s  %s", wk, t.key[i], wv, t.value[i], t.origin[i]) >= 0)
+            output_put_shortened(stdout, line, width);
+        putchar('\n');
+        free(t.key[i]);
+        free(t.value[i]);
+        free(t.origin[i]);
+    }
+    fp_settings_destroy(set);
     return EXIT_PASS;
 }
 
-static int cmd_list(void)
+/* Every check, with what a failure of it does under the effective config. */
+static int cmd_list(struct options *o, const char *root)
 {
-    int w = 0;
+    char err[1024];
+    struct fp_settings *set = NULL;
+    int w = 5, width = output_terminal_width(STDOUT_FILENO);
+
+    if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
+        return config_error(err);
     for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c))
         if ((int)strlen(c->id) > w)
             w = (int)strlen(c->id);
-    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c))
-        printf("%-*s  %-4s  %s\n", w, c->id, fp_severity_name(c->severity), c->summary);
+    printf("%-*s  %-11s %s\n", w, "CHECK", "IF IT FAILS", "WHAT IT PROVES");
+    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c)) {
+        enum fp_severity sev = fp_settings_severity(set, c);
+        printf("%-*s  %-11s ", w, c->id,
+               sev == FP_SEV_FAIL ? "blocks" : sev == FP_SEV_WARN ? "warns" : "is not run");
+        output_put_shortened(stdout, c->summary, width > 0 ? width - w - 14 : 0);
+        putchar('\n');
+    }
+    fp_settings_destroy(set);
     return EXIT_PASS;
 }
 
@@ -392,6 +505,7 @@ static const struct option longopts[] = {
     { "wait", no_argument, NULL, OPT_WAIT },
     { "format", required_argument, NULL, OPT_FORMAT },
     { "output", required_argument, NULL, 'o' },
+    { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -414,8 +528,11 @@ static int parse_options(int argc, char **argv, const char *optstring, struct op
         case OPT_WAIT: o->wait = true; break;
         case OPT_FORMAT: o->format = optarg; break;
         case 'o': o->output = optarg; break;
+        case 'v': o->verbose = true; break;
         case 'h': usage(stdout); return EXIT_PASS;
-        default: usage(stderr); return EXIT_USAGE;
+        default:
+            fprintf(stderr, "See 'flux-preflight --help'.\n");
+            return EXIT_USAGE;
         }
     }
     return -1;
@@ -426,20 +543,32 @@ int main(int argc, char **argv)
     struct options o = { .cmd = "run" };
     int rc;
 
-    if ((rc = parse_options(argc, argv, "+jc:r:H:C:Jo:h", &o)) >= 0)
+    if ((rc = parse_options(argc, argv, "+jc:r:H:C:Jo:hv", &o)) >= 0)
         return rc;
     if (optind < argc)
         o.cmd = argv[optind++];
-    if ((rc = parse_options(argc, argv, "jc:r:H:C:Jo:h", &o)) >= 0)
+    if ((rc = parse_options(argc, argv, "jc:r:H:C:Jo:hv", &o)) >= 0)
         return rc;
-    if (o.root && o.root[0] != '/') {
-        fprintf(stderr, "flux-preflight: --root needs an absolute path\n");
-        return EXIT_USAGE;
+    /* a relative --root is taken from the current directory */
+    _cleanup_free_ char *abs_root = NULL;
+    if (o.root && *o.root && o.root[0] != '/') {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs_root, "%s/%s", cwd, o.root) < 0) {
+            fprintf(stderr, "flux-preflight: --root %s: cannot make it absolute: %s\n", o.root,
+                    strerror(errno));
+            return EXIT_USAGE;
+        }
+        o.root = abs_root;
+    }
+    const char *root = o.root && *o.root && strcmp(o.root, "/") != 0 ? o.root : NULL;
+    if (strcmp(o.cmd, "help") == 0 && optind == argc) {
+        usage(stdout);
+        return EXIT_PASS;
     }
     if (strcmp(o.cmd, "run") == 0 && optind == argc)
         return cmd_run(&o);
     if (strcmp(o.cmd, "list") == 0 && optind == argc)
-        return o.settings ? cmd_list_settings() : cmd_list();
+        return o.settings ? cmd_list_settings(&o, root) : cmd_list(&o, root);
     if (strcmp(o.cmd, "explain") == 0 && optind + 1 == argc)
         return cmd_explain(argv[optind]);
     if (strcmp(o.cmd, "status") == 0 && optind == argc)
@@ -448,6 +577,17 @@ int main(int argc, char **argv)
         return cmd_fleet(&o, false);
     if (strcmp(o.cmd, "manifest") == 0 && optind == argc)
         return cmd_fleet(&o, true);
-    usage(stderr);
+    static const char *const commands[] = { "run", "list", "explain", "status", "fingerprint",
+                                            "manifest", "help", NULL };
+    bool known = false;
+    for (const char *const *c = commands; *c; c++)
+        known = known || strcmp(o.cmd, *c) == 0;
+    if (!known)
+        fprintf(stderr, "flux-preflight: unknown command '%s'\n", o.cmd);
+    else if (optind < argc)
+        fprintf(stderr, "flux-preflight: %s: unexpected argument '%s'\n", o.cmd, argv[optind]);
+    else
+        fprintf(stderr, "flux-preflight: explain needs a check id (see flux-preflight list)\n");
+    fprintf(stderr, "See 'flux-preflight --help'.\n");
     return EXIT_USAGE;
 }

@@ -139,6 +139,33 @@ static int fail_at(struct loader *l, const char *key, const char *fmt, ...)
     return -1;
 }
 
+/* Remember where KEY's value V was set, for list --settings. */
+static void note_origin(struct loader *l, struct fp_settings *s, const char *key, json_t *v)
+{
+    const char *file = NULL;
+    int line = 0;
+    if (!l->conf || conf_locate(l->conf, key, &file, &line) < 0 || !file) {
+        /* a quoted id with dots ("time.sync" = "warn" in [severity]) is one
+         * key, which conf_locate's dotted path cannot name: ask the files'
+         * line maps for severity."time.sync" */
+        const char *dot = strchr(key, '.');
+        _cleanup_free_ char *quoted = NULL;
+        if (!dot || asprintf(&quoted, "%.*s.\"%s\"", (int)(dot - key), key, dot + 1) < 0)
+            quoted = NULL;
+        file = l->conf ? l->conf->path : "";
+        for (size_t i = l->conf ? l->conf->nfiles : 0; quoted && i > 0; i--) {
+            json_t *ln = json_object_get(l->conf->files[i - 1].lines, quoted);
+            if (json_is_integer(ln)) {
+                file = l->conf->files[i - 1].path;
+                line = (int)json_integer_value(ln);
+                break;
+            }
+        }
+    }
+    json_object_set_new(s->origin, key, json_pack("{s:O s:s s:i}", "value", v, "file", file,
+                                                  "line", line));
+}
+
 static void flatten_ids(json_t *obj, const char *prefix, json_t *out)
 {
     const char *k;
@@ -191,6 +218,7 @@ static int check_table(struct loader *l, const struct fp_setting_def *d, json_t 
                 return too_long(l, key, json_string_value(val));
             json_object_set_new(s->timeout, id, json_real(t));
         }
+        note_origin(l, s, key, val);
     }
     return 0;
 }
@@ -286,6 +314,7 @@ static struct fp_settings *settings_new(void)
     s->values = json_object();
     s->severity = json_object();
     s->timeout = json_object();
+    s->origin = json_object();
     return s;
 }
 
@@ -367,6 +396,8 @@ int fp_settings_load(const char *root, const char *path, struct fp_settings **ou
         }
         if (check_value(&l, d, v, s) < 0)
             goto out;
+        if (!json_is_object(v))
+            note_origin(&l, s, key, v);
     }
     if (apply_defaults(&l, s) < 0)
         goto out;
@@ -387,6 +418,7 @@ void fp_settings_destroy(struct fp_settings *s)
     json_decref(s->values);
     json_decref(s->severity);
     json_decref(s->timeout);
+    json_decref(s->origin);
     free(s->source);
     free(s);
 }

@@ -50,6 +50,10 @@ struct fp_settings {
     json_t *severity;       /* check id -> "fail"|"warn"|"off" */
     json_t *timeout;        /* check id -> seconds */
     char *source;           /* what was loaded ("(built-in defaults)" when nothing) */
+    /* where each value set in a file came from, for list --settings:
+     * key ("munge.socket", "severity.time.sync") -> {"value": as written,
+     * "file": path, "line": n (0 when unknown)} */
+    json_t *origin;
 };
 
 /* Load and validate. path NULL = FP_DEFAULT_CONFIG under root. A missing

@@ -26,8 +26,23 @@ char *output_verdict_line(const struct fp_run *run);
 char *output_ids(const struct fp_run *run, bool (*want)(enum fp_outcome), const char *sep);
 bool output_is_demoted(enum fp_outcome o);
 
-/* Aligned table; colour when color is true. */
-void output_terminal(FILE *f, const struct fp_ctx *ctx, const struct fp_run *run, bool color);
+/* The table. width 0: not a terminal: every check in full, registry order
+ * (the stable format for scripts). width > 0: fits that many columns, what
+ * blocks or warns first, skips folded into one line, DETAILS shortened, or
+ * wrapped in full when verbose. */
+struct output_terminal_opts {
+    bool color;
+    int width;
+    bool verbose;
+};
+void output_terminal(FILE *f, const struct fp_ctx *ctx, const struct fp_run *run,
+                     const struct output_terminal_opts *o);
+/* Columns of the terminal on fd ($COLUMNS first, as systemd does), 0 when fd
+ * is not a terminal. */
+int output_terminal_width(int fd);
+/* S on one line of at most cols columns, shortened with "..." (true) when it
+ * does not fit; cols <= 0: in full. */
+bool output_put_shortened(FILE *f, const char *s, int cols);
 
 /* One journald entry per check and a summary entry. */
 int output_journal(const struct fp_ctx *ctx, const struct fp_run *run, const char *verdict_line);

@@ -193,7 +193,7 @@ fi
 echo "timesync=$TIMESYNC" >>"$D/machine.env"
 
 # --- the check list, and what cannot pass on a fixture -------------------------------------
-"$FP_BIN" list | awk '{ print $1 }' >"$D/checks.txt"
+"$FP_BIN" list | awk 'NR > 1 { print $1 }' >"$D/checks.txt"
 say "$(wc -l <"$D/checks.txt") checks registered"
 GATE1="$FP_BIN --config $G --hostname bench1"
 GATE0="$FP_BIN --config $G --hostname bench0"

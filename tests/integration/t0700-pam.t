@@ -52,6 +52,15 @@ useradd -M -s /usr/sbin/nologin -G "${extra#,},$AG" "$ADMIN" && created_users="$
     || bail "useradd $ADMIN failed"
 useradd -M -s /usr/sbin/nologin -N -g "$AG" "$PADMIN" && created_users="$PADMIN $created_users" \
     || bail "useradd $PADMIN failed"
+# admin_group's default is the distribution's administrators group: wheel
+# (RHEL), else sudo (Debian); a user in it, when this machine has one
+DEFAG=
+for g in wheel sudo; do getent group "$g" >/dev/null && { DEFAG=$g; break; }; done
+DADMIN=fpt-dadmin-$$
+if [ -n "$DEFAG" ]; then
+    useradd -M -s /usr/sbin/nologin -G "$DEFAG" "$DADMIN" && created_users="$DADMIN $created_users" \
+        || bail "useradd $DADMIN failed"
+fi
 
 # --- the node ---------------------------------------------------------------
 
@@ -76,7 +85,8 @@ printf '%s required pam_deny.so\n' auth account password session >"$T/pam.d/othe
 service fp-allow admin_group=$AG                 # missing=allow is the default
 service fp-deny admin_group=$AG missing=deny
 service fp-warn admin_group=$AG mode=warn
-service fp-noadm                                 # no admin group: only root
+service fp-noadm admin_group=                    # no admin group: only root
+service fp-defadm                                # the default: wheel, else sudo
 service fp-badopt admin_group=$AG frobnicate=yes
 service fp-nogroup admin_group=fpt-nosuchgroup-$$
 service fp-debug admin_group=$AG debug
@@ -178,6 +188,16 @@ is "$out" "$USER_REFUSED" "failed node, no admin_group: group members are ordina
 drive fp-noadm root acct
 is "$out" "$ADMIN_WARNED" "failed node, no admin_group: root still gets in"
 
+if [ -n "$DEFAG" ]; then
+    drive fp-defadm "$DADMIN" acct
+    is "$out" "$ADMIN_WARNED" "failed node, admin_group not given: a member of $DEFAG (the default here) gets in"
+    drive fp-defadm "$ADMIN" acct
+    is "$out" "$USER_REFUSED" "failed node, admin_group not given: members of other groups are ordinary users"
+else
+    skip "neither wheel nor sudo exists here: the default admin group cannot be tried"
+    skip "neither wheel nor sudo exists here"
+fi
+
 drive fp-allow root session
 is "$out" "$ADMIN_WARNED" "failed node: session shows root the warning at login"
 
@@ -203,7 +223,7 @@ like_log "ignoring unknown or invalid option: frobnicate=yes" "an unknown option
 
 drive fp-nogroup "$ADMIN" acct
 is "$out" "$USER_REFUSED" "an admin_group that does not exist admits no one"
-like_log "admin_group=fpt-nosuchgroup-$$: no such group" "a missing admin group is logged"
+like_log "admin_group=fpt-nosuchgroup-$$: no such group: only root is admitted as an administrator" "a missing admin group is logged, with what it means"
 
 status fail "$BOOT" warn | put
 drive fp-allow "$USER_" acct
@@ -229,6 +249,16 @@ drive fp-allow "$USER_" acct
 like "$out" "^error: node\?\[2J17: Flux is not available on this node: its preflight failed: c1 \(bell\? and csi\? here\), c2 \(x{92}\.\.\.\), c3, c4, c5, and 3 more\. Contact your administrators\.$" \
     "eight failures: five named, three counted, control characters shown as '?', long messages cut"
 like "$out" "^rc=6 " "eight failures: refused"
+
+# a long message is cut between words, not in the middle of a path
+{
+    printf '{ "version": 1, "host": "node17", "boot_id": "%s", "verdict": "fail",\n' "$BOOT"
+    printf '  "failed": ["munge.daemon"], "results": [\n'
+    printf '  { "id": "munge.daemon", "message": "cannot get a credential from munged on /run/munge/munge.socket.2: Failed to access \\"/run/munge/munge.socket.2\\": No such file or directory (Did you start munged?)" } ] }\n'
+} | put
+drive fp-allow "$USER_" acct
+like "$out" "^error: node17: Flux is not available on this node: its preflight failed: munge\.daemon \(cannot get a credential from munged on /run/munge/munge\.socket\.2: Failed to access\.\.\.\)\. Contact your administrators\.$" \
+    "a long message is cut after a whole word (not '/run/mun...')"
 ok "eight failures: the message stays under PAM_MAX_MSG_SIZE (512)" \
     [ "$(printf '%s' "$out" | head -n 1 | wc -c)" -lt 512 ]
 

@@ -266,6 +266,6 @@ sys_gate_only() {
     {
         echo "deadline = \"$_sg_deadline\""
         echo '[severity]'
-        "$FP_BIN" list | awk -v keep=" $* " 'index(keep, " " $1 " ") == 0 { printf "\"%s\" = \"off\"\n", $1 }'
+        "$FP_BIN" list | awk -v keep=" $* " 'NR > 1 && index(keep, " " $1 " ") == 0 { printf "\"%s\" = \"off\"\n", $1 }'
     } >"$PAY/etc/flux/preflight/conf.d/test.toml"
 }

@@ -44,7 +44,7 @@ is "$rc" 0 "the hardened unit passes on a healthy node"
 like "$(sys_exec systemctl show -p StatusText --value flux-preflight.service)" '^OK: [0-9]+ checks passed' \
     "Status: OK"
 sys_exec cat /run/flux-preflight/status.json >"$T/status.json"
-for id in $("$FP_BIN" list | awk '{print $1}'); do
+for id in $("$FP_BIN" list | awk 'NR > 1 {print $1}'); do
     res=$(jq -r --arg id "$id" '.results[] | select(.id == $id) | .result' "$T/status.json")
     msg=$(jq -r --arg id "$id" '.results[] | select(.id == $id) | .message' "$T/status.json")
     case $res in
