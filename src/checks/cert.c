@@ -298,6 +298,7 @@ const struct fp_check fp_checks_cert[] = {
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_cert_present,
+        .requires = FP_REQUIRES("config.parse", "config.bootstrap"),
     },
     {
         .id = "cert.perms",
@@ -314,6 +315,7 @@ const struct fp_check fp_checks_cert[] = {
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_cert_perms,
+        .requires = FP_REQUIRES("config.parse", "config.bootstrap"),
     },
     {
         .id = "cert.format",
@@ -333,6 +335,7 @@ const struct fp_check fp_checks_cert[] = {
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_cert_format,
+        .requires = FP_REQUIRES("config.parse", "config.bootstrap"),
     },
     { 0 },
 };

@@ -1499,6 +1499,7 @@ const struct fp_check fp_checks_config[] = {
             "  --config-path=system",
         .severity = FP_SEV_FAIL,
         .run = check_config_bootstrap,
+        .requires = FP_REQUIRES("config.parse"),
     },
     {
         .id = "config.tbon",
@@ -1514,6 +1515,7 @@ const struct fp_check fp_checks_config[] = {
             "Fix: edit [tbon] (see flux-config-tbon(5)) or the parent keys in [bootstrap].",
         .severity = FP_SEV_FAIL,
         .run = check_config_tbon,
+        .requires = FP_REQUIRES("config.parse"),
     },
     {
         .id = "config.resource",
@@ -1534,6 +1536,7 @@ const struct fp_check fp_checks_config[] = {
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_config_resource,
+        .requires = FP_REQUIRES("config.parse"),
     },
     {
         .id = "config.security",

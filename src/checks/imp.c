@@ -517,6 +517,7 @@ const struct fp_check fp_checks_imp[] = {
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_imp_setuid,
+        .requires = FP_REQUIRES("config.parse"),
     },
     {
         .id = "imp.pam",
@@ -538,6 +539,7 @@ const struct fp_check fp_checks_imp[] = {
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_imp_pam,
+        .requires = FP_REQUIRES("config.parse", "config.imp"),
         .describe = describe_imp_pam,
     },
     { 0 },

@@ -1162,6 +1162,7 @@ const struct fp_check fp_checks_net[] = {
             "(\"5 → 2 → 0\").",
         .severity = FP_SEV_FAIL,
         .run = check_net_rank,
+        .requires = FP_REQUIRES("config.parse", "config.bootstrap"),
     },
     {
         .id = "net.bind",
@@ -1183,6 +1184,7 @@ const struct fp_check fp_checks_net[] = {
         .flags = FP_CHECK_FS | FP_CHECK_LIVE,
         .timeout = 5.0,
         .run = check_net_bind,
+        .requires = FP_REQUIRES("config.parse", "config.bootstrap"),
     },
     {
         .id = "net.parent",
@@ -1203,6 +1205,7 @@ const struct fp_check fp_checks_net[] = {
         .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE | FP_CHECK_LIVE,
         .timeout = 3.0,
         .run = check_net_parent,
+        .requires = FP_REQUIRES("config.parse", "config.bootstrap"),
         .describe = describe_net_parent,
     },
     { 0 },

@@ -617,6 +617,7 @@ const struct fp_check fp_checks_statedir[] = {
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_statedir_owner,
+        .requires = FP_REQUIRES("statedir.present"),
         .describe = describe_statedir,
     },
     {
@@ -671,6 +672,7 @@ const struct fp_check fp_checks_statedir[] = {
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_statedir_restore,
+        .requires = FP_REQUIRES("statedir.present"),
         .describe = describe_statedir,
     },
     { 0 },

@@ -11,6 +11,7 @@
 #include "common/cleanup.h"
 #include "common/statusfile.h"
 #include "engine/context.h"
+#include "engine/prereq.h"
 #include "engine/registry.h"
 #include "engine/runner.h"
 #include "engine/settings.h"
@@ -174,7 +175,7 @@ static int cmd_run(struct options *o)
     struct fp_settings *set = NULL;
     struct fp_ctx ctx;
     struct fp_run run;
-    _cleanup_json_ json_t *only = NULL;
+    _cleanup_json_ json_t *only = NULL, *prereqs = NULL;
     const char *root = o->root;
     double start = fp_now();
     int faults = 0;
@@ -199,6 +200,8 @@ static int cmd_run(struct options *o)
                               o->hostname, err);
         return config_error(err);
     }
+    /* --check: what the selected checks require runs too, unseen */
+    prereqs = fp_prereq_expand(only);
     if (!root && mode_override())
         set->mode = FP_MODE_WARN;
     const char *status_path = o->status_file ? o->status_file : fp_setting_str(set, "status-file");
@@ -222,6 +225,7 @@ static int cmd_run(struct options *o)
         fp_settings_destroy(set);
         return EXIT_BLOCKED; /* the gate could not judge: never wave the node through */
     }
+    fp_prereq_apply(&ctx, &run, prereqs);
 
     _cleanup_free_ char *verdict = output_verdict_line(&run);
     _cleanup_json_ json_t *doc = output_json_doc(&ctx, &run);
@@ -381,6 +385,12 @@ static int cmd_explain(const char *id)
            c->severity == FP_SEV_FAIL ? " (a failure keeps flux from starting)" : "");
     printf("Timeout: %gs%s\n", c->timeout > 0 ? c->timeout : 5.0,
            c->flags & FP_CHECK_WAITABLE ? " per attempt; retried until the run deadline" : "");
+    if (c->requires) {
+        printf("Requires:");
+        for (const char *const *p = c->requires; *p; p++)
+            printf("%s %s", p == c->requires ? "" : ",", *p);
+        printf(" (when one fails, this check has nothing to judge)\n");
+    }
     printf("Journal: journalctl FLUX_PREFLIGHT_CHECK=%s, MESSAGE_ID=%s\n", c->id, c->message_id);
     return EXIT_PASS;
 }

@@ -76,7 +76,13 @@ struct fp_check {
      * parent address), so a timed-out attempt still says what it waited on.
      * A "target" fact is used in the timeout message ("no answer from X"). */
     void (*describe)(const struct fp_ctx *ctx, struct fp_result *r);
+    /* Optional: ids of the checks whose failure leaves this one nothing to
+     * judge (it then skips, "see config.parse"). Under --check, one that was
+     * not selected runs too, and its failure makes this check an error that
+     * names it (src/engine/prereq.c). FP_REQUIRES("config.parse") */
+    const char *const *requires;
 };
+#define FP_REQUIRES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* Report a finding. Status only ever gets worse (UNKNOWN < PASS < SKIP < WARN <
  * FAIL < ERROR); messages accumulate, joined with "; ". */

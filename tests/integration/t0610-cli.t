@@ -183,6 +183,28 @@ EOF
 is "$(cat "$T/vcheck")" "checked $(( $(tail -n +3 "$T/piped" | head -n -1 | wc -l) ))" \
     "terminal -v: every check, skips too, with its whole message (wrapped)"
 
+# --- --check and prerequisites: a failure nobody selected is not a pass ---------------
+B=$T/imgs/badboot
+fixture_healthy "$B" node17 node18 || bail "fixture_healthy failed"
+printf '[bootstrap]\ncurve_cert = "/etc/flux/system/curve.cert"\nhosts = [ { host = "node[1-" } ]\n' \
+    >"$B/etc/flux/system/conf.d/system.toml"
+like "$("$FP_BIN" explain net.rank)" '^Requires: config\.parse, config\.bootstrap ' "explain names what a check requires"
+out=$("$FP_BIN" --root "$B" --hostname node17 --check net.rank,cert.perms 2>&1); rc=$?
+is "$rc" 1 "--check net.rank,cert.perms on an invalid [bootstrap]: blocked (exit 1), not 'OK: 0 checks passed'"
+like "$out" '^net\.rank +ERROR +not checked: its prerequisite config\.bootstrap \(not selected\) failed: .*not a valid RFC 29 hostlist' \
+    "the selected check is an error naming the failed prerequisite and why"
+like "$out" '^FAIL: cert\.perms, net\.rank \(2 of 2 failed\)$' "the verdict counts the selected checks only"
+is "$(printf '%s\n' "$out" | grep -c '^config\.')" 0 "the prerequisites that were not selected are not shown"
+json=$("$FP_BIN" --root "$B" --hostname node17 --check net.rank --json 2>/dev/null)
+is "$(printf '%s' "$json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(r["id"] + ":" + r["result"] for r in d["results"]), d["verdict"])')" \
+    "net.rank:error fail" "--json: only the selected check, an error, and the verdict fail"
+out=$("$FP_BIN" --root "$B" --hostname node17 --check net.rank,config.bootstrap 2>&1)
+like "$out" '^config\.bootstrap +FAIL ' "a selected prerequisite shows its own failure"
+like "$out" '^net\.rank +skip +.*see config\.bootstrap' "...and the check that requires it skips, pointing at it"
+out=$("$FP_BIN" --root "$R" --hostname node17 --check net.rank 2>&1); rc=$?
+is "$rc" 0 "--check net.rank on a valid [bootstrap]: the prerequisites pass unseen (exit 0)"
+is "$(printf '%s\n' "$out" | awk 'NR > 2' | awk '{print $1}' | tr '\n' ' ')" "net.rank OK: " "...and only net.rank is shown"
+
 # --- README and man page agree with a real run ---------------------------------------
 bash "$top_srcdir/tests/docs/readme-example.sh" "$FP_BIN" >"$T/example" 2>"$T/example.err" ||
     { cat "$T/example.err"; bail "tests/docs/readme-example.sh failed"; }
