@@ -77,9 +77,10 @@ struct fp_check {
      * A "target" fact is used in the timeout message ("no answer from X"). */
     void (*describe)(const struct fp_ctx *ctx, struct fp_result *r);
     /* Optional: ids of the checks whose failure leaves this one nothing to
-     * judge (it then skips, "see config.parse"). Under --check, one that was
-     * not selected runs too, and its failure makes this check an error that
-     * names it (src/engine/prereq.c). FP_REQUIRES("config.parse") */
+     * judge: it then skips, naming the one to see ("see config.parse").
+     * Under --check, one that was not selected runs too, and when it failed
+     * and this check's skip names it, this check is an error that says so
+     * (src/engine/prereq.c). FP_REQUIRES("config.parse") */
     const char *const *requires;
 };
 #define FP_REQUIRES(...) ((const char *const[]){ __VA_ARGS__, NULL })

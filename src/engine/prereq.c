@@ -53,9 +53,13 @@ void fp_prereq_apply(const struct fp_ctx *ctx, struct fp_run *run, json_t *added
         if (in_array(added, c->id) || r->status != FP_SKIP || r->severity == FP_SEV_OFF ||
             ((c->flags & FP_CHECK_LIVE) && !ctx->live))
             continue;
+        /* a check that skips because of a prerequisite names it ("see
+         * config.parse"); a skip for a reason of its own (a singleton binds
+         * nothing) stays a skip whatever else failed */
         for (const char *const *p = c->requires; p && *p; p++) {
             const struct fp_result *pre = find_result(run, *p);
-            if (!in_array(added, *p) || !pre || pre->status < FP_FAIL)
+            if (!in_array(added, *p) || !pre || pre->status < FP_FAIL || !r->message ||
+                !strstr(r->message, *p))
                 continue;
             free(r->message);
             r->message = NULL;

@@ -13,8 +13,9 @@
  * appended to only, and returned as a new array (NULL when only is NULL). */
 json_t *fp_prereq_expand(json_t *only);
 
-/* After the run: every selected check that skipped while a prerequisite in
- * added failed or errored reports error, naming it and its message; then the
+/* After the run: every selected check that skipped naming a prerequisite in
+ * added that failed or errored ("see config.parse") reports error, naming it
+ * and its message; then the
  * added checks' results are dropped and the counts and verdict recomputed. */
 void fp_prereq_apply(const struct fp_ctx *ctx, struct fp_run *run, json_t *added);
 

@@ -147,15 +147,27 @@ system <<'EOF'
 [bootstrap]
 hosts = "fp-r0"
 EOF
+# --check without config.bootstrap: its failure is not waved through unseen
 run --hostname fp-r0
-is "$rc" 0 "invalid [bootstrap]: the net checks do not block (config.bootstrap does)"
+is "$rc" 1 "invalid [bootstrap], config.bootstrap not selected: blocked, not 'OK: 0 checks passed'"
+is "$(jf net.rank .result)" error "invalid [bootstrap], config.bootstrap not selected: net.rank is an error"
+like "$(jf net.rank .message)" 'prerequisite config\.bootstrap \(not selected\) failed: .*must be array type' \
+    "invalid [bootstrap], config.bootstrap not selected: names it and the broker's reason"
+# with config.bootstrap selected, it blocks and the net checks skip, naming it
+checks_saved=$CHECKS; CHECKS=config.bootstrap,$CHECKS
+run --hostname fp-r0
+is "$rc" 1 "invalid [bootstrap]: config.bootstrap blocks"
 is "$(jf net.rank .result)" skip "invalid [bootstrap]: net.rank skips"
 like "$(jf net.rank .message)" '\[bootstrap\] is invalid \(must be array type\): see config.bootstrap' "invalid [bootstrap]: names config.bootstrap and the broker's reason"
 like "$(jf net.bind .message)" 'see config.bootstrap' "invalid [bootstrap]: net.bind skips naming config.bootstrap"
 like "$(jf net.parent .message)" 'see config.bootstrap' "invalid [bootstrap]: net.parent skips naming config.bootstrap"
+CHECKS=config.parse,$checks_saved
 printf '[bootstrap\n' >"$T/sys/system.toml"
 run --hostname fp-r0
 is "$(jf net.rank .message)" "the system config did not load: see config.parse" "unparsable system config: net.rank skips naming config.parse"
+CHECKS=$checks_saved
+run --hostname fp-r0
+like "$(jf net.rank .message)" 'prerequisite config\.parse \(not selected\) failed' "unparsable system config, config.parse not selected: net.rank is an error naming it"
 
 # --- journald fields of a pass
 system <<'EOF'
