@@ -36,7 +36,7 @@ struct options {
 };
 
 /* One line per sub-command and per option, as systemd's tools do; the man
- * page and tests/integration/t0610-cli.t hold the same list. */
+ * page and tests/integration/t0620-cli.t hold the same list. */
 static void usage(FILE *f)
 {
     fprintf(f,

@@ -4,7 +4,7 @@
 # command and what it printed, as the README shows them between
 #   <!-- example: ... -->  and  <!-- end example -->
 # Usage: readme-example.sh FLUX-PREFLIGHT   (root: the fixture has owners)
-# `make update-readme` writes it into README.md; t0610-cli.t compares.
+# `make update-readme` writes it into README.md; t0620-cli.t compares.
 set -euo pipefail
 bin=${1:?usage: readme-example.sh FLUX-PREFLIGHT}
 here=$(cd "$(dirname "$0")/../.." && pwd)
