@@ -56,6 +56,7 @@ static void usage(FILE *f)
             "\n"
             "Options:\n"
             "  -h --help             Show this help\n"
+            "     --version          Print the version (flux-preflight VERSION)\n"
             "  -c --check=ID,...     Run only these checks\n"
             "  -j --json             Print the result as JSON (the status file's schema)\n"
             "  -v --verbose          Show every check and DETAILS in full on a terminal\n"
@@ -501,7 +502,7 @@ static int cmd_fleet(struct options *o, bool manifest)
     return rc;
 }
 
-enum { OPT_STATUS_FILE = 256, OPT_SETTINGS, OPT_WAIT, OPT_FORMAT };
+enum { OPT_STATUS_FILE = 256, OPT_SETTINGS, OPT_WAIT, OPT_FORMAT, OPT_VERSION };
 
 static const struct option longopts[] = {
     { "json", no_argument, NULL, 'j' },
@@ -517,11 +518,12 @@ static const struct option longopts[] = {
     { "output", required_argument, NULL, 'o' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
 };
 
 /* Options may come before and after the sub-command. Returns -1 when done,
- * EXIT_PASS for --help, EXIT_USAGE on a bad option. */
+ * EXIT_PASS for --help and --version, EXIT_USAGE on a bad option. */
 static int parse_options(int argc, char **argv, const char *optstring, struct options *o)
 {
     int c;
@@ -540,6 +542,7 @@ static int parse_options(int argc, char **argv, const char *optstring, struct op
         case 'o': o->output = optarg; break;
         case 'v': o->verbose = true; break;
         case 'h': usage(stdout); return EXIT_PASS;
+        case OPT_VERSION: printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION); return EXIT_PASS;
         default:
             fprintf(stderr, "See 'flux-preflight --help'.\n");
             return EXIT_USAGE;

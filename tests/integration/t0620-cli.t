@@ -33,6 +33,11 @@ for o in $opts; do
 done
 ok "--help: no line wider than 80 columns" \
     test "$(printf '%s\n' "$help" | awk '{ if (length > m) m = length } END { print m+0 }')" -le 80
+# --version: configure's version (build-aux/git-version-gen), in any position
+v=$(sed -n 's/^PACKAGE_VERSION = //p' "$top_builddir/Makefile")
+is "$("$FP_BIN" --version; echo "rc=$?")" "flux-preflight $v
+rc=0" "--version prints flux-preflight $v and exits 0"
+is "$("$FP_BIN" status --version)" "flux-preflight $v" "--version after a command prints it too"
 
 err=$("$FP_BIN" frobnicate 2>&1 >/dev/null); rc=$?
 is "$rc" 2 "an unknown command exits 2"
