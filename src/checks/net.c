@@ -19,6 +19,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,11 @@ static const char *uri_target(const struct uri *u, char *buf, size_t sz)
     return buf;
 }
 
+/* What a follower does with a connect URI it cannot use (FLUX-FACTS 12.e):
+ * the broker accepts it, then hangs, ignoring SIGTERM. */
+#define CONNECT_HANG "the broker accepts it, but the follower logs \"overlay_connect: Invalid " \
+                     "argument\" and hangs in load-builtins, never joining"
+
 /* False, with r failed, for a port the broker cannot use. */
 static bool port_usable(struct fp_result *r, const char *what, const char *uri, const struct uri *u)
 {
@@ -292,14 +298,14 @@ static bool port_usable(struct fp_result *r, const char *what, const char *uri, 
     if (!u->has_port) {
         fp_fail(r, "%s URI %s has no port: %s; add one (bootstrap.default_port = 8050 and "
                    "\":%%p\" in the URI)",
-                what, uri, bind ? "the broker's bind fails" : "the follower hangs in overlay_connect");
+                what, uri, bind ? "the broker's bind fails" : CONNECT_HANG);
         return false;
     }
     if (u->portnum < 0) {
         if (strcmp(u->port, "-1") == 0)
             fp_fail(r, "%s URI %s has port -1: it uses %%p but bootstrap.default_port is not "
-                       "set; set default_port = 8050",
-                    what, uri);
+                       "set%s%s; set default_port = 8050",
+                    what, uri, bind ? "" : ": ", bind ? "" : CONNECT_HANG);
         else
             fp_fail(r, "%s URI %s: port \"%s\" is not a number in 0-65535", what, uri, u->port);
         return false;
@@ -948,29 +954,64 @@ static int probe_connect(const struct sockaddr *sa, socklen_t salen, double time
     return err;
 }
 
-/* After a silent timeout: is the address on a local link and unanswered in
- * the ARP table (host down or still booting), rather than dropping our SYNs
- * (a firewall)? IPv4 only: /proc has no IPv6 neighbour table. */
-static bool arp_unanswered(const struct sockaddr *sa)
+/* What the neighbour table says of an IPv4 address after a connect attempt:
+ * a host on this link answered ARP (it is up), was asked and did not answer
+ * (down, or still booting), or the address is not on a local link (or is
+ * IPv6: /proc has no IPv6 neighbour table). */
+enum neigh { NEIGH_UNKNOWN, NEIGH_SILENT, NEIGH_ANSWERED };
+
+static enum neigh neigh_state(const struct sockaddr *sa)
 {
     char want[INET_ADDRSTRLEN], line[256];
 
     if (sa->sa_family != AF_INET)
-        return false;
+        return NEIGH_UNKNOWN;
     inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, want, sizeof(want));
     _cleanup_fclose_ FILE *f = fopen("/proc/net/arp", "re");
     if (!f || !fgets(line, sizeof(line), f))
-        return false;
+        return NEIGH_UNKNOWN;
     while (fgets(line, sizeof(line), f)) {
         char ip[64];
         unsigned flags;
         if (sscanf(line, "%63s %*s %x", ip, &flags) == 2 && strcmp(ip, want) == 0)
-            return !(flags & 0x2); /* ATF_COM: the neighbour answered */
+            return flags & 0x2 ? NEIGH_ANSWERED : NEIGH_SILENT; /* ATF_COM */
     }
-    return false;
+    return NEIGH_UNKNOWN;
 }
 
-static void check_parent_ipc(struct fp_result *r, const struct parent *p, double timeout)
+/* A parent that does not answer now: down, booting, its broker not started
+ * yet, its name not in DNS yet, or a firewall. The broker starts anyway: a
+ * follower reaches the join state (it tells systemd READY=1, "Joining Flux
+ * instance via URI"), and 0MQ reconnects, resolving the name again each time,
+ * until the parent answers; then it joins. A block instead would strand it:
+ * a failed dependency fails flux.service's start job, and Restart= never
+ * retries that. So this is a warning, retried while the gate waits (it ends
+ * at the deadline and lets flux start), unless the site asks for an audit
+ * with net.parent-unreachable = "fail". */
+static void parent_unreachable(const struct fp_ctx *ctx, struct fp_result *r,
+                               const struct parent *p, const char *state, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void parent_unreachable(const struct fp_ctx *ctx, struct fp_result *r,
+                               const struct parent *p, const char *state, const char *fmt, ...)
+{
+    char what[3 * BOOTSTRAP_URI_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    fp_fact_str(r, "parent_state", state);
+    if (strcmp(fp_setting_str(ctx->set, "net.parent-unreachable"), "fail") == 0)
+        fp_fail(r, "%s; this blocks flux because net.parent-unreachable = \"fail\"", what);
+    else
+        fp_warn(r, "%s; not blocking: the broker starts, waits for its parent and joins when "
+                   "it answers",
+                what);
+    fp_retry(r, "parent %s", p->target);
+}
+
+static void check_parent_ipc(const struct fp_ctx *ctx, struct fp_result *r,
+                             const struct parent *p, double timeout)
 {
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
     const char *path = p->u.host;
@@ -990,18 +1031,51 @@ static void check_parent_ipc(struct fp_result *r, const struct parent *p, double
                             timeout, &elapsed);
     fp_fact_int(r, "connect_usec", (long long)(elapsed * 1e6));
     if (err == 0) {
+        fp_fact_str(r, "parent_state", "connected");
         fp_pass(r, "parent rank %d answers on %s", p->rank, path);
         return;
     }
     fp_fact_str(r, "errno", errno_name(err));
-    if (err == ENOENT || err == ECONNREFUSED) {
-        fp_warn(r, "parent rank %d is not listening on %s yet (%s): its broker has not "
-                   "started",
-                p->rank, path, strerror(err));
-        fp_retry(r, "parent %s", path);
-    } else {
+    if (err == ENOENT || err == ECONNREFUSED)
+        parent_unreachable(ctx, r, p, "refused",
+                           "parent rank %d is not listening on %s yet (%s): its broker has not "
+                           "started",
+                           p->rank, path, strerror(err));
+    else
         fp_fail(r, "cannot connect to parent rank %d on %s: %s", p->rank, path, strerror(err));
+}
+
+/* The name did not resolve. Numeric addresses never get here. Returns false
+ * for a resolver answer that waiting will not change. */
+static bool parent_unresolved(const struct fp_ctx *ctx, struct fp_result *r,
+                              const struct parent *p, const char *who, int e, double budget)
+{
+    const char *host = p->u.host;
+
+    if (e == 1) {
+        parent_unreachable(ctx, r, p, "dns-timeout",
+                           "%s: %s could not be resolved within %.2gs: the DNS server does not "
+                           "answer (yet?; see /etc/resolv.conf); list the parent in /etc/hosts "
+                           "or use its address in the connect URI",
+                           who, host, budget);
+        return true;
     }
+    fp_fact_str(r, "resolve_error", gai_strerror(e));
+    if (e == EAI_NONAME)
+        parent_unreachable(ctx, r, p, "unresolvable",
+                           "%s: cannot resolve %s: %s: it is not in DNS or /etc/hosts (yet?), "
+                           "and the broker logs \"unable to resolve upstream peer %s: %s\"; add "
+                           "it to DNS or /etc/hosts, or use its address in the connect URI",
+                           who, host, gai_strerror(e), host, gai_strerror(e));
+    else if (e == EAI_AGAIN || e == EAI_FAIL)
+        parent_unreachable(ctx, r, p, "dns-unavailable",
+                           "%s: cannot resolve %s: %s: the DNS server is not reachable or "
+                           "not working (yet?; see /etc/resolv.conf); list the parent in "
+                           "/etc/hosts or use its address in the connect URI",
+                           who, host, gai_strerror(e));
+    else
+        return false;
+    return true;
 }
 
 static void check_net_parent(const struct fp_ctx *ctx, struct fp_result *r)
@@ -1039,9 +1113,10 @@ static void check_net_parent(const struct fp_ctx *ctx, struct fp_result *r)
     }
     parent_facts(r, &p);
     if (p.u.ipc) {
-        check_parent_ipc(r, &p, budget);
+        check_parent_ipc(ctx, r, &p, budget);
         return;
     }
+    /* What the broker cannot get past: these block whatever the network does. */
     if (!port_usable(r, "connect", p.uri, &p.u))
         return;
     fp_fact_int(r, "port", p.u.portnum);
@@ -1059,24 +1134,11 @@ static void check_net_parent(const struct fp_ctx *ctx, struct fp_result *r)
     struct addrinfo *res = NULL;
     int e = resolve(p.u.host, p.u.port, ipv6 ? AF_UNSPEC : AF_INET, budget, &res);
     fp_fact_int(r, "resolve_usec", (long long)((now_sec() - t0) * 1e6));
-    if (e == 1) {
-        fp_fail(r, "%s: %s could not be resolved within %.2gs: the DNS server does not answer "
-                   "(see /etc/resolv.conf); list the parent in /etc/hosts or use its address "
-                   "in the connect URI",
-                who, p.u.host, budget);
-        return;
-    }
     if (e != 0) {
-        fp_fact_str(r, "resolve_error", gai_strerror(e));
-        if (e == EAI_AGAIN) {
-            fp_fail(r, "%s: cannot resolve %s: %s (the resolver is not reachable yet?)", who,
-                    p.u.host, gai_strerror(e));
-            fp_retry(r, "parent %s", p.target);
-        } else {
+        if (!parent_unresolved(ctx, r, &p, who, e, budget))
             fp_fail(r, "%s: cannot resolve %s: %s; add it to DNS or /etc/hosts, or use its "
                        "address in the connect URI",
                     who, p.u.host, e == EAI_SYSTEM ? strerror(errno) : gai_strerror(e));
-        }
         return;
     }
     const void *src = res->ai_family == AF_INET
@@ -1094,50 +1156,58 @@ static void check_net_parent(const struct fp_ctx *ctx, struct fp_result *r)
     fp_fact_int(r, "connect_usec", (long long)(elapsed * 1e6));
     if (err != 0)
         fp_fact_str(r, "errno", errno_name(err));
-    /* Same link, no ARP answer: the parent host is down or still booting,
-     * which waiting can fix. The first attempt times out while the kernel
-     * asks; later ones get EHOSTUNREACH at once from the failed entry. */
-    bool arp_silent = (err == ETIMEDOUT || err == EHOSTUNREACH) && arp_unanswered(res->ai_addr);
+    /* On the same link, ARP tells a host that is down or still booting (no
+     * answer: the first attempt times out while the kernel asks, later ones
+     * get EHOSTUNREACH at once from the failed entry) from one that is up
+     * and drops our SYNs (it answered ARP: a firewall). */
+    enum neigh neigh = err == ETIMEDOUT || err == EHOSTUNREACH ? neigh_state(res->ai_addr)
+                                                               : NEIGH_UNKNOWN;
     freeaddrinfo(res);
+    const char *phost = p.host ? p.host : "the parent";
 
-    switch (err) {
-    case 0:
+    if (err == 0) {
+        fp_fact_str(r, "parent_state", "connected");
         fp_pass(r, "%s answers (TCP connect in %.1f ms)", who, elapsed * 1e3);
-        return;
-    case ECONNREFUSED:
-        /* The host is up and said no: its broker is not listening yet, as
-         * in any staggered boot. Worth waiting for. */
-        fp_warn(r, "%s refused the connection: the host is up but its broker is not "
-                   "listening yet (normal while the instance boots; if it lasts: systemctl "
-                   "status flux on %s, and its bind URI)",
-                who, p.host ? p.host : "the parent");
-        fp_retry(r, "parent %s", p.target);
-        return;
-    }
-    if (arp_silent) {
-        if (err == ETIMEDOUT)
-            fp_fail(r, "%s: no answer within %.2gs: %s does not answer ARP, so the parent host "
-                       "is down or still booting",
-                    who, elapsed, addr);
-        else
-            fp_fail(r, "%s: %s (%s): %s does not answer ARP, so the parent host is down or "
-                       "still booting",
-                    who, strerror(err), errno_name(err), addr);
-        fp_retry(r, "parent %s", p.target);
+    } else if (err == ECONNREFUSED) {
+        parent_unreachable(ctx, r, &p, "refused",
+                           "%s refused the connection: the host is up but its broker is not "
+                           "listening yet (normal while the instance boots; if it lasts: "
+                           "systemctl status flux on %s, its bind URI, or a firewall there "
+                           "rejecting TCP port %d)",
+                           who, phost, p.u.portnum);
+    } else if (neigh == NEIGH_SILENT && err == ETIMEDOUT) {
+        parent_unreachable(ctx, r, &p, "down",
+                           "%s: no answer within %.2gs: %s does not answer ARP, so the parent "
+                           "host is down or still booting",
+                           who, elapsed, addr);
+    } else if (neigh == NEIGH_SILENT) {
+        parent_unreachable(ctx, r, &p, "down",
+                           "%s: %s (%s): %s does not answer ARP, so the parent host is down "
+                           "or still booting",
+                           who, strerror(err), errno_name(err), addr);
     } else if (err == EHOSTUNREACH || err == ENETUNREACH || err == ENETDOWN) {
-        /* Said at once by the local stack or a router: at boot the link or
-         * the route toward the parent may still be coming up, so retried
-         * (each attempt is fast). */
-        fp_fail(r, "%s: %s (%s): no way there from this host (yet?): check the link and the "
-                   "routes (ip route get %s)",
-                who, strerror(err), errno_name(err), addr);
-        fp_retry(r, "parent %s", p.target);
+        /* Said at once by this host or by a router: the link or the route
+         * may still be coming up, or a routed parent is down. */
+        parent_unreachable(ctx, r, &p, "no-route",
+                           "%s: %s (%s): no way there yet: the link or the route toward the "
+                           "parent is not up, or the host behind a router is down (ip route "
+                           "get %s)",
+                           who, strerror(err), errno_name(err), addr);
+    } else if (err == ETIMEDOUT && neigh == NEIGH_ANSWERED) {
+        /* The neighbour entry may be a minute old: a host that has just
+         * gone down still looks answered until it expires. */
+        parent_unreachable(ctx, r, &p, "filtered",
+                           "no answer from %s within %.2gs although %s answers ARP: the host "
+                           "is up and drops the connection attempts, probably a firewall on "
+                           "%s: allow TCP port %d there (nft list ruleset); or it has just "
+                           "gone down",
+                           who, elapsed, addr, phost, p.u.portnum);
     } else if (err == ETIMEDOUT) {
-        /* Silent drops are a firewall far more often than a slow boot, and
-         * each retry would cost a whole timeout: decided at once. */
-        fp_fail(r, "no answer from %s within %.2gs: the connection attempts are dropped "
-                   "(a firewall on %s or on the way: allow TCP port %d) or the host is down",
-                who, elapsed, p.host ? p.host : "the parent", p.u.portnum);
+        parent_unreachable(ctx, r, &p, "silent",
+                           "no answer from %s within %.2gs: the connection attempts are "
+                           "dropped, probably by a firewall (on %s, on the way, or on this "
+                           "host: allow TCP port %d), or the host is down",
+                           who, elapsed, phost, p.u.portnum);
     } else {
         fp_fail(r, "%s: connect failed: %s (%s)", who, strerror(err), errno_name(err));
     }
@@ -1192,13 +1262,18 @@ const struct fp_check fp_checks_net[] = {
         .summary = "the parent in the overlay tree resolves and answers TCP on its connect URI",
         .explain =
             "A follower connects to its parent's [bootstrap] connect URI; the parent comes\n"
-            "from tbon.topo (custom, kary:K, binomial, mincrit). If the name does not\n"
-            "resolve, or the connection is dropped by a firewall, the broker starts but\n"
-            "never joins: 0MQ retries silently forever and the node shows offline.\n"
-            "Connected: pass. Refused: warn (the parent host is up, its broker is not yet;\n"
-            "normal in a staggered boot) and retried until the run deadline. No route, or a\n"
-            "parent that does not answer ARP: fail, retried (the network or the parent may\n"
-            "still be coming up). A silent timeout (packets dropped): fail at once.\n"
+            "from tbon.topo (custom, kary:K, binomial, mincrit). A follower whose parent\n"
+            "does not answer still starts: it tells systemd it is ready, waits, and joins\n"
+            "as soon as the parent answers (0MQ reconnects and resolves the name again).\n"
+            "So a parent that refuses (its broker not started yet), is down or booting\n"
+            "(no ARP answer, no route), drops the connection (probably a firewall), or\n"
+            "whose name does not resolve (DNS not up yet, or not listed) is a warning that\n"
+            "says why and what to check; it is retried while the gate waits, and at the\n"
+            "deadline flux starts anyway: a blocked start would strand the follower.\n"
+            "Set net.parent-unreachable = \"fail\" ([net] parent-unreachable) to block\n"
+            "instead (a firewall audit). What the broker cannot get past blocks: no\n"
+            "connect URI for the parent, a port-less URI or %p without default_port (the\n"
+            "follower hangs in load-builtins), an IPv6 address without enable_ipv6.\n"
             "Fix: getent ahosts PARENT; ip route get ADDR; allow TCP to the port on the\n"
             "parent (nft list ruleset); systemctl status flux on the parent.",
         .severity = FP_SEV_FAIL,

@@ -33,6 +33,7 @@ const struct fp_setting_def fp_setting_defs[] = {
     { "fleet.max-size", FP_SET_BYTES, "1M", "fleet.sync: a larger manifest is refused" },
     { "fleet.allow-unreachable", FP_SET_BOOL, NULL, "true: no manifest and no cached copy is a warning, not an error" },
     { "status-file", FP_SET_PATH, "/run/flux-preflight/status.json", "where a full run records its verdict (read by the PAM module)" },
+    { "net.parent-unreachable", FP_SET_LEVEL, "warn", "net.parent: a parent that does not answer (yet) is a warning (warn) or blocks (fail)" },
     { "munge.socket", FP_SET_PATH, "/run/munge/munge.socket.2", "munged's socket" },
     { "munge.key", FP_SET_PATH, "/etc/munge/munge.key", "munged's key file" },
     { "statedir-space.min-free", FP_SET_BYTES, "1G", "statedir.space fails below this many free bytes" },
@@ -232,6 +233,7 @@ static const char *type_name(enum fp_setting_type t)
     case FP_SET_INTEGER: return "a non-negative integer";
     case FP_SET_BOOL: return "true or false";
     case FP_SET_MODE: return "\"enforce\" or \"warn\"";
+    case FP_SET_LEVEL: return "\"fail\" or \"warn\"";
     case FP_SET_PATH: return "an absolute path";
     case FP_SET_URL: return "a URL (https://, http://, file://)";
     case FP_SET_SEVERITY_TABLE:
@@ -284,6 +286,10 @@ static int check_value(struct loader *l, const struct fp_setting_def *d, json_t 
         break;
     case FP_SET_MODE:
         if (!str || (strcmp(str, "enforce") != 0 && strcmp(str, "warn") != 0))
+            goto bad;
+        break;
+    case FP_SET_LEVEL:
+        if (!str || (strcmp(str, "fail") != 0 && strcmp(str, "warn") != 0))
             goto bad;
         break;
     case FP_SET_PATH:

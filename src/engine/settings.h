@@ -29,6 +29,7 @@ enum fp_setting_type {
     FP_SET_INTEGER,
     FP_SET_BOOL,
     FP_SET_MODE,     /* "enforce" | "warn" */
+    FP_SET_LEVEL,    /* "fail" | "warn": how one kind of finding counts */
     FP_SET_URL,
     FP_SET_SEVERITY_TABLE, /* check id -> "fail" | "warn" | "off" */
     FP_SET_TIMEOUT_TABLE,  /* check id -> FSD */
