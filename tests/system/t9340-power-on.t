@@ -89,6 +89,18 @@ gate_entry() { # FIELD: of this boot's net.parent entry
     sys_journal -b -u flux-preflight.service FLUX_PREFLIGHT_CHECK=net.parent -o json |
         jq -r --arg k "$1" '.[$k] // empty' | tail -1
 }
+gate_state() { echo "$(gate_entry FLUX_PREFLIGHT_RESULT) $(gate_entry FLUX_PREFLIGHT_PARENT_STATE)"; }
+# reboot_follower NAME PREP: power the follower off and on again; $msg: its net.parent entry
+reboot_follower() {
+    flux_node_use FOLL
+    sys_poweroff
+    : >"$STATUS_LOG"
+    SYS_BOOT_POLL=poll_gate_status \
+        flux_boot "$1" --hostname fluxfoll --net "$FLUX_NET_B" --prep "$2" || bail "the follower did not boot again ($1)"
+    flux_node_save FOLL
+    msg=$(gate_entry MESSAGE)
+    diag "net.parent: $msg"
+}
 overlay_status() {
     sys_exec env FLUX_URI=local:///run/flux/local flux overlay status --no-pretty 2>&1
 }
@@ -109,8 +121,8 @@ flux_node_save FOLL
 diag "follower booted in ${SYS_BOOT_SECONDS}s"
 is "$(sys_exec systemctl show -p Result --value flux-preflight.service)" success \
    "leader off: the follower's gate succeeded"
-is "$(gate_entry FLUX_PREFLIGHT_RESULT) $(gate_entry FLUX_PREFLIGHT_SEVERITY) $(gate_entry FLUX_PREFLIGHT_PARENT_STATE)" \
-   "warn fail down" "leader off: net.parent warns (severity fail: it could block), parent state down"
+is "$(gate_state) $(gate_entry FLUX_PREFLIGHT_SEVERITY)" "warn down fail" \
+   "leader off: net.parent warns, parent state down (severity fail: it could block)"
 msg=$(gate_entry MESSAGE)
 diag "net.parent: $msg"
 like "$msg" "^net.parent: parent rank 0 \\(fluxlead\\) at fluxlead:$PORT \\($L_IP\\): .*$L_IP does not answer ARP, so the parent host is down or still booting" \
@@ -154,15 +166,8 @@ table inet fp_t9340 {
     chain input { type filter hook input priority 0; policy accept; tcp dport $PORT drop; }
 }
 EOF
-sys_poweroff
-: >"$STATUS_LOG"
-SYS_BOOT_POLL=poll_gate_status \
-    flux_boot foll2 --hostname fluxfoll --net "$FLUX_NET_B" --prep prep_foll_fast || bail "the follower did not boot again"
-flux_node_save FOLL
-is "$(gate_entry FLUX_PREFLIGHT_RESULT) $(gate_entry FLUX_PREFLIGHT_PARENT_STATE)" "warn filtered" \
-   "port filtered: net.parent warns, parent state filtered"
-msg=$(gate_entry MESSAGE)
-diag "net.parent: $msg"
+reboot_follower foll2 prep_foll_fast
+is "$(gate_state)" "warn filtered" "port filtered: net.parent warns, parent state filtered"
 like "$msg" "^net.parent: no answer from parent rank 0 \\(fluxlead\\) at fluxlead:$PORT \\($L_IP\\) within [0-9.]+s although $L_IP answers ARP: the host is up and drops the connection attempts, probably a firewall on fluxlead: allow TCP port $PORT there" \
      "port filtered: reported as a probable firewall on the leader, with the port to open"
 like "$msg" "; not blocking: " "port filtered: not blocking, as documented ([net] parent-unreachable = \"warn\")"
@@ -173,14 +178,8 @@ flux_node_use LEAD
 ok "port open again: the follower joins by itself" wait_joined 60
 
 # ---- 4. the follower boots before its name service knows the leader
-flux_node_use FOLL
-sys_poweroff
-flux_boot foll3 --hostname fluxfoll --net "$FLUX_NET_B" --prep prep_foll_noname || bail "the follower did not boot a third time"
-flux_node_save FOLL
-is "$(gate_entry FLUX_PREFLIGHT_RESULT) $(gate_entry FLUX_PREFLIGHT_PARENT_STATE)" "warn unresolvable" \
-   "name unknown: net.parent warns, parent state unresolvable"
-msg=$(gate_entry MESSAGE)
-diag "net.parent: $msg"
+reboot_follower foll3 prep_foll_noname
+is "$(gate_state)" "warn unresolvable" "name unknown: net.parent warns, parent state unresolvable"
 quoted=$(printf '%s' "$msg" | sed -n 's/.*the broker logs "\([^"]*\)".*/\1/p')
 is "$quoted" "unable to resolve upstream peer fluxlead: Name or service not known" \
    "name unknown: the message quotes what the broker will log"
