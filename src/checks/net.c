@@ -39,8 +39,11 @@
 #include "engine/msgids.h"
 
 /* A network attempt ends this long before the check's timeout, so the check
- * reports what it saw (address, errno, phase) instead of being killed. */
-#define NET_MARGIN 0.25
+ * reports what it saw (address, errno, phase) instead of being killed: an
+ * attempt the runner cuts off is an error, and blocks. The runner's clock
+ * starts before the fork, ours after it, so the margin also absorbs a
+ * child scheduled late on a node busy booting. */
+#define NET_MARGIN 0.5
 
 /* 0MQ refuses an ipc:// path that does not fit sun_path with its NUL
  * (ipc_address_t::resolve: ENAMETOOLONG), although the broker's config
