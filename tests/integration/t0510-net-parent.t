@@ -107,7 +107,7 @@ is "$rc" 0 "parent refusing: exit 0 (a warning does not block)"
 is "$(jf .result)" warn "parent refusing: net.parent warns"
 like "$(jf .message)" "^parent rank 0 \\(fp-p0\\) at $P:8050 refused the connection: the host is up but its broker is not listening yet" \
      "parent refusing: the message says the host is up, the broker not yet"
-like "$(jf .message)" "$NB; still not ready at the 2s deadline\$" "parent refusing: it says why it does not block"
+like "$(jf .message)" "$NB; still not ready (at the 2s deadline|by the run deadline \\(2s\\))\$" "parent refusing: it says why it does not block, and that the deadline ended the wait"
 is "$(jf '"\(.facts.errno) \(.facts.parent_state)"')" "ECONNREFUSED refused" "parent refusing: facts errno ECONNREFUSED, parent_state refused"
 ok "parent refusing: STATUS showed the wait (waiting for parent $P:8050)" grep -q "^STATUS=waiting for parent $P:8050" "$T/n2"
 ok "parent refusing: retried until the 2 s deadline, not longer ($ms ms)" test "$ms" -ge 1500 -a "$ms" -lt "$(slack_ms 3000)"
@@ -129,17 +129,15 @@ like "$(tail -1 "$T/n3")" '^STATUS=OK' "parent up 3 s late: the final STATUS is 
 netns_drop par 8050
 gate 4s </dev/null
 rc=0
-_t0=$(date +%s%N)
 journald_run "$T/j4.json" $NOTIFY "$T/n4" -- "$FP_BIN" --journal --config "$T/conf.d" --hostname fp-c1 \
     --check net.parent --json >"$T/out" 2>"$T/err" || rc=$?
-ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
 is "$rc" 0 "parent dropping SYNs: exit 0 (the broker would start and wait)"
 is "$(jf .result)" warn "parent dropping SYNs: net.parent warns"
 like "$(jf .message)" "^no answer from parent rank 0 \\(fp-p0\\) at $P:8050 within 2\\.[0-9]+s although $P answers ARP: the host is up and drops the connection attempts, probably a firewall on fp-p0: allow TCP port 8050 there \\(nft list ruleset\\); or it has just gone down$NB" \
      "parent dropping SYNs: a probable firewall, the port to open, and why it does not block"
 is "$(jf '"\(.facts.errno) \(.facts.parent_state)"')" "ETIMEDOUT filtered" "parent dropping SYNs: facts errno ETIMEDOUT, parent_state filtered"
 ok "parent dropping SYNs: retried (STATUS waiting for parent)" grep -q "^STATUS=waiting for parent $P:8050" "$T/n4"
-ok "parent dropping SYNs: the run ends at the 4 s deadline + 1 s ($ms ms)" test "$ms" -lt "$(slack_ms 5000)"
+ok "parent dropping SYNs: the wait ends at the 4 s deadline + 1 s ($(jf .duration_us) us)" test "$(jf .duration_us)" -lt "$(slack_ms 5000)000"
 like "$(tail -1 "$T/n4")" '^STATUS=OK' "parent dropping SYNs: the final STATUS is OK"
 is "$(journal_get "$T/j4.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=net.parent)" warn "journal: RESULT=warn"
 is "$(journal_get "$T/j4.json" PRIORITY FLUX_PREFLIGHT_CHECK=net.parent)" 4 "journal: PRIORITY=4"
