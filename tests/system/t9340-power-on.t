@@ -21,7 +21,6 @@
 . "$top_srcdir/tests/lib/tap.sh"
 need_root
 . "$top_srcdir/tests/system/lib.sh"
-[ -f "$top_srcdir/tests/system/flux-lib.sh" ] || skip_all "the real-broker tier (tests/system/flux-lib.sh) is not in this tree"
 . "$top_srcdir/tests/system/flux-lib.sh"
 command -v nft >/dev/null 2>&1 || skip_all "nft is missing"
 flux_need
