@@ -285,11 +285,41 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
     return 0;
 }
 
+/* A waitable check whose last answer was "not yet": try again after a
+ * backoff while the deadline leaves room. A check whose failure cannot block
+ * is not worth the wait: its first answer is final. Returns true when a retry
+ * is armed (or the task ended on a timer that could not be armed); false when
+ * the last answer is final (at the deadline, it says so). */
+static bool retry_later(struct task *t)
+{
+    struct runner *rn = t->rn;
+    char secs[32];
+    int r;
+
+    if (!t->r->retry || !(t->c->flags & FP_CHECK_WAITABLE) || !rn->opts->wait || !can_block(rn, t))
+        return false;
+    uint64_t at = now_usec() + (uint64_t)(t->backoff * 1e6);
+    if (at + 1000 >= rn->deadline_usec) {
+        fp_report(t->r, t->r->status, "still not ready by the run deadline (%s)",
+                  fmt_secs(secs, sizeof(secs), rn->ctx->set->deadline));
+        return false;
+    }
+    t->state = T_WAITING;
+    t->backoff = fmin(t->backoff * 2, BACKOFF_MAX);
+    t->timer = sd_event_source_disable_unref(t->timer);
+    if ((r = add_timer(rn, &t->timer, at, on_retry, t, FP_FAULT_RETRY_TIMER)) < 0) {
+        fp_error(t->r, "could not arm the timer for the next attempt: %s", strerror(-r));
+        task_done(t);
+        return true;
+    }
+    progress(rn);
+    return true;
+}
+
 /* A result arrived from a child: keep it, and retry if it asks for it and
  * the deadline leaves room. */
 static void task_result(struct task *t, json_t *o)
 {
-    struct runner *rn = t->rn;
     struct fp_result fresh;
 
     fp_result_init(&fresh, t->c);
@@ -302,30 +332,8 @@ static void task_result(struct task *t, json_t *o)
     *t->r = fresh;
     t->have_result = true;
 
-    /* A check whose failure cannot block is not worth the wait: its first
-     * answer is final. */
-    if (t->r->retry && (t->c->flags & FP_CHECK_WAITABLE) && rn->opts->wait && can_block(rn, t)) {
-        uint64_t now = now_usec();
-        uint64_t at = now + (uint64_t)(t->backoff * 1e6);
-        if (at + 1000 < rn->deadline_usec) {
-            int r;
-            t->state = T_WAITING;
-            t->backoff = fmin(t->backoff * 2, BACKOFF_MAX);
-            t->timer = sd_event_source_disable_unref(t->timer);
-            if ((r = add_timer(rn, &t->timer, at, on_retry, t, FP_FAULT_RETRY_TIMER)) < 0) {
-                fp_error(t->r, "could not arm the timer for the next attempt: %s",
-                         strerror(-r));
-                task_done(t);
-                return;
-            }
-            progress(rn);
-            return;
-        }
-        char secs[32];
-        fp_report(t->r, t->r->status, "still not ready at the %s deadline",
-                  fmt_secs(secs, sizeof(secs), rn->ctx->set->deadline));
-    }
-    task_done(t);
+    if (!retry_later(t))
+        task_done(t);
 }
 
 static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata);
@@ -416,8 +424,12 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
                 fp_error(t->r, "no answer within %s", secs);
             fp_fact_real(t->r, "timeout_sec", t->timeout);
         } else {
-            fp_report(t->r, t->r->status < FP_FAIL ? FP_FAIL : t->r->status,
-                      "last attempt got no answer within %s", secs);
+            /* An earlier attempt answered "not yet" (a parent refusing, a
+             * clock not synchronised): an attempt that then got no answer at
+             * all is one more "not yet", not a verdict of its own. */
+            if (retry_later(t))
+                return 0;
+            fp_report(t->r, t->r->status, "last attempt got no answer within %s", secs);
         }
         task_done(t);
     }

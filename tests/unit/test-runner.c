@@ -35,6 +35,22 @@ static void run_not_yet(const struct fp_ctx *ctx, struct fp_result *r)
     fp_retry(r, "the daemon");
 }
 
+/* First attempt: "not yet" (a warning); every later attempt hangs. */
+static char marker[64];
+
+static void run_warn_then_hang(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    if (access(marker, F_OK) == 0) {
+        sleep(100);
+        return;
+    }
+    FILE *f = fopen(marker, "w");
+    if (f)
+        fclose(f);
+    fp_warn(r, "the parent refuses: not blocking");
+    fp_retry(r, "the parent");
+}
+
 static const struct fp_check silent_checks[] = {
     {.id = "t.pass", .severity = FP_SEV_FAIL, .run = run_pass},
     {.id = "t.silent", .severity = FP_SEV_FAIL, .run = run_silent},
@@ -65,6 +81,15 @@ static const struct fp_check wait_checks[] = {
      .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE,
      .timeout = 5,
      .run = run_not_yet},
+    {0},
+};
+
+static const struct fp_check warn_hang_checks[] = {
+    {.id = "t.warnhang",
+     .severity = FP_SEV_FAIL,
+     .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE,
+     .timeout = 1,
+     .run = run_warn_then_hang},
     {0},
 };
 
@@ -234,6 +259,24 @@ static void test_waiting(void)
     is(status_of(&r, "t.wait"), "fail", "...reported as it is");
     ok(!r.blocked && !r.failed, "...demoted: does not block");
     fp_run_fini(&r);
+
+    /* A later attempt that gets no answer at all is one more "not yet": the
+     * check keeps its last answer, it does not become a failure. */
+    snprintf(marker, sizeof(marker), "/tmp/fp-test-runner.%d", (int)getpid());
+    unlink(marker);
+    set->deadline = 3;
+    run(warn_hang_checks, 0, true, &r, &secs);
+    w = find(&r, "t.warnhang");
+    is(status_of(&r, "t.warnhang"), "warn",
+       "an attempt after a warning that hangs: the warning stays (%s)", message_of(&r, "t.warnhang"));
+    ok(w && w->attempts >= 2, "...after more than one attempt (%u)", w ? w->attempts : 0);
+    ok(strncmp(message_of(&r, "t.warnhang"), "the parent refuses: not blocking; ", 34) == 0 &&
+           strstr(message_of(&r, "t.warnhang"), "still not ready by the run deadline (3s)"),
+       "...and the message says the deadline ended the wait");
+    ok(!r.blocked && !r.failed, "...the run does not block");
+    fp_run_fini(&r);
+    unlink(marker);
+    set->deadline = 2;
 
     json_object_set_new(set->severity, "t.wait", json_string("fail"));
     set->mode = FP_MODE_WARN;
