@@ -22,6 +22,10 @@
 #       Sets FIXTURE_ROOT, FIXTURE_HOST, FIXTURE_HOSTS (space-separated, rank order).
 #
 #   fixture_curve_cert PATH [NAME]     write just a cert (mode 0600 like flux keygen, owner caller)
+#   fixture_flux_service DIR           install flux-core 0.88.0's own flux.service (StateDirectory=flux,
+#                                      StateDirectoryMode=0700, User=flux, Group=flux; copied from
+#                                      tests/data/flux-core/flux.service) as DIR/usr/lib/systemd/system/
+#                                      flux.service, root:root 0644
 #   fixture_z85 HEX                    Z85-encode bytes given as hex (length a multiple of 4)
 #
 # Flux package files (flux-core's broker, flux-imp, ...) are not created: the checks that probe
@@ -244,4 +248,12 @@ EOF
         # after the chown, which clears the setuid bit
         chmod 4755 usr/libexec/flux/flux-imp
     )
+}
+
+fixture_flux_service() {
+    _ffs=${1:?fixture_flux_service DIR}
+    mkdir -p "$_ffs/usr/lib/systemd/system" &&
+        cp "$top_srcdir/tests/data/flux-core/flux.service" "$_ffs/usr/lib/systemd/system/flux.service" &&
+        chown root:root "$_ffs/usr/lib/systemd/system/flux.service" &&
+        chmod 0644 "$_ffs/usr/lib/systemd/system/flux.service"
 }
