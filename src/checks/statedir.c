@@ -460,10 +460,9 @@ static void check_statedir_owner(const struct fp_ctx *ctx, struct fp_result *r)
         mode = n.st.st_mode & 07777;
         fact_owner(ctx, r, &n.st);
         fp_fact_int(r, "uid", n.st.st_uid);
-        /* a statedir as the admin guide wants it needs nothing from systemd */
-        if (n.st.st_uid == u.uid && mode == 0700) {
-            /* pass below */
-        } else if (!sd_state_get(ctx, r, &sd)) {
+        /* judged as systemd will leave it: even a statedir as the admin guide
+         * wants it gets the unit's mode at every start */
+        if (!sd_state_get(ctx, r, &sd)) {
             return;
         } else if (!sd.managed) {
             char chmod_fix[PATH_MAX + 16];

@@ -5,9 +5,10 @@
  * often synchronised a few seconds after the gate starts, so the check waits
  * for it until the run deadline, where a time service will do it. Where
  * none can (a container: the clock is the host's, FLUX-FACTS §13; a VM
- * without a time service, whose hypervisor may keep the clock) it says so,
- * warns and does not wait; on bare metal with no time service enabled it
- * blocks at once. The decision is in timesync.c. */
+ * without a time service, whose hypervisor may keep the clock) it says so
+ * (a skip in a container, the host's clock; a warning in a VM) and does not
+ * wait; on bare metal with no time service enabled it blocks at once. The
+ * decision is in timesync.c. */
 #include <sys/timex.h>
 
 #include "checks/timesync.h"
@@ -62,12 +63,15 @@ static void check_time_sync(const struct fp_ctx *ctx, struct fp_result *r)
                    "synchronized: yes\"", why);
         break;
     case TIMESYNC_NOT_OURS:
+        fp_skip(r, "%s: the broker does not mind; nodes on other hosts reject munge credentials "
+                   "and job signatures from a clock off by more than their TTL, so synchronise "
+                   "the host's clock (chrony or systemd-timesyncd on the host)", why);
+        break;
+    case TIMESYNC_UNVERIFIED:
         fp_warn(r, "%s: the broker does not mind, but munge credentials and job signatures are "
-                   "rejected by nodes whose clocks differ by more than their TTL; %s", why,
-                s.virt == TIMESYNC_VIRT_CONTAINER
-                    ? "synchronise the host's clock (chrony or systemd-timesyncd on the host)"
-                    : "enable a time service in the guest (chrony, with refclock PHC /dev/ptp0 "
-                      "on KVM, or systemd-timesyncd) to have it verified");
+                   "rejected by nodes whose clocks differ by more than their TTL; enable a time "
+                   "service in the guest (chrony, with refclock PHC /dev/ptp0 on KVM, or "
+                   "systemd-timesyncd) to have it verified", why);
         break;
     }
 }
@@ -94,8 +98,9 @@ const struct fp_check fp_checks_time[] = {
                    "once (nothing will synchronise the clock). In a container (detected as\n"
                    "systemd does: /run/systemd/container, $container, /.dockerenv, ...) the\n"
                    "clock is the host's and no time service can run (systemd-timesyncd has\n"
-                   "ConditionVirtualization=!container), and in a virtual machine without a\n"
-                   "time service the hypervisor may keep it: there it warns, without waiting.\n"
+                   "ConditionVirtualization=!container): there the check does not apply\n"
+                   "(skipped, saying so); in a virtual machine without a time service the\n"
+                   "hypervisor may keep the clock: there it warns. Neither waits.\n"
                    "Fix: systemctl enable --now chrony (or systemd-timesyncd); timedatectl\n"
                    "must say \"System clock synchronized: yes\"; chronyc tracking.",
         .severity = FP_SEV_FAIL,

@@ -126,7 +126,7 @@ enum timesync_verdict timesync_decide(const struct timesync_state *s, long max_e
                  "count as synchronised; nothing here will change that, so waiting is "
                  "pointless",
                  s->virt_name);
-        return TIMESYNC_NOT_OURS;
+        return TIMESYNC_UNVERIFIED;
     }
     snprintf(why + len, whysz - len,
              ", and no time service is enabled (chrony, ntpd, systemd-timesyncd, ...): nothing "

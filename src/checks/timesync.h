@@ -27,13 +27,13 @@
  *   - a container (detected as systemd's detect_container() does): its clock
  *     is the host's kernel clock, and no time service can set it from
  *     inside (systemd-timesyncd has ConditionVirtualization=!container)
- *                                                           -> not ours: warn, no wait
+ *                                                           -> not ours: skip, no wait
  *   - a time service is enabled or running (chrony, ntpd, systemd-timesyncd,
  *     ...; systemd says so, and its condition did not fail this boot)
  *                                                           -> block, wait for it
  *   - none, in a virtual machine: the guest clock came from the hypervisor
  *     and may be kept by it, which the kernel does not count as synchronised
- *                                                           -> not ours: warn, no wait
+ *                                                           -> unverified: warn, no wait
  *   - none, on bare metal: nothing will ever synchronise it -> block, no wait
  *   - systemd cannot be asked (no bus)                      -> block, wait (as before)
  */
@@ -79,8 +79,10 @@ enum timesync_verdict {
     TIMESYNC_UNSYNCED = 1, /* a time service will synchronise it: block and wait */
     TIMESYNC_UNKNOWN = 2,
     TIMESYNC_NEVER = 3,    /* nothing here will synchronise it: block, waiting is pointless */
-    TIMESYNC_NOT_OURS = 4, /* not this node's to synchronise (container) or maybe kept by the
-                            * hypervisor (VM without a time service): warn, no wait */
+    TIMESYNC_NOT_OURS = 4, /* a container: the host's clock, not this node's to synchronise:
+                            * not applicable (skip), no wait */
+    TIMESYNC_UNVERIFIED = 5, /* a VM without a time service: maybe kept by the hypervisor,
+                              * which the kernel does not show: warn, no wait */
 };
 
 /* Decide, and say why in one phrase ("kernel clock synchronised: maxerror
