@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/elf.h"
@@ -16,6 +17,7 @@
 
 struct reader {
     int fd;
+    uint64_t size; /* of the file: nothing is allocated for bytes beyond it */
     bool big;  /* big-endian */
     bool is64;
     char *err;
@@ -35,13 +37,24 @@ static int fail(struct reader *r, int rc, const char *fmt, ...)
     return rc;
 }
 
+/* Do len bytes at off lie inside the file? */
+static int inside(struct reader *r, uint64_t len, uint64_t off)
+{
+    if (off > r->size || len > r->size - off)
+        return fail(r, -EBADMSG, "truncated (%llu bytes wanted at offset %llu of %llu)",
+                    (unsigned long long)len, (unsigned long long)off,
+                    (unsigned long long)r->size);
+    return 0;
+}
+
 /* exactly len bytes at off, or -EBADMSG (the file ends first) */
 static int readat(struct reader *r, void *buf, size_t len, uint64_t off)
 {
     size_t got = 0;
+    int rc;
 
-    if (off > (uint64_t)INT64_MAX - len)
-        return fail(r, -EBADMSG, "offset %llu out of range", (unsigned long long)off);
+    if ((rc = inside(r, len, off)) < 0)
+        return rc;
     while (got < len) {
         ssize_t n = pread(r->fd, (char *)buf + got, len - got, (off_t)(off + got));
         if (n < 0 && errno == EINTR)
@@ -123,9 +136,13 @@ int elf_dyn_read(int fd, struct elf_dyn *d, char *err, size_t errsz)
     unsigned phentsize, phnum, dynent;
     size_t ndyn;
     bool have_strtab = false, have_strsz = false;
+    struct stat st;
     int rc;
 
     memset(d, 0, sizeof(*d));
+    if (fstat(fd, &st) < 0)
+        return fail(&r, -errno, "fstat: %s", strerror(errno));
+    r.size = (uint64_t)st.st_size;
     if ((rc = readat(&r, eh, EI_NIDENT, 0)) < 0)
         return rc == -EBADMSG ? fail(&r, -ENOEXEC, "not an ELF file (too short)") : rc;
     if (memcmp(eh, ELFMAG, SELFMAG) != 0)
@@ -148,6 +165,8 @@ int elf_dyn_read(int fd, struct elf_dyn *d, char *err, size_t errsz)
     if (phnum > PHNUM_MAX || phentsize < (r.is64 ? 56u : 32u))
         return fail(&r, -EBADMSG, "bad program header table (%u entries of %u bytes)", phnum,
                     phentsize);
+    if ((rc = inside(&r, (uint64_t)phnum * phentsize, phoff)) < 0)
+        return rc;
     if (!(ph = malloc((size_t)phnum * phentsize)) || !(segs = calloc(phnum, sizeof(*segs)))) {
         rc = -ENOMEM;
         goto out;
@@ -171,6 +190,8 @@ int elf_dyn_read(int fd, struct elf_dyn *d, char *err, size_t errsz)
         goto out;
     }
     ndyn = (size_t)dynseg.filesz / dynent;
+    if ((rc = inside(&r, ndyn * dynent, dynseg.offset)) < 0)
+        goto out;
     if (!(dyn = malloc(ndyn * dynent))) {
         rc = -ENOMEM;
         goto out;
@@ -200,6 +221,8 @@ int elf_dyn_read(int fd, struct elf_dyn *d, char *err, size_t errsz)
                   (unsigned long long)strtab_vaddr, (unsigned long long)strsz);
         goto out;
     }
+    if ((rc = inside(&r, strsz, off)) < 0)
+        goto out;
     if (!(strtab = malloc((size_t)strsz))) {
         rc = -ENOMEM;
         goto out;
