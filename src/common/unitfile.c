@@ -443,7 +443,8 @@ static int list_dropins(const char *root, const struct dirs *d, struct dropin **
         free(v);
         return rc;
     }
-    qsort(v, n, sizeof(*v), cmp_dropin);
+    if (n)
+        qsort(v, n, sizeof(*v), cmp_dropin);
     *out = v;
     *nout = n;
     return 0;
