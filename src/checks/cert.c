@@ -2,14 +2,18 @@
  * network certificate synced? ... should only be readable by the flux
  * user").  The overlay module of every broker loads bootstrap.curve_cert
  * (FLUX-FACTS §7): a missing, unreadable, group/other-readable or malformed
- * certificate makes the broker exit 42, which flux.service counts as a
- * success and never restarts (§12.e): the node just stays out. */
+ * certificate makes the overlay module fail and the broker exit 42 before it
+ * is ready: flux.service (Type=notify) fails with Result=protocol and is not
+ * restarted (§12.e, §13).  The broker checks only that group and other
+ * cannot read it (and that it can): the flux keygen file, 0600 and owned by
+ * flux, is accepted (§13). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "checks/fluxunit.h"
 #include "checks/fsutil.h"
 #include "common/bootstrap.h"
 #include "common/cleanup.h"
@@ -175,30 +179,34 @@ static void check_cert_perms(const struct fp_ctx *ctx, struct fp_result *r)
 
     if (mode & (S_IRGRP | S_IROTH))
         fp_fail(r, "%s is readable by group/other (mode %04o): the broker refuses it "
-                   "(\"Error loading certificate: %s: readable by group/other\"), and anyone "
-                   "who can read it can join the overlay as a broker: chown %s %s; chmod 0400 %s",
-                n.path, (unsigned)mode, n.path, u.name, n.path, n.path);
+                   "(\"Error loading certificate: %s: readable by group/other\"); "
+                   FLUXUNIT_OVERLAY_EXIT42 "; and anyone who can read it can join the overlay "
+                   "as a broker: chown %s %s; chmod 0400 %s",
+                n.path, (unsigned)mode, cert, u.name, n.path, n.path);
     if (!fsu_user_may(&u, st, R_OK))
-        fp_fail(r, "%s cannot read %s (owner %s, mode %04o): the broker runs as %s and exits "
-                   "with \"Error loading certificate: %s: Permission denied\": chown %s %s; "
-                   "chmod 0400 %s", u.name, n.path, owner, (unsigned)mode, u.name, n.path, u.name,
-                n.path, n.path);
+        fp_fail(r, "%s cannot read %s (owner %s, mode %04o): the broker runs as %s and fails "
+                   "with \"Error loading certificate: %s: Permission denied\"; "
+                   FLUXUNIT_OVERLAY_EXIT42 ": chown %s %s; chmod 0400 %s", u.name, n.path, owner,
+                (unsigned)mode, u.name, cert, u.name, n.path, n.path);
     rc = reach_cert(ctx, &u, cert, &n, blocker, sizeof(blocker));
     if (rc == -EACCES)
         fp_fail(r, "%s cannot reach %s: no search permission on %s: the broker fails with "
-                   "\"Permission denied\": chmod a+x %s", u.name, n.path, blocker, blocker);
+                   "\"Error loading certificate: %s: Permission denied\"; "
+                   FLUXUNIT_OVERLAY_EXIT42 ": chmod a+x %s", u.name, n.path, blocker, cert,
+                blocker);
     else if (rc < 0)
         fp_error(r, "cannot look at the directories above %s: %s", n.path, strerror(-rc));
     if (r->status >= FP_FAIL)
         return;
-    if (st->st_uid != u.uid)
-        fp_warn(r, "%s is owned by %s, not %s (mode %04o): chown %s %s; chmod 0400 %s", n.path,
-                owner, u.name, (unsigned)mode, u.name, n.path, n.path);
-    else if (mode != 0400)
-        fp_warn(r, "%s is mode %04o, expected 0400 (-r--------): chown %s %s; chmod 0400 %s",
-                n.path, (unsigned)mode, u.name, n.path, n.path);
+    /* readable by flux and by nobody else: what the broker wants, whether
+     * 0400 (the admin guide) or 0600 (flux keygen) */
+    if (mode & (S_IWGRP | S_IWOTH))
+        fp_warn(r, "%s is mode %04o: group/other can write it (the broker does not mind, but "
+                   "whoever can write it can replace this node's key): chmod 0400 %s", n.path,
+                (unsigned)mode, n.path);
     else
-        fp_pass(r, "%s owned by %s, mode 0400", n.path, u.name);
+        fp_pass(r, "%s owned by %s, mode %04o: readable by %s alone", n.path, owner,
+                (unsigned)mode, u.name);
 }
 
 static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
@@ -288,8 +296,9 @@ const struct fp_check fp_checks_cert[] = {
                    "bootstrap.curve_cert to join the overlay network. Without curve_cert the\n"
                    "broker refuses a size > 1 config; a missing file, a dangling link, a\n"
                    "directory or a device stops it (\"Error loading certificate: ...\"); a FIFO\n"
-                   "would block it. The broker then exits 42, which flux.service treats as a\n"
-                   "success: it is never restarted. A singleton needs no certificate.\n"
+                   "would block it. The broker then exits 42 before it is ready: flux.service\n"
+                   "fails with Result=protocol and is not restarted. A singleton needs no\n"
+                   "certificate.\n"
                    "A relative path resolves against /.\n"
                    "Fix (once, on the leader): sudo -u flux flux keygen /tmp/curve.cert;\n"
                    "install -o flux -m 0400 /tmp/curve.cert /etc/flux/system/curve.cert;\n"
@@ -303,13 +312,15 @@ const struct fp_check fp_checks_cert[] = {
     {
         .id = "cert.perms",
         .message_id = FP_MSGID_CERT_PERMS,
-        .summary = "the certificate is readable by flux and by nobody else (owner flux, 0400)",
+        .summary = "the certificate is readable by flux and by nobody else (owner flux, 0400 or "
+                   "0600)",
         .explain = "The broker runs as flux, so flux must be able to read the certificate\n"
                    "(else \"Permission denied\"). The broker also refuses a certificate that\n"
                    "group or other can read (\"readable by group/other\"): it holds the secret\n"
-                   "key that admits a broker to the instance. Owner flux and mode 0400\n"
-                   "(-r--------) is what the admin guide asks for; anything else that still\n"
-                   "works is a warning.\n"
+                   "key that admits a broker to the instance. Either way the broker exits 42\n"
+                   "before it is ready: flux.service fails with Result=protocol. Owner flux\n"
+                   "with no group/other access passes: 0400 (-r--------, the admin guide) as\n"
+                   "well as 0600 (what flux keygen makes). Group/other write access warns.\n"
                    "Fix: chown flux /etc/flux/system/curve.cert; chmod 0400 /etc/flux/system/curve.cert",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,

@@ -25,7 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/fluxunit.h"
 #include "checks/fsutil.h"
+#include "checks/packages.h"
 #include "common/bootstrap.h"
 #include "common/cleanup.h"
 #include "common/conf.h"
@@ -362,9 +364,44 @@ static void shallow_drops(const struct conf *c, struct findings *f, const char *
     }
 }
 
-/* --- config.parse ----------------------------------------------------------- */
+/* --- who reads what ------------------------------------------------------- */
 
 enum reader { READER_BROKER, READER_SIGN, READER_IMP };
+
+/* Is flux-security's signing config read on this node?  By flux-core when
+ * it is built with flux-security (job-ingest, at rc1; flux submit), and by
+ * the IMP when [exec] imp is set.  When flux-core's job-ingest module cannot
+ * be found or read, it is assumed to (the failure is packages.core's).
+ * why: one phrase saying who reads it, or why nobody does. */
+static bool sign_config_read(const struct fp_ctx *ctx, char *why, size_t whysz)
+{
+    char module[PATH_MAX + 256];
+    int rc = packages_core_uses_security(ctx, module, sizeof(module));
+    const json_t *imp = ctx->system ? get_dotted(ctx->system->merged, "exec.imp") : NULL;
+
+    if (rc == 1)
+        snprintf(why, whysz, "flux-core is built with flux-security (%s links "
+                             "libflux-security)", module);
+    else if (rc == 0 && json_is_string(imp))
+        snprintf(why, whysz, "[exec] imp is set and the IMP reads it (flux-core itself, %s, "
+                             "does not link libflux-security)", module);
+    else if (rc == 0)
+        snprintf(why, whysz, "flux-core is built without flux-security (%s does not link "
+                             "libflux-security) and no [exec] imp is set", module);
+    else if (rc == -ENOENT)
+        snprintf(why, whysz, "flux-core's job-ingest module was not found, so flux-core is "
+                             "assumed to use flux-security (see packages.core)");
+    else
+        snprintf(why, whysz, "flux-core is assumed to use flux-security (%s)", module);
+    return rc != 0 || json_is_string(imp);
+}
+
+/* Is the IMP's config read?  Only when the broker runs the IMP: [exec] imp. */
+static bool imp_config_read(const struct fp_ctx *ctx)
+{
+    const json_t *imp = ctx->system ? get_dotted(ctx->system->merged, "exec.imp") : NULL;
+    return imp != NULL;
+}
 
 /* A load failure that is "nothing to read": no *.toml, or no directory. */
 static bool diag_is_nofiles(const struct conf_diag *e)
@@ -378,68 +415,64 @@ static bool diag_is_missing(const struct conf_diag *e, const char *path)
            (strcmp(e->msg, strerror(ENOENT)) == 0 || strcmp(e->msg, strerror(ENOTDIR)) == 0);
 }
 
-/* The configs of flux-security that do not exist or hold no file, in the
- * words of their reader.  true when e is such a failure. */
-static bool nofiles_finding(struct findings *f, enum reader rd, const char *path,
-                            const struct conf_diag *e)
+/* "no *.toml file" / "the directory does not exist", or NULL when the load
+ * failed on a file that exists. */
+static const char *nothing_to_read(const char *path, const struct conf_diag *e)
 {
-    bool nofiles = diag_is_nofiles(e);
-    const char *what = nofiles ? "no *.toml file" : "the directory does not exist";
-
-    if (!nofiles && !diag_is_missing(e, path))
-        return false;
-    if (rd == READER_BROKER)
-        finding_at(f, FP_FAIL, path, 0, 0,
-                   "the system config directory is missing (%s): flux.service starts the "
-                   "broker with --config-path=%s and it would exit with \"Config file error: "
-                   "stat: %s: %s\"; create it: install -d -m 0755 %s, and put this cluster's "
-                   "system.toml in it",
-                   e->msg, path, path, e->msg, path);
-    else if (rd == READER_SIGN)
-        finding_at(f, FP_FAIL, path, 0, 0,
-                   "%s: flux-security's signing library needs at least one *.toml here and "
-                   "fails (\"pattern %s/*.toml matched nothing\"): flux submit and job-ingest "
-                   "cannot sign or verify jobs; install the shipped sign.toml ([sign] max-ttl = "
-                   "1209600, default-type = \"munge\", allowed-types = [\"munge\"]) in %s",
-                   what, path, path);
-    else
-        finding_at(f, FP_FAIL, path, 0, 0,
-                   "%s: the IMP needs at least one *.toml here and fails (\"%s/*.toml: No "
-                   "config file(s) found\"): no job can run as its user; create %s/imp.toml "
-                   "with [exec] allowed-users = [\"%s\"] and allowed-shells = "
-                   "[\"/usr/libexec/flux/flux-shell\"]",
-                   what, path, path, "flux");
-    return true;
+    if (diag_is_nofiles(e))
+        return "no *.toml file";
+    if (diag_is_missing(e, path))
+        return "the directory does not exist";
+    return NULL;
 }
 
+/* --- config.parse ----------------------------------------------------------- */
+
+/* A config that failed to load because of a file in it (config.security and
+ * config.imp report a missing directory or an empty one).  bad: fail when
+ * the reader reads it on this node, warn when nothing does. */
 static void parse_failed(struct findings *f, enum reader rd, const char *path,
-                         const struct conf_diag *e)
+                         const struct conf_diag *e, enum fp_status bad, const char *why)
 {
     const char *file = e->file[0] ? e->file : path;
+    const char *none = nothing_to_read(path, e);
 
-    if (nofiles_finding(f, rd, path, e))
-        return;
-    if (rd == READER_BROKER) {
+    if (rd == READER_BROKER && none) {
+        finding_at(f, FP_FAIL, path, 0, 0,
+                   "the system config directory is missing (%s): flux.service starts the "
+                   "broker with --config-path=%s and it fails with \"Config file error: "
+                   "stat: %s: %s\"; " FLUXUNIT_EXIT1 "; create it: install -d -m 0755 %s, and "
+                   "put this cluster's system.toml in it",
+                   e->msg, path, path, e->msg, path);
+    } else if (none) {
+        return; /* config.security's or config.imp's */
+    } else if (rd == READER_BROKER) {
         char text[sizeof(e->file) + sizeof(e->msg) + 32];
         if (e->line > 0)
             snprintf(text, sizeof(text), "%s:%d: %s", file, e->line, e->msg);
         else
             snprintf(text, sizeof(text), "%s: %s", file, e->msg);
         finding_at(f, FP_FAIL, file, e->line, e->col,
-                   "the broker would exit with \"Config file error: %s\"; fix it and "
-                   "check with: flux config get --config-path=%s",
+                   "the broker fails with \"Config file error: %s\"; " FLUXUNIT_EXIT1
+                   "; fix it and check with: flux config get --config-path=%s",
                    text, path);
     } else if (rd == READER_SIGN) {
-        finding_at(f, FP_FAIL, file, e->line, e->col,
-                   "%s: flux-security's signing library refuses this config, so flux submit "
-                   "and job-ingest cannot sign or verify jobs; fix it and check with: "
-                   "flux config get --config-path=%s",
-                   e->msg, path);
-    } else {
-        finding_at(f, FP_FAIL, file, e->line, e->col,
-                   "%s: the IMP refuses this config, so no job can run as its user; fix it "
+        finding_at(f, bad, file, e->line, e->col,
+                   "%s: flux-security's signing library refuses this config (%s)%s; fix it "
                    "and check with: flux config get --config-path=%s",
-                   e->msg, path);
+                   e->msg, why,
+                   bad == FP_FAIL ? ": rc1 cannot load job-ingest and flux submit cannot sign "
+                                    "jobs; " FLUXUNIT_RC1_EXIT42
+                                  : ", but nothing reads it on this node now",
+                   path);
+    } else {
+        finding_at(f, bad, file, e->line, e->col,
+                   "%s: the IMP refuses this config%s; fix it and check with: flux config get "
+                   "--config-path=%s",
+                   e->msg,
+                   bad == FP_FAIL ? ", so no job can run as its user (the broker itself starts)"
+                                  : ", but the broker does not run the IMP now (no [exec] imp)",
+                   path);
     }
 }
 
@@ -470,7 +503,7 @@ static void split_arrays(const struct conf *c, struct findings *f)
 }
 
 static void parse_space(const struct fp_ctx *ctx, struct fp_result *r, struct findings *f,
-                        enum reader rd)
+                        enum reader rd, enum fp_status bad, const char *why)
 {
     static const char *const setting[] = { "system-config", "security-config", "imp-config" };
     static const char *const name[] = { "system", "security", "imp" };
@@ -490,7 +523,7 @@ static void parse_space(const struct fp_ctx *ctx, struct fp_result *r, struct fi
     snprintf(key, sizeof(key), "%s_files", name[rd]);
     fp_fact_int(r, key, c ? (long long)c->nfiles : 0);
     if (!c) {
-        parse_failed(f, rd, path, e);
+        parse_failed(f, rd, path, e, bad, why);
         return;
     }
     json_array_foreach(c->warnings, i, w) {
@@ -508,23 +541,38 @@ static void parse_space(const struct fp_ctx *ctx, struct fp_result *r, struct fi
     }
 }
 
+/* "system (2 files), security (1), imp (none: no [exec] imp)" */
+static void parse_summary(const struct fp_ctx *ctx, char *buf, size_t bufsz)
+{
+    const struct conf *cs[] = { ctx->system, ctx->security, ctx->imp };
+    static const char *const name[] = { "system", "security", "imp" };
+    size_t len = 0;
+
+    for (int i = 0; i < 3 && len < bufsz; i++) {
+        if (!cs[i])
+            continue;
+        len += (size_t)snprintf(buf + len, bufsz - len, "%s%s (%zu file%s)", len ? ", " : "",
+                                name[i], cs[i]->nfiles, cs[i]->nfiles == 1 ? "" : "s");
+    }
+}
+
 static void check_config_parse(const struct fp_ctx *ctx, struct fp_result *r)
 {
     _cleanup_findings_ struct findings f = { 0 };
-    char path[PATH_MAX];
+    char path[PATH_MAX], why[2 * PATH_MAX + 512], summary[256] = "";
+    bool sign = sign_config_read(ctx, why, sizeof(why));
 
     fp_fact_str(r, "path", setting_path(ctx, "system-config", path, sizeof(path)));
     fp_fact_int(r, "files", (ctx->system ? (long long)ctx->system->nfiles : 0) +
                                 (ctx->security ? (long long)ctx->security->nfiles : 0) +
                                 (ctx->imp ? (long long)ctx->imp->nfiles : 0));
-    parse_space(ctx, r, &f, READER_BROKER);
-    parse_space(ctx, r, &f, READER_SIGN);
-    parse_space(ctx, r, &f, READER_IMP);
+    parse_space(ctx, r, &f, READER_BROKER, FP_FAIL, NULL);
+    parse_space(ctx, r, &f, READER_SIGN, sign ? FP_FAIL : FP_WARN, why);
+    parse_space(ctx, r, &f, READER_IMP, imp_config_read(ctx) ? FP_FAIL : FP_WARN, NULL);
+    parse_summary(ctx, summary, sizeof(summary));
     if (findings_worst(&f) == FP_PASS)
-        fp_pass(r, "system (%zu file%s), security (%zu) and imp (%zu) configs parse and merge "
-                   "as flux-core and flux-security read them",
-                ctx->system->nfiles, ctx->system->nfiles == 1 ? "" : "s",
-                ctx->security->nfiles, ctx->imp->nfiles);
+        fp_pass(r, "%s: the config files there parse and merge as flux-core and flux-security "
+                   "read them", summary);
     findings_report(&f, r);
 }
 
@@ -647,11 +695,6 @@ static void check_config_bootstrap(const struct fp_ctx *ctx, struct fp_result *r
 
 /* --- config.tbon ------------------------------------------------------------ */
 
-#define EXIT42_NOTE                                                                      \
-    "the broker would exit with status 42, which flux.service counts as success "      \
-    "(SuccessExitStatus=42, RestartPreventExitStatus=42): it is never restarted and "  \
-    "systemctl status flux looks clean while this node is down"
-
 /* "bind URI is undefined for rank N" / "connect URI is undefined for rank N":
  * the key to fix is that rank's host entry. */
 static void uris_finding(const struct fp_ctx *ctx, struct findings *f, enum fp_status st,
@@ -747,7 +790,7 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
                 json_string_value(json_object_get(e, "message")));
     }
     if (findings_worst(&f) >= FP_FAIL)
-        finding_at(&f, FP_FAIL, NULL, 0, 0, EXIT42_NOTE);
+        finding_at(&f, FP_FAIL, NULL, 0, 0, FLUXUNIT_OVERLAY_EXIT42);
     if (findings_worst(&f) == FP_PASS && ctx->topo) {
         int rank = ctx->rank;
         int parent = topology_parent(ctx->topo, rank);
@@ -770,7 +813,9 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
 #define R_MAX (64 * 1024 * 1024)
 
 /* Read resource.path (inside --root; relative paths resolve against /, the
- * broker's working directory under flux.service).  NULL with err. */
+ * broker's working directory under flux.service).  NULL with err in the
+ * resource module's words (json_load_file() of the configured path: "PATH:
+ * TEXT on line N"), or ours where it has none (a FIFO is never opened). */
 static json_t *load_R(const struct fp_ctx *ctx, const char *path, char *shown, size_t shownsz,
                       char *err, size_t errsz)
 {
@@ -789,7 +834,7 @@ static json_t *load_R(const struct fp_ctx *ctx, const char *path, char *shown, s
         return NULL;
     }
     if (fd < 0) {
-        snprintf(err, errsz, "%s: %s", shown, strerror(-fd));
+        snprintf(err, errsz, "%s: unable to open %s: %s on line -1", path, path, strerror(-fd));
         return NULL;
     }
     if (st.st_size > R_MAX) {
@@ -804,7 +849,7 @@ static json_t *load_R(const struct fp_ctx *ctx, const char *path, char *shown, s
     fd = -1;
     json_t *R = json_loadf(fp, 0, &jerr);
     if (!R)
-        snprintf(err, errsz, "%s:%d: %s", shown, jerr.line, jerr.text);
+        snprintf(err, errsz, "%s: %s on line %d", path, jerr.text, jerr.line);
     return R;
 }
 
@@ -948,18 +993,39 @@ static void resource_hardware(const struct fp_ctx *ctx, struct fp_result *r, str
     }
 }
 
+/* How a fault in [resource] ends: on the leader the resource module fails
+ * (rc1, exit 42, Result=success); a follower starts, and the leader, with
+ * the same config, fails. */
+struct resource_fate {
+    enum fp_status bad;
+    bool leader;
+};
+
+/* A fault the resource module reports with text (its own words). */
+static void module_fails(struct findings *f, const struct fp_ctx *ctx,
+                         const struct resource_fate *fate, const char *key, const char *text)
+{
+    if (fate->leader)
+        finding(f, fate->bad, ctx->system, key,
+                "the resource module fails to load with \"%s\"; " FLUXUNIT_RC1_EXIT42, text);
+    else
+        finding(f, fate->bad, ctx->system, key,
+                "\"%s\": this follower starts, but the leader, with the same config, fails to "
+                "load its resource module", text);
+}
+
 /* R as the leader's resource module builds it: resource.config, or the R
  * file at resource.path, re-ranked by the [bootstrap] hosts.  NULL when it
- * would fail (reported as bad). */
+ * would fail (reported), or when neither is set (R is then discovered). */
 static struct rlist *resource_build(const struct fp_ctx *ctx, struct fp_result *r,
                                     struct findings *f, const struct resource_conf *rc,
-                                    enum fp_status bad, const char *who)
+                                    const struct resource_fate *fate)
 {
     const struct conf *c = ctx->system;
-    const char *key = rc->config ? "resource.config" : rc->path ? "resource.path" : "resource";
+    const char *key = rc->config ? "resource.config" : "resource.path";
     _cleanup_json_ json_t *R = NULL;
     struct rlist *rl;
-    char err[PATH_MAX + 1024];
+    char err[PATH_MAX + 1024], text[PATH_MAX + 1200];
 
     if (!rc->config && rc->path) {
         char shown[PATH_MAX];
@@ -970,40 +1036,42 @@ static struct rlist *resource_build(const struct fp_ctx *ctx, struct fp_result *
                     "directory (/ under flux.service); use an absolute path",
                     rc->path);
         if (!(R = load_R(ctx, rc->path, shown, sizeof(shown), err, sizeof(err)))) {
-            finding(f, bad, c, "resource.path", "cannot load R: %s: %s", err, who);
+            module_fails(f, ctx, fate, "resource.path", err);
             return NULL;
         }
     }
-    fp_fact_str(r, "source", rc->config ? "config" : rc->path ? "path" : "none");
+    fp_fact_str(r, "source", rc->config ? "config" : "path");
     errno = 0;
     if (!(rl = rlist_from_resource_conf(rc, R, err, sizeof(err)))) {
-        if (errno == E2BIG) /* could not check: over the limit of rlist.h */
+        if (errno == E2BIG) { /* could not check: over the limit of rlist.h */
             finding(f, FP_ERROR, c, key, "not checked: %s", err);
-        else
-            finding(f, bad, c, key,
-                    "Config file error: %s: %s (flux R parse-config %s says the same)", err,
-                    who, c->path);
+        } else {
+            snprintf(text, sizeof(text), "%s%s", rc->config ? "error parsing [resource.config] "
+                                                              "array: " : "error parsing R: ", err);
+            module_fails(f, ctx, fate, key, text);
+        }
         return NULL;
     }
     fp_fact_int(r, "nodes", (long long)rlist_nnodes(rl));
     if (rc->exclude) {
         struct idset *ex = resource_exclude_ranks(rc->exclude, rl, err, sizeof(err));
         if (!ex)
-            finding(f, bad, c, "resource.exclude", "%s: %s", err, who);
+            module_fails(f, ctx, fate, "resource.exclude", err);
         idset_destroy(ex);
     }
     if (bootstrap_present(ctx->boot)) {
         if (rlist_rerank(rl, ctx->boot, err, sizeof(err)) < 0) {
-            finding(f, bad, c, key,
-                    "the resource module would fail with \"error reranking R: %s\": the hosts "
-                    "of [resource] must be exactly the [bootstrap] hosts; %s",
-                    err, who);
+            snprintf(text, sizeof(text), "error reranking R: %s", err);
+            module_fails(f, ctx, fate, key, text);
+            finding_at(f, FP_PASS, NULL, 0, 0,
+                       "the hosts of [resource] must be exactly the [bootstrap] hosts");
             rlist_destroy(rl);
             return NULL;
         }
     } else if (ctx->boot && rlist_nnodes(rl) != 1) {
         finding(f, FP_WARN, c, key,
-                "describes %zu nodes, but without [bootstrap] the broker is a singleton",
+                "describes %zu nodes, but without [bootstrap] the broker is a singleton: "
+                "rank 0 gets the first node's resources",
                 rlist_nnodes(rl));
     } else if (!ctx->boot) {
         finding_at(f, FP_PASS, NULL, 0, 0,
@@ -1023,12 +1091,8 @@ static void check_config_resource(const struct fp_ctx *ctx, struct fp_result *r)
     char err[1024];
     /* Followers adopt the leader's config and do not load [resource] before
      * joining (FLUX-FACTS §12.e): there a fault is the leader's failure. */
-    bool leader = ctx->rank <= 0;
-    enum fp_status bad = leader ? FP_FAIL : FP_WARN;
-    const char *who = leader ? "the resource module would fail to load (the broker exits 42, "
-                               "which flux.service counts as success: it stays down unnoticed)"
-                             : "this follower starts, but the leader, with the same config, "
-                               "fails to load its resource module";
+    struct resource_fate fate = { .leader = ctx->rank <= 0 };
+    fate.bad = fate.leader ? FP_FAIL : FP_WARN;
 
     if (!system_loaded(ctx, r))
         return;
@@ -1038,16 +1102,33 @@ static void check_config_resource(const struct fp_ctx *ctx, struct fp_result *r)
         if (unpacked)
             snprintf(key, sizeof(key), "resource.%.*s",
                      (int)strcspn(unpacked + 15, ", "), unpacked + 15);
-        finding(&f, bad, c, key, "%s: %s", err, who);
+        module_fails(&f, ctx, &fate, key, err);
     } else if (!rc.present) {
         fp_pass(r, "no [resource] table: the resource module discovers this node with hwloc");
         return;
-    } else if ((rl = resource_build(ctx, r, &f, &rc, bad, who))) {
+    } else if (!rc.config && !rc.path) {
+        /* the module's parse_config(): R stays unset and is discovered (or
+         * taken from the KVS, where the last discovery stored it) */
+        fp_fact_str(r, "source", "discovery");
+        fp_fact_bool(r, "noverify", rc.noverify);
+        if (rc.scheduling && fate.leader)
+            module_fails(&f, ctx, &fate, "resource.scheduling",
+                         "resource.scheduling requires resource.path or [resource.config]");
+        else
+            fp_pass(r, "[resource] sets neither config nor path: the resource module discovers "
+                       "the resources of every rank with hwloc at start%s",
+                    rc.noverify ? " (noverify: nothing to verify them against anyway)" : "");
+    } else if ((rl = resource_build(ctx, r, &f, &rc, &fate))) {
         ssize_t node = rlist_find(rl, ctx->hostname);
+        fp_fact_bool(r, "noverify", rc.noverify);
         if (node < 0 && !ctx->bootstrap_host_missing) {
-            finding(&f, FP_WARN, c, rc.config ? "resource.config" : "resource.path",
-                    "%s has no resources here: resource verify (hostname strict) drains it",
-                    ctx->hostname);
+            bool drains = rc.verify.hostname == VERIFY_STRICT;
+            finding(&f, drains ? FP_WARN : FP_PASS, c, rc.config ? "resource.config" : "resource.path",
+                    "%s has no resources here: %s", ctx->hostname,
+                    drains ? "resource verify (hostname strict) drains it at start"
+                           : "resource verify does not check hostnames here (noverify or "
+                             "verify.hostname not strict): rank 0 gets the resources of rank 0 "
+                             "in R");
         } else if (node >= 0) {
             _cleanup_free_ char *gpus = idset_encode(rlist_gpus(rl, (size_t)node));
             if ((cores = idset_encode(rlist_cores(rl, (size_t)node))))
@@ -1227,17 +1308,29 @@ static void check_config_security(const struct fp_ctx *ctx, struct fp_result *r)
     char path[PATH_MAX];
     const char *cfail = "flux-security's signing library refuses the config (sign: config "
                         "error): flux submit and job-ingest cannot sign or verify jobs";
-    const char *deftype = NULL;
+    const char *deftype = NULL, *none;
+    char why[2 * PATH_MAX + 512];
     const json_t *sign;
+    bool read = sign_config_read(ctx, why, sizeof(why));
 
     setting_path(ctx, "security-config", path, sizeof(path));
     fp_fact_str(r, "path", path);
+    fp_fact_bool(r, "read", read);
+    if (!read) {
+        fp_skip(r, "%s: nothing reads %s", why, path);
+        return;
+    }
+    if (!c && !(none = nothing_to_read(path, &ctx->security_err))) {
+        fp_skip(r, "the security config did not load (see config.parse)");
+        return;
+    }
     if (!c) {
-        if (!nofiles_finding(&f, READER_SIGN, path, &ctx->security_err)) {
-            fp_skip(r, "the security config did not load (see config.parse)");
-            return;
-        }
-        findings_report(&f, r);
+        fp_fail(r, "%s: %s: %s, so rc1 loads job-ingest, which fails with "
+                   "\"flux_security_configure: pattern %s/*.toml matched nothing: Invalid "
+                   "argument\"; " FLUXUNIT_RC1_EXIT42 "; flux submit fails the same way. "
+                   "Install the shipped sign.toml ([sign] max-ttl = 1209600, default-type = "
+                   "\"munge\", allowed-types = [\"munge\"]) in %s",
+                path, none, why, fp_setting_str(ctx->set, "security-config"), path);
         return;
     }
     fp_fact_int(r, "files", (long long)c->nfiles);
@@ -1372,11 +1465,19 @@ static void check_config_imp(const struct fp_ctx *ctx, struct fp_result *r)
     if (json_is_string(imp_bin))
         fp_fact_str(r, "imp", json_string_value(imp_bin));
     if (!c) {
-        if (!nofiles_finding(&f, READER_IMP, path, &ctx->imp_err)) {
+        const char *none = nothing_to_read(path, &ctx->imp_err);
+        if (!none)
             fp_skip(r, "the IMP config did not load (see config.parse)");
-            return;
-        }
-        findings_report(&f, r);
+        else if (!imp_bin)
+            fp_skip(r, "%s: %s, and none is needed: the system config sets no [exec] imp, so "
+                       "the broker never runs the IMP (a single-user instance)", path, none);
+        else
+            fp_fail(r, "%s: %s: [exec] imp is set, so the broker runs every job of another "
+                       "user through the IMP, which fails (\"%s/*.toml: No config file(s) "
+                       "found\"): those jobs fail (the broker itself starts); create "
+                       "%s/imp.toml with [exec] allowed-users = [\"%s\"] and allowed-shells = "
+                       "[\"/usr/libexec/flux/flux-shell\"]",
+                    path, none, fp_setting_str(ctx->set, "imp-config"), path, user);
         return;
     }
     fp_fact_int(r, "files", (long long)c->nfiles);
@@ -1470,17 +1571,24 @@ const struct fp_check fp_checks_config[] = {
     {
         .id = "config.parse",
         .message_id = FP_MSGID_CONFIG_PARSE,
-        .summary = "system, security and imp conf.d parse and merge as their Flux readers do",
+        .summary = "the system, security and imp config files parse and merge as their Flux "
+                   "readers do",
         .explain =
             "The broker reads /etc/flux/system/conf.d/*.toml with a TOML 0.5 parser\n"
             "(no mixed arrays, no local dates or times) and merges the files recursively;\n"
-            "the first bad file stops it with \"Config file error: FILE:LINE: ...\".\n"
-            "flux-security's signing library and the IMP read /etc/flux/security/conf.d\n"
-            "and /etc/flux/imp/conf.d the same way but refuse an empty directory.\n"
+            "the first bad file stops it with \"Config file error: FILE:LINE: ...\"\n"
+            "(exit 1: flux.service restarts every 30 s); a missing directory too.\n"
+            "flux-security's signing library and the IMP read the files of\n"
+            "/etc/flux/security/conf.d and /etc/flux/imp/conf.d the same way: an error\n"
+            "there fails when their reader runs on this node (flux-core built with\n"
+            "flux-security; [exec] imp set), else warns. A missing or empty security or\n"
+            "imp directory is config.security's and config.imp's to judge.\n"
             "An array of tables split across files is replaced, not concatenated.\n"
             "Fix: correct the file and line named, then check each space with\n"
             "  flux config get --config-path=system   (and security, imp)",
         .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
         .run = check_config_parse,
     },
     {
@@ -1509,9 +1617,9 @@ const struct fp_check fp_checks_config[] = {
             "The overlay module refuses a bad [tbon] (durations must be FSD strings,\n"
             "torpid_min < torpid_max, child_rcvhwm 0 or >= 2, a known topo scheme) and\n"
             "a tree it cannot build (rank 0 with a parent, cycles, a rank with children\n"
-            "but no bind URI). The broker then exits with status 42, which flux.service\n"
-            "counts as success and never restarts: the node is down while systemctl\n"
-            "status flux looks clean. Tunables far from the defaults warn.\n"
+            "but no bind URI). The broker then exits 42 before it is ready: flux.service\n"
+            "fails with Result=protocol and is not restarted (RestartPreventExitStatus=42).\n"
+            "Tunables far from the defaults warn.\n"
             "Fix: edit [tbon] (see flux-config-tbon(5)) or the parent keys in [bootstrap].",
         .severity = FP_SEV_FAIL,
         .run = check_config_tbon,
@@ -1525,11 +1633,14 @@ const struct fp_check fp_checks_config[] = {
         .explain =
             "The leader's resource module reads [resource] strictly, builds R from\n"
             "resource.config (or loads resource.path) and re-ranks it by the [bootstrap]\n"
-            "hosts, which must be exactly the same set (\"Host vm not found in\n"
-            "resources\"). Any failure makes the broker exit 42, which flux.service\n"
-            "counts as success. Followers do not load [resource] (they adopt the\n"
-            "leader's config): there a fault warns. On a live node, declared cores and\n"
-            "gpus missing from the hardware make resource verify drain the node.\n"
+            "hosts, which must be exactly the same set (\"error reranking R: Host vm not\n"
+            "found in resources\"). Any failure fails rc1 and the broker exits 42, which\n"
+            "flux.service counts as success (Result=success, never restarted): the node\n"
+            "stays down unnoticed. Without config and path the module discovers the\n"
+            "resources with hwloc (with or without [bootstrap], noverify or not): that\n"
+            "passes. Followers do not load [resource] (they adopt the leader's config):\n"
+            "there a fault warns. On a live node, declared cores and gpus missing from\n"
+            "the hardware make resource verify drain the node (not with noverify).\n"
             "Fix: flux R parse-config /etc/flux/system/conf.d | flux R decode --short;\n"
             "edit [resource] config (see flux-config-resource(5)).",
         .severity = FP_SEV_FAIL,
@@ -1541,9 +1652,17 @@ const struct fp_check fp_checks_config[] = {
     {
         .id = "config.security",
         .message_id = FP_MSGID_CONFIG_SECURITY,
-        .summary = "[sign] has max-ttl, default-type and allowed-types with valid values",
+        .summary = "[sign] has max-ttl, default-type and allowed-types with valid values, where "
+                   "flux-core uses flux-security",
         .explain =
-            "flux-security's signing library (flux submit, job-ingest) needs [sign]\n"
+            "flux-core built with flux-security (its job-ingest module links\n"
+            "libflux-security; the check reads the module's ELF header, never loads it)\n"
+            "reads /etc/flux/security/conf.d: rc1 loads job-ingest, which fails without\n"
+            "a *.toml there (\"flux_security_configure: pattern ... matched nothing\"), and\n"
+            "the broker exits 42, which flux.service counts as success: the node stays\n"
+            "down unnoticed. The IMP ([exec] imp) reads it too. Built without\n"
+            "flux-security and without [exec] imp, nothing reads it: skipped.\n"
+            "The signing library (flux submit, job-ingest) needs [sign]\n"
             "max-ttl (integer > 0), default-type and allowed-types (none, munge or curve)\n"
             "and refuses unknown keys; without them no job can be signed or verified.\n"
             "Allowing \"none\" accepts unsigned requests: any user can run jobs as anyone.\n"
@@ -1551,19 +1670,25 @@ const struct fp_check fp_checks_config[] = {
             "Fix: /etc/flux/security/conf.d/sign.toml with max-ttl = 1209600,\n"
             "default-type = \"munge\", allowed-types = [\"munge\"].",
         .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
         .run = check_config_security,
     },
     {
         .id = "config.imp",
         .message_id = FP_MSGID_CONFIG_IMP,
-        .summary = "IMP config present; flux may run jobs as users; shells and run.* paths sound",
+        .summary = "with [exec] imp, the IMP config is present; flux may run jobs as users; shells "
+                   "and run.* paths sound",
         .explain =
             "A multi-user instance ([exec] imp in the system config) runs every job\n"
-            "through the setuid flux-imp, which reads /etc/flux/imp/conf.d: [exec]\n"
+            "through the setuid flux-imp, which reads /etc/flux/imp/conf.d (without a\n"
+            "*.toml there those jobs fail: \"No config file(s) found\"): [exec]\n"
             "allowed-users must list the flux user, allowed-shells must name existing\n"
             "flux-shell paths, and each [run.NAME] path must be an absolute, root-owned\n"
             "regular file no one else can write. The IMP merges its files shallowly:\n"
-            "[run.prolog] and [run.epilog] in two files leave only one.\n"
+            "[run.prolog] and [run.epilog] in two files leave only one. Without\n"
+            "[exec] imp the broker never runs the IMP: no IMP config is needed\n"
+            "(skipped), and faults in one that exists only warn.\n"
             "Fix: /etc/flux/imp/conf.d/imp.toml with [exec] allowed-users = [\"flux\"],\n"
             "allowed-shells = [\"/usr/libexec/flux/flux-shell\"]; chown root:root and\n"
             "chmod 0755 the run.* scripts.",

@@ -26,6 +26,8 @@
 #include <unistd.h>
 
 #include "checks/fsutil.h"
+#include "checks/packages.h"
+#include "common/elf.h"
 #include "common/cleanup.h"
 #include "engine/check.h"
 #include "engine/context.h"
@@ -641,3 +643,32 @@ const struct fp_check fp_checks_packages[] = {
     },
     { 0 },
 };
+
+/* ---- for other families ---------------------------------------------------- */
+
+int packages_core_uses_security(const struct fp_ctx *ctx, char *module, size_t modulesz)
+{
+    char path[PATH_MAX], err[256];
+    struct dirlist libs;
+    struct elf_dyn d;
+    struct stat st;
+    int rc;
+
+    lib_dirs(ctx, &libs);
+    if (!find_in(ctx, &libs, "/flux/modules", "job-ingest.so", module, modulesz))
+        return -ENOENT;
+    /* module is the shown path: root prefix + the path inside the image */
+    snprintf(path, sizeof(path), "%s", module + strlen(ctx->root ? ctx->root : ""));
+    _cleanup_close_ int fd = fsu_open_regular(ctx, path, &st);
+    if (fd < 0) {
+        snprintf(module + strlen(module), modulesz - strlen(module), ": %s", strerror(-fd));
+        return fd;
+    }
+    if ((rc = elf_dyn_read(fd, &d, err, sizeof(err))) < 0) {
+        snprintf(module + strlen(module), modulesz - strlen(module), ": %s", err);
+        return rc;
+    }
+    rc = elf_dyn_needs(&d, "libflux-security.so") ? 1 : 0;
+    elf_dyn_clear(&d);
+    return rc;
+}

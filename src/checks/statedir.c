@@ -7,9 +7,25 @@
  * The broker's own test (rundir_checkdir) is: stat; owner == the broker's
  * uid; a directory; owner rwx.  A missing statedir is created by the broker
  * and removed with its content at exit; a sticky one gets a throwaway
- * subdirectory.  Under flux.service, systemd creates it first
- * (StateDirectory=flux, mode 0700), but only when flux.service starts,
- * which is after this gate: absent on a first boot is expected. */
+ * subdirectory.
+ *
+ * But under flux.service the broker never sees statedir as this gate does:
+ * the gate runs before flux.service, and systemd sets statedir up for
+ * flux.service first (StateDirectory=flux, StateDirectoryMode=0700,
+ * User=flux, Group=flux in flux-core's unit).  So every verdict here is on
+ * statedir as the broker will find it, after systemd (252,
+ * setup_exec_directory(), observed in nspawn):
+ *   - absent: created (missing parents 0755), owned User:Group, mode
+ *     StateDirectoryMode;
+ *   - a directory: chmod to StateDirectoryMode (which clears a sticky bit),
+ *     and when its owner or group is not User:Group, chown -R of the whole
+ *     tree (content.sqlite included); otherwise the content is left alone;
+ *   - a symlink (even to a good directory), a file, a FIFO: the start fails,
+ *     "Failed to set up special execution directory in /var/lib: Not a
+ *     directory", status=238/STATE_DIRECTORY.
+ * What systemd repairs is a warning that says so, never a block.  Without
+ * an installed flux.service whose StateDirectory= is statedir, the broker's
+ * own rules apply to statedir as it is. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,11 +39,20 @@
 
 #include <blkid/blkid.h>
 
+#include "checks/fluxunit.h"
 #include "checks/fsutil.h"
 #include "common/cleanup.h"
+#include "common/unitfile.h"
 #include "engine/check.h"
 #include "engine/context.h"
 #include "engine/msgids.h"
+
+#define FLUX_UNIT "flux.service"
+#define STATE_ROOT "/var/lib" /* where StateDirectory= lives (system manager) */
+#define SD_FAILS "flux.service fails before the broker runs: systemd logs \"Failed to set up " \
+                 "special execution directory in " STATE_ROOT ": %s\" and \"status=238/"       \
+                 "STATE_DIRECTORY\", and starts it again every 30 s (Restart=always), failing " \
+                 "each time"
 
 /* statedir is used by rank 0 only; followers drop the attribute. */
 static bool leader_only(const struct fp_ctx *ctx, struct fp_result *r)
@@ -56,6 +81,190 @@ static void describe_statedir(const struct fp_ctx *ctx, struct fp_result *r)
     }
 }
 
+/* --- what systemd does for flux.service ---------------------------------- */
+
+struct sd_state {
+    bool managed;               /* flux.service's StateDirectory= is statedir */
+    char entry[NAME_MAX + 1];   /* that StateDirectory= word ("flux") */
+    char source[PATH_MAX + 16]; /* FILE:LINE of that StateDirectory= */
+    mode_t mode;                /* StateDirectoryMode= (default 0755) */
+    char user[64], group[64];   /* User= (default root), Group= (default: User's) */
+    uid_t uid;
+    gid_t gid;
+    char why[2 * PATH_MAX + 256]; /* not managed: why */
+};
+
+static bool parse_id(const char *s, unsigned *id)
+{
+    char *end;
+    unsigned long v;
+
+    if (!*s || strspn(s, "0123456789") != strlen(s))
+        return false;
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno || v >= 0xffffffffUL)
+        return false;
+    *id = (unsigned)v;
+    return true;
+}
+
+/* "/var/lib/flux/" -> "/var/lib/flux" (trailing slashes, doubled slashes) */
+static void normalize(const char *in, char *out, size_t outsz)
+{
+    size_t n = 0;
+
+    for (; *in && n + 1 < outsz; in++)
+        if (!(*in == '/' && n > 0 && out[n - 1] == '/'))
+            out[n++] = *in;
+    while (n > 1 && out[n - 1] == '/')
+        n--;
+    out[n] = '\0';
+}
+
+/* Does a StateDirectory= value name statedir?  Words may carry a ":LINK"
+ * suffix (a symlink systemd also makes) and quotes. */
+static bool names_statedir(const char *value, const char *statedir, char *entry, size_t entrysz)
+{
+    char want[PATH_MAX], buf[PATH_MAX], path[PATH_MAX * 2];
+    char *save = NULL;
+
+    normalize(statedir, want, sizeof(want));
+    snprintf(buf, sizeof(buf), "%s", value);
+    for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        size_t len = strlen(w);
+        if (len >= 2 && (w[0] == '"' || w[0] == '\'') && w[len - 1] == w[0]) {
+            w[len - 1] = '\0';
+            w++;
+        }
+        w[strcspn(w, ":")] = '\0';
+        snprintf(path, sizeof(path), STATE_ROOT "/%s", w);
+        normalize(path, path, sizeof(path));
+        if (strcmp(path, want) == 0) {
+            snprintf(entry, entrysz, "%s", w);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* flux.service as installed (under --root: in the image), and what its
+ * StateDirectory= does with statedir.  0, or -errno with err when the unit
+ * cannot be read (then nothing can be said about what systemd will do). */
+static int sd_state_load(const struct fp_ctx *ctx, struct sd_state *s, char *err, size_t errsz)
+{
+    struct unitfile *u = NULL;
+    const char *const *vals;
+    const char *v;
+    size_t n;
+    int rc;
+
+    memset(s, 0, sizeof(*s));
+    s->mode = 0755;
+    rc = unitfile_load(ctx->root, FLUX_UNIT, &u, err, errsz);
+    if (rc == -ENOENT) {
+        snprintf(s->why, sizeof(s->why), "%s is not installed", FLUX_UNIT);
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    if (unitfile_masked(u)) {
+        snprintf(s->why, sizeof(s->why), "%s is masked (%s)", FLUX_UNIT, unitfile_path(u));
+        goto out;
+    }
+    n = unitfile_get_all(u, "Service", "StateDirectory", &vals);
+    for (size_t i = 0; i < n && !s->managed; i++)
+        s->managed = names_statedir(vals[i], statedir_of(ctx), s->entry, sizeof(s->entry));
+    if (!s->managed) {
+        snprintf(s->why, sizeof(s->why), "%s (%s) has no StateDirectory= for %s", FLUX_UNIT,
+                 unitfile_path(u), statedir_of(ctx));
+        goto out;
+    }
+    snprintf(s->source, sizeof(s->source), "%s",
+             unitfile_source(u, "Service", "StateDirectory"));
+    if ((v = unitfile_get(u, "Service", "DynamicUser")) &&
+        (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))) {
+        s->managed = false;
+        snprintf(s->why, sizeof(s->why), "%s has DynamicUser=%s: statedir would be %s/private/%s",
+                 FLUX_UNIT, v, STATE_ROOT, s->entry);
+        goto out;
+    }
+    if ((v = unitfile_get(u, "Service", "StateDirectoryMode"))) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 8);
+        if (*end || m > 07777) {
+            s->managed = false;
+            snprintf(s->why, sizeof(s->why), "%s: StateDirectoryMode=%s is not a mode (%s)",
+                     FLUX_UNIT, v, unitfile_source(u, "Service", "StateDirectoryMode"));
+            goto out;
+        }
+        s->mode = (mode_t)m;
+    }
+    snprintf(s->user, sizeof(s->user), "%s",
+             (v = unitfile_get(u, "Service", "User")) ? v : "root");
+    unsigned id;
+    gid_t pgid = 0;
+    bool have_pgid = false;
+    if (parse_id(s->user, &id)) {
+        s->uid = id;
+    } else if (fp_lookup_user(ctx, s->user, &s->uid, &pgid) == 0) {
+        have_pgid = true;
+    } else {
+        s->managed = false;
+        snprintf(s->why, sizeof(s->why), "%s: User=%s does not resolve (see user.flux)",
+                 FLUX_UNIT, s->user);
+        goto out;
+    }
+    if ((v = unitfile_get(u, "Service", "Group"))) {
+        snprintf(s->group, sizeof(s->group), "%s", v);
+        if (parse_id(v, &id)) {
+            s->gid = id;
+        } else if (fp_lookup_group(ctx, v, &s->gid) < 0) {
+            s->managed = false;
+            snprintf(s->why, sizeof(s->why), "%s: Group=%s does not resolve", FLUX_UNIT, v);
+            goto out;
+        }
+    } else if (have_pgid) {
+        s->gid = pgid;
+        fp_group_name(ctx, pgid, s->group, sizeof(s->group));
+    } else {
+        s->managed = false;
+        snprintf(s->why, sizeof(s->why), "%s: User=%s is numeric and has no Group=", FLUX_UNIT,
+                 s->user);
+    }
+out:
+    unitfile_free(u);
+    return 0;
+}
+
+/* "(StateDirectory=flux, StateDirectoryMode=0700, User=flux, Group=flux in FILE:LINE)" */
+static const char *sd_settings(const struct sd_state *s, char *buf, size_t bufsz)
+{
+    snprintf(buf, bufsz, "StateDirectory=%s, StateDirectoryMode=%04o, User=%s, Group=%s: %s",
+             s->entry, (unsigned)s->mode, s->user, s->group, s->source);
+    return buf;
+}
+
+/* The systemd view, loaded when a verdict depends on it; false (with an
+ * error reported) when flux.service cannot be read. */
+static bool sd_state_get(const struct fp_ctx *ctx, struct fp_result *r, struct sd_state *s)
+{
+    char err[PATH_MAX + 256] = "";
+    int rc = sd_state_load(ctx, s, err, sizeof(err));
+
+    if (rc < 0) {
+        fp_error(r, "cannot read %s to see what systemd does with statedir: %s", FLUX_UNIT,
+                 err[0] ? err : strerror(-rc));
+        return false;
+    }
+    fp_fact_bool(r, "systemd_managed", s->managed);
+    if (s->managed)
+        fp_fact_str(r, "state_directory", s->source);
+    return true;
+}
+
+/* --- statedir.present ---------------------------------------------------------- */
+
 /* Look at statedir; report what it is as facts.  false (with a reason) when
  * later checks have nothing to judge: absent, not a directory. */
 static bool statedir_dir(const struct fp_ctx *ctx, struct fp_result *r, struct fsu_node *n)
@@ -64,8 +273,7 @@ static bool statedir_dir(const struct fp_ctx *ctx, struct fp_result *r, struct f
 
     fp_fact_str(r, "path", n->path);
     if (rc == -ENOENT) {
-        fp_skip(r, "statedir %s does not exist yet (see statedir.present): systemd creates it "
-                   "for flux.service, owned by flux, mode 0700", n->path);
+        fp_skip(r, "statedir %s does not exist yet (see statedir.present)", n->path);
         return false;
     }
     if (rc < 0) {
@@ -74,7 +282,7 @@ static bool statedir_dir(const struct fp_ctx *ctx, struct fp_result *r, struct f
     }
     if (n->is_link || !S_ISDIR(n->st.st_mode)) {
         fp_skip(r, "statedir %s is a %s, not a directory (see statedir.present)", n->path,
-                fsu_type_name(n->st.st_mode));
+                fsu_type_name(n->is_link ? S_IFLNK : n->st.st_mode));
         return false;
     }
     return true;
@@ -103,7 +311,9 @@ static void fact_owner(const struct fp_ctx *ctx, struct fp_result *r, const stru
 
 static void check_statedir_present(const struct fp_ctx *ctx, struct fp_result *r)
 {
+    struct sd_state sd;
     struct fsu_node n;
+    char set[2 * PATH_MAX + 512];
     int rc;
 
     if (!leader_only(ctx, r))
@@ -111,87 +321,187 @@ static void check_statedir_present(const struct fp_ctx *ctx, struct fp_result *r
     rc = fsu_lookup(ctx, statedir_of(ctx), &n);
     fp_fact_str(r, "path", n.path);
     fp_fact_bool(r, "exists", rc == 0);
+    if (rc == 0 && !n.is_link && S_ISDIR(n.st.st_mode)) {
+        fp_fact_str(r, "type", fsu_type_name(n.st.st_mode));
+        fp_pass(r, "statedir %s is a directory", n.path);
+        return;
+    }
+    if (rc < 0 && rc != -ENOENT && rc != -ENOTDIR) {
+        fp_error(r, "statedir %s: %s", n.path, strerror(-rc));
+        return;
+    }
+    if (!sd_state_get(ctx, r, &sd))
+        return;
+    if (rc == -ENOENT && sd.managed) {
+        fp_pass(r, "statedir %s does not exist yet: systemd creates it when %s starts, owned "
+                   "by %s:%s, mode %04o (%s)", n.path, FLUX_UNIT, sd.user, sd.group,
+                (unsigned)sd.mode, sd_settings(&sd, set, sizeof(set)));
+        return;
+    }
     if (rc == -ENOENT) {
-        fp_warn(r, "statedir %s does not exist yet: systemd creates it when flux.service starts "
-                   "(StateDirectory=flux, owner flux, mode 0700); a broker started any other "
-                   "way would create it itself and DELETE it, with the KVS, at exit. "
-                   "To create it now: install -d -m 0700 -o flux -g flux %s", n.path, n.path);
+        fp_warn(r, "statedir %s does not exist yet, and nothing creates it before the broker "
+                   "starts (%s): a broker that has to create its statedir DELETES it, with the "
+                   "KVS, at exit. To create it now: install -d -m 0700 -o flux -g flux %s",
+                n.path, sd.why, n.path);
         return;
     }
     if (rc == -ENOTDIR) {
-        fp_fail(r, "statedir %s: a component of the path is not a directory: the broker exits "
-                   "with \"statedir error creating %s: Not a directory\"", n.path, n.path);
-        return;
-    }
-    if (rc < 0) {
-        fp_error(r, "statedir %s: %s", n.path, strerror(-rc));
+        if (sd.managed)
+            fp_fail(r, "statedir %s: a component of the path is not a directory: " SD_FAILS,
+                    n.path, strerror(ENOTDIR));
+        else
+            fp_fail(r, "statedir %s: a component of the path is not a directory: the broker "
+                       "fails with \"statedir error creating %s: Not a directory\"; "
+                       FLUXUNIT_EXIT1, n.path, statedir_of(ctx));
         return;
     }
     fp_fact_str(r, "type", fsu_type_name(n.st.st_mode));
     if (n.is_link) {
         fp_fact_str(r, "link_target", n.link);
-        fp_fail(r, "statedir %s is a symbolic link to %s (%s): the KVS would live wherever the "
-                   "link points, and a changed or dangling link silently moves or loses it; "
-                   "make it a real directory: rm %s; install -d -m 0700 -o flux -g flux %s "
-                   "(then move the content of %s into it)", n.path, n.link,
-                n.target_err ? strerror(n.target_err) : fsu_type_name(n.target_st.st_mode),
-                n.path, n.path, n.link);
+        if (sd.managed)
+            fp_fail(r, "statedir %s is a symbolic link to %s (%s): systemd refuses a link for "
+                       "StateDirectory= (%s): " SD_FAILS "; make it a real directory: rm %s; "
+                       "install -d -m 0700 -o flux -g flux %s (then move the content of %s "
+                       "into it)", n.path, n.link,
+                    n.target_err ? strerror(n.target_err) : fsu_type_name(n.target_st.st_mode),
+                    sd.source, strerror(n.target_err == ENOENT ? ENOENT : ENOTDIR), n.path,
+                    n.path, n.link);
+        else
+            fp_fail(r, "statedir %s is a symbolic link to %s (%s): the KVS would live wherever "
+                       "the link points, and a changed or dangling link silently moves or "
+                       "loses it; make it a real directory: rm %s; install -d -m 0700 -o flux "
+                       "-g flux %s (then move the content of %s into it)", n.path, n.link,
+                    n.target_err ? strerror(n.target_err) : fsu_type_name(n.target_st.st_mode),
+                    n.path, n.path, n.link);
         return;
     }
-    if (!S_ISDIR(n.st.st_mode)) {
-        fp_fail(r, "statedir %s: Not a directory (a %s): the broker exits with \"statedir %s: "
-                   "Not a directory\"; move it aside and create the directory: mv %s %s.old; "
-                   "install -d -m 0700 -o flux -g flux %s", n.path,
-                fsu_type_name(n.st.st_mode), n.path, n.path, n.path, n.path);
-        return;
-    }
-    fp_pass(r, "statedir %s is a directory", n.path);
+    if (sd.managed)
+        fp_fail(r, "statedir %s is a %s, not a directory: " SD_FAILS "; move it aside: mv %s "
+                   "%s.old (systemd then creates the directory)", n.path,
+                fsu_type_name(n.st.st_mode), strerror(ENOTDIR), n.path, n.path);
+    else
+        fp_fail(r, "statedir %s: Not a directory (a %s): the broker fails with \"statedir %s: "
+                   "Not a directory\"; " FLUXUNIT_EXIT1 "; move it aside and create the "
+                   "directory: mv %s %s.old; install -d -m 0700 -o flux -g flux %s", n.path,
+                fsu_type_name(n.st.st_mode), statedir_of(ctx), n.path, n.path, n.path);
+}
+
+/* --- statedir.owner ---------------------------------------------------------- */
+
+/* The broker's rules (rundir_checkdir) on statedir as it is (future:
+ * false) or as systemd will leave it (true): owner, owner rwx, sticky. */
+static void judge_broker_view(const struct fp_ctx *ctx, struct fp_result *r,
+                              const struct fsu_user *u, const char *shown, uid_t uid,
+                              mode_t mode, bool future, const char *fix)
+{
+    char owner[64];
+
+    if (uid != u->uid)
+        fp_fail(r, "statedir %s %s owned by %s, not %s: the broker runs as %s and fails with "
+                   "\"statedir %s is not owned by instance owner: Operation not permitted\"; "
+                   FLUXUNIT_EXIT1 ": %s", shown, future ? "will be" : "is",
+                fp_user_name(ctx, uid, owner, sizeof(owner)), u->name, u->name,
+                statedir_of(ctx), fix);
+    if ((mode & S_IRWXU) != S_IRWXU)
+        fp_fail(r, "statedir %s %s mode %04o, without owner rwx: the broker fails with "
+                   "\"statedir %s does not have owner=rwx permissions\"; " FLUXUNIT_EXIT1 ": %s",
+                shown, future ? "will be" : "is", (unsigned)mode, statedir_of(ctx), fix);
+    if (mode & S_ISVTX)
+        fp_fail(r, "statedir %s %s the sticky bit (mode %04o): the broker would work in a "
+                   "throwaway flux-XXXXXX directory inside it, delete that at exit and keep "
+                   "nothing (the KVS and its dumps are lost at every restart): %s", shown,
+                future ? "will have" : "has", (unsigned)mode, fix);
+}
+
+/* Group or other access to the KVS: a warning (the broker does not mind). */
+static void judge_privacy(struct fp_result *r, const struct fsu_user *u, const char *shown,
+                          mode_t mode, const char *fix)
+{
+    if (mode & (S_IRWXG | S_IRWXO))
+        fp_warn(r, "statedir %s is mode %04o: group/other have access to the KVS, which should "
+                   "be private to %s: %s", shown, (unsigned)mode, u->name, fix);
+    else if (mode != 0700)
+        fp_warn(r, "statedir %s is mode %04o, expected 0700: %s", shown, (unsigned)mode, fix);
 }
 
 static void check_statedir_owner(const struct fp_ctx *ctx, struct fp_result *r)
 {
+    struct sd_state sd;
     struct fsu_node n;
     struct fsu_user u;
-    char owner[64], blocker[PATH_MAX];
+    char owner[64], group[64], blocker[PATH_MAX], set[2 * PATH_MAX + 512];
+    char unitfix[256], fix[2 * PATH_MAX + 192];
+    bool absent = false;
     mode_t mode;
     int rc;
 
-    if (!leader_only(ctx, r) || !statedir_dir(ctx, r, &n) || !flux_user(ctx, r, &u))
+    if (!leader_only(ctx, r) || !flux_user(ctx, r, &u))
         return;
-    mode = n.st.st_mode & 07777;
-    fact_owner(ctx, r, &n.st);
-    fp_fact_int(r, "uid", n.st.st_uid);
+    snprintf(unitfix, sizeof(unitfix), "set User=%s and StateDirectoryMode=0700 in a drop-in "
+                                       "(systemctl edit %s)", u.name, FLUX_UNIT);
+    rc = fsu_lookup(ctx, statedir_of(ctx), &n);
+    fp_fact_str(r, "path", n.path);
     fp_fact_int(r, "flux_uid", u.uid);
-
-    if (n.st.st_uid != u.uid)
-        fp_fail(r, "statedir %s is owned by %s, not %s: the broker runs as %s and exits with "
-                   "\"statedir %s is not owned by instance owner\": chown %s:%s %s", n.path,
-                fp_user_name(ctx, n.st.st_uid, owner, sizeof(owner)), u.name, u.name, n.path,
-                u.name, u.name, n.path);
-    if ((mode & S_IRWXU) != S_IRWXU)
-        fp_fail(r, "statedir %s (mode %04o) does not have owner=rwx permissions: the broker "
-                   "refuses it: chmod 0700 %s", n.path, (unsigned)mode, n.path);
-    if (mode & S_ISVTX)
-        fp_fail(r, "statedir %s has the sticky bit (mode %04o): the broker would work in a "
-                   "throwaway flux-XXXXXX directory inside it, delete that at exit and keep "
-                   "nothing (the KVS and its dumps are lost at every restart): chmod 0700 %s",
-                n.path, (unsigned)mode, n.path);
+    if (rc == -ENOENT) {
+        /* nothing to look at yet; what systemd will create is */
+        if (!sd_state_get(ctx, r, &sd))
+            return;
+        if (!sd.managed) {
+            fp_skip(r, "statedir %s does not exist yet (see statedir.present)", n.path);
+            return;
+        }
+        absent = true;
+        judge_broker_view(ctx, r, &u, n.path, sd.uid, sd.mode, true, unitfix);
+        if (r->status < FP_FAIL)
+            judge_privacy(r, &u, n.path, sd.mode, unitfix);
+    } else if (!statedir_dir(ctx, r, &n)) {
+        return;
+    } else {
+        mode = n.st.st_mode & 07777;
+        fact_owner(ctx, r, &n.st);
+        fp_fact_int(r, "uid", n.st.st_uid);
+        /* judged as systemd will leave it: even a statedir as the admin guide
+         * wants it gets the unit's mode at every start */
+        if (!sd_state_get(ctx, r, &sd)) {
+            return;
+        } else if (!sd.managed) {
+            char chmod_fix[PATH_MAX + 16];
+            snprintf(fix, sizeof(fix), "chown %s:%s %s; chmod 0700 %s", u.name, u.name, n.path,
+                     n.path);
+            snprintf(chmod_fix, sizeof(chmod_fix), "chmod 0700 %s", n.path);
+            judge_broker_view(ctx, r, &u, n.path, n.st.st_uid, mode, false, fix);
+            if (r->status < FP_FAIL)
+                judge_privacy(r, &u, n.path, mode, chmod_fix);
+        } else {
+            judge_broker_view(ctx, r, &u, n.path, sd.uid, sd.mode, true, unitfix);
+            if (r->status < FP_FAIL) {
+                char change[256] = "";
+                size_t len = 0;
+                if (n.st.st_uid != sd.uid || n.st.st_gid != sd.gid)
+                    len = (size_t)snprintf(change, sizeof(change), "owner %s:%s -> %s:%s",
+                                           fp_user_name(ctx, n.st.st_uid, owner, sizeof(owner)),
+                                           fp_group_name(ctx, n.st.st_gid, group, sizeof(group)),
+                                           sd.user, sd.group);
+                if (mode != sd.mode)
+                    snprintf(change + len, sizeof(change) - len, "%smode %04o -> %04o",
+                             len ? ", " : "", (unsigned)mode, (unsigned)sd.mode);
+                if (change[0])
+                    fp_warn(r, "statedir %s: systemd repairs this when %s starts: %s (%s)",
+                            n.path, FLUX_UNIT, change, sd_settings(&sd, set, sizeof(set)));
+                judge_privacy(r, &u, n.path, sd.mode, unitfix);
+            }
+        }
+    }
     rc = fsu_user_reach(ctx, &u, statedir_of(ctx), blocker, sizeof(blocker));
     if (rc == -EACCES)
         fp_fail(r, "%s cannot reach statedir %s: no search permission on %s: the broker fails "
-                   "with \"Permission denied\": chmod a+x %s", u.name, n.path, blocker, blocker);
-    else if (rc < 0)
+                   "with \"Permission denied\"; " FLUXUNIT_EXIT1 ": chmod a+x %s", u.name,
+                n.path, blocker, blocker);
+    else if (rc < 0 && rc != -ENOENT)
         fp_error(r, "cannot look at the directories above %s: %s", n.path, strerror(-rc));
-    if (r->status >= FP_FAIL)
-        return;
-    if (mode & (S_IRWXG | S_IRWXO))
-        fp_warn(r, "statedir %s is mode %04o: group/other have access to the KVS, which should "
-                   "be private to %s: chmod 0700 %s", n.path, (unsigned)mode, u.name, n.path);
-    else if (mode != 0700)
-        fp_warn(r, "statedir %s is mode %04o, expected 0700: chmod 0700 %s", n.path,
-                (unsigned)mode, n.path);
-    else
-        fp_pass(r, "statedir %s owned by %s, mode 0700", n.path, u.name);
+    if (fp_nothing_found(r))
+        fp_pass(r, "statedir %s %s %s, mode 0700", n.path,
+                absent ? "will be created owned by" : "owned by", u.name);
 }
 
 static void check_statedir_space(const struct fp_ctx *ctx, struct fp_result *r)
@@ -266,7 +576,8 @@ struct mount_info {
     char point[PATH_MAX];
     char fstype[64];
     char source[PATH_MAX];
-    bool read_only;
+    bool read_only;    /* this mount's own flag (a read-only bind of a writable fs) */
+    bool sb_read_only; /* the filesystem's (its superblock options) */
     dev_t dev;
 };
 
@@ -287,6 +598,18 @@ static void unescape_octal(char *s)
     *out = '\0';
 }
 
+/* "rw,relatime" has the option opt? */
+static bool has_option(const char *opts, const char *opt)
+{
+    size_t len = strlen(opt);
+
+    for (const char *p = opts; p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+        if (strncmp(p, opt, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+            return true;
+    return false;
+}
+
+/* ID PARENT MAJ:MIN ROOT POINT MOUNT-OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER-OPTIONS */
 static int parse_mountinfo_line(char *line, struct mount_info *m)
 {
     char *save = NULL, *tok, *fields[6];
@@ -301,6 +624,7 @@ static int parse_mountinfo_line(char *line, struct mount_info *m)
         ; /* optional fields */
     char *fstype = strtok_r(NULL, " \n", &save);
     char *source = strtok_r(NULL, " \n", &save);
+    char *super = strtok_r(NULL, " \n", &save);
     if (!tok || !fstype || !source)
         return -1;
     unescape_octal(fields[4]);
@@ -308,7 +632,8 @@ static int parse_mountinfo_line(char *line, struct mount_info *m)
     snprintf(m->point, sizeof(m->point), "%s", fields[4]);
     snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
     snprintf(m->source, sizeof(m->source), "%s", source);
-    m->read_only = strcmp(fields[5], "ro") == 0 || strncmp(fields[5], "ro,", 3) == 0;
+    m->read_only = has_option(fields[5], "ro");
+    m->sb_read_only = super && has_option(super, "ro");
     m->dev = makedev(maj, min);
     return 0;
 }
@@ -413,6 +738,48 @@ static bool is_network_fs(const char *t)
     return strcmp(t, "fuse") == 0 || strncmp(t, "fuse.", 5) == 0;
 }
 
+/* Is this process a systemd service that makes the filesystem read-only
+ * for itself (ProtectSystem=strict, ReadOnlyPaths=), as the gate's own
+ * unit does?  Then a read-only mount here is that sandbox's view (a
+ * read-only bind in the service's private namespace), not the node's: the
+ * broker, which runs in flux.service, sees the mount as systemd mounted it
+ * for everyone.  The service is the last ".service" in /proc/self/cgroup;
+ * its settings come from its unit file.  what: "flux-preflight.service
+ * (ProtectSystem=strict)". */
+static bool own_readonly_sandbox(const struct fp_ctx *ctx, char *what, size_t whatsz)
+{
+    _cleanup_fclose_ FILE *f = NULL;
+    _cleanup_free_ char *line = NULL;
+    char unit[NAME_MAX + 1] = "", err[256];
+    struct unitfile *u = NULL;
+    const char *const *paths;
+    const char *v;
+    size_t cap = 0;
+    bool ro = false;
+
+    if (!ctx->live || !(f = fopen("/proc/self/cgroup", "re")))
+        return false;
+    while (getline(&line, &cap, f) > 0) {
+        line[strcspn(line, "\n")] = '\0';
+        const char *slash = strrchr(line, '/');
+        const char *name = slash ? slash + 1 : NULL;
+        size_t len = name ? strlen(name) : 0;
+        if (len > 8 && len < sizeof(unit) && strcmp(name + len - 8, ".service") == 0)
+            snprintf(unit, sizeof(unit), "%s", name);
+    }
+    if (!unit[0] || unitfile_load(NULL, unit, &u, err, sizeof(err)) < 0)
+        return false;
+    if ((v = unitfile_get(u, "Service", "ProtectSystem")) && strcmp(v, "strict") == 0) {
+        snprintf(what, whatsz, "%s (ProtectSystem=strict)", unit);
+        ro = true;
+    } else if (unitfile_get_all(u, "Service", "ReadOnlyPaths", &paths) > 0) {
+        snprintf(what, whatsz, "%s (ReadOnlyPaths=%s)", unit, paths[0]);
+        ro = true;
+    }
+    unitfile_free(u);
+    return ro;
+}
+
 static void check_statedir_fs(const struct fp_ctx *ctx, struct fp_result *r)
 {
     char path[PATH_MAX], shown[PATH_MAX], real[PATH_MAX], proc[64], dev[PATH_MAX];
@@ -460,16 +827,31 @@ static void check_statedir_fs(const struct fp_ctx *ctx, struct fp_result *r)
         if (block_device(&m, dev, sizeof(dev)))
             probe_device(r, dev);
     }
-    bool ro = (sfs.f_flags & ST_RDONLY) || (have_mount && m.read_only);
+    /* Writable is the filesystem's state (its superblock), and this mount's
+     * own flag unless the mount is only this gate's sandbox view. */
+    bool sb_ro = have_mount ? m.sb_read_only : (sfs.f_flags & ST_RDONLY) != 0;
+    bool mnt_ro = have_mount && m.read_only;
+    char sandbox[PATH_MAX + 64] = "";
+    bool sandboxed = mnt_ro && !sb_ro && own_readonly_sandbox(ctx, sandbox, sizeof(sandbox));
+    bool ro = sb_ro || (mnt_ro && !sandboxed);
     fp_fact_bool(r, "read_only", ro);
+    fp_fact_bool(r, "fs_read_only", sb_ro);
+    fp_fact_bool(r, "mount_read_only", mnt_ro);
 
     const char *where = have_mount ? m.point : shown;
     const char *what = absent ? "the filesystem statedir will be created on" : "statedir's filesystem";
-    if (ro)
-        fp_fail(r, "%s (%s, %s at %s) is read-only: the broker cannot write the KVS "
-                   "(content.sqlite) or its dumps: remount it read-write (mount -o remount,rw "
-                   "%s) and fix its entry in /etc/fstab", what, shown, type ? type : "unknown",
-                where, where);
+    const char *who = absent ? "statedir cannot be created there (by systemd for flux.service, "
+                               "or by the broker)"
+                             : "the broker cannot write the KVS (content.sqlite) or its dumps";
+    if (sb_ro)
+        fp_fail(r, "%s (%s, %s at %s) is read-only (the filesystem is mounted ro): %s: remount "
+                   "it read-write (mount -o remount,rw %s) and fix its entry in /etc/fstab",
+                what, shown, type ? type : "unknown", where, who, where);
+    else if (ro)
+        fp_fail(r, "%s (%s, %s at %s) is on a read-only mount of a writable filesystem: %s: "
+                   "make the mount read-write (mount -o remount,bind,rw %s) and fix what "
+                   "mounts it read-only (/etc/fstab, a mount unit)", what, shown,
+                type ? type : "unknown", where, who, where);
     if (type && (strcmp(type, "tmpfs") == 0 || strcmp(type, "ramfs") == 0))
         fp_warn(r, "%s (%s) is %s at %s: not kept across reboots, so the KVS (job history, "
                    "queues, dumps) is lost at every reboot; put statedir on a persistent local "
@@ -479,19 +861,31 @@ static void check_statedir_fs(const struct fp_ctx *ctx, struct fp_result *r)
                    "unreliable and a server outage hangs the broker; put statedir on a local "
                    "filesystem", what, shown, type, have_mount ? m.source : "?", where);
     if (fp_nothing_found(r))
-        fp_pass(r, "%s (%s) is %s%s%s, read-write%s", what, shown, type ? type : "unknown",
+        fp_pass(r, "%s (%s) is %s%s%s, read-write%s%s%s", what, shown, type ? type : "unknown",
                 have_mount ? " on " : "", have_mount ? m.source : "",
-                absent ? " (statedir not created yet)" : "");
+                absent ? " (statedir not created yet)" : "",
+                sandboxed ? "; read-only only inside " : "", sandbox);
 }
 
 /* dump/RESTORE and content.sqlite (FLUX-FACTS §9.2, §12.e): at start rc1
  * truncates content.sqlite whenever dump/RESTORE is a symlink, then
- * restores the dump it names. */
+ * restores the dump it names.
+ *
+ * systemd's chown -R of statedir (its owner or group is not flux.service's
+ * User:Group) hands every file in it to flux; the modes stay.  rechown
+ * says whether that will happen (sd set), so a file is judged as the
+ * broker will find it. */
+struct rechown {
+    bool will;
+    const struct sd_state *sd;
+};
+
 static void check_db_file(const struct fp_ctx *ctx, struct fp_result *r, const struct fsu_user *u,
-                          const char *statedir, const char *name)
+                          const struct rechown *rc_own, const char *statedir, const char *name)
 {
-    char path[PATH_MAX], owner[64];
+    char path[PATH_MAX], owner[64], set[2 * PATH_MAX + 512];
     struct fsu_node n;
+    struct stat after;
     int rc;
 
     if (snprintf(path, sizeof(path), "%s/%s", statedir, name) >= (int)sizeof(path))
@@ -513,11 +907,25 @@ static void check_db_file(const struct fp_ctx *ctx, struct fp_result *r, const s
                 n.path, fsu_type_name(n.st.st_mode));
         return;
     }
-    if (n.st.st_uid != u->uid || (n.st.st_mode & (S_IRUSR | S_IWUSR)) != (S_IRUSR | S_IWUSR))
-        fp_fail(r, "%s (owner %s, mode %04o) is not readable and writable by %s: the broker "
-                   "cannot open the KVS and exits: chown %s:%s %s; chmod 0600 %s", n.path,
+    after = n.st;
+    if (rc_own->will) {
+        after.st_uid = rc_own->sd->uid;
+        after.st_gid = rc_own->sd->gid;
+    }
+    if (!fsu_user_may(u, &after, R_OK | W_OK))
+        fp_fail(r, "%s (owner %s, mode %04o) is not readable and writable by %s%s: the "
+                   "broker's rc1 fails with \"rc1.0: content-sqlite: [Errno 13] Permission "
+                   "denied\"; " FLUXUNIT_RC1_EXIT42 ": chown %s:%s %s; chmod 0600 %s", n.path,
                 fp_user_name(ctx, n.st.st_uid, owner, sizeof(owner)),
-                (unsigned)(n.st.st_mode & 07777), u->name, u->name, u->name, n.path, n.path);
+                (unsigned)(n.st.st_mode & 07777), u->name,
+                rc_own->will ? ", even once systemd has chowned statedir to it" : "", u->name,
+                u->name, n.path, n.path);
+    else if (!fsu_user_may(u, &n.st, R_OK | W_OK))
+        fp_warn(r, "%s (owner %s, mode %04o) is not %s's yet: systemd repairs this when %s "
+                   "starts, with the chown -R of statedir (%s)", n.path,
+                fp_user_name(ctx, n.st.st_uid, owner, sizeof(owner)),
+                (unsigned)(n.st.st_mode & 07777), u->name, FLUX_UNIT,
+                sd_settings(rc_own->sd, set, sizeof(set)));
 }
 
 static void check_statedir_restore(const struct fp_ctx *ctx, struct fp_result *r)
@@ -526,6 +934,8 @@ static void check_statedir_restore(const struct fp_ctx *ctx, struct fp_result *r
     char path[PATH_MAX];
     struct fsu_node sd, n;
     struct fsu_user u;
+    struct sd_state unit;
+    struct rechown own = { .will = false, .sd = &unit };
     bool pending = false;
     int rc;
 
@@ -533,6 +943,12 @@ static void check_statedir_restore(const struct fp_ctx *ctx, struct fp_result *r
         return;
     if (!statedir_dir(ctx, r, &sd) || !flux_user(ctx, r, &u))
         return;
+    /* statedir not flux's: systemd may chown it all; see whether it will */
+    if (sd.st.st_uid != u.uid || sd.st.st_gid != u.gid) {
+        if (!sd_state_get(ctx, r, &unit))
+            return;
+        own.will = unit.managed && (sd.st.st_uid != unit.uid || sd.st.st_gid != unit.gid);
+    }
 
     snprintf(path, sizeof(path), "%s/dump/RESTORE", statedir);
     rc = fsu_lookup(ctx, path, &n);
@@ -545,6 +961,12 @@ static void check_statedir_restore(const struct fp_ctx *ctx, struct fp_result *r
                 n.path, fsu_type_name(n.st.st_mode), n.path);
     } else if (rc == 0) {
         fp_fact_str(r, "restore_target", n.link);
+        struct stat target = n.target_st;
+        /* a dump in dump/ (a relative name) is chowned with statedir */
+        if (own.will && !strchr(n.link, '/')) {
+            target.st_uid = unit.uid;
+            target.st_gid = unit.gid;
+        }
         if (n.target_err) {
             fp_fail(r, "%s points at %s, which %s: at the next start rc1 truncates "
                        "content.sqlite (the whole KVS: job history, queues) and restores "
@@ -557,7 +979,7 @@ static void check_statedir_restore(const struct fp_ctx *ctx, struct fp_result *r
             fp_fail(r, "%s points at %s, a %s, not a dump file: rc1 truncates content.sqlite "
                        "and the restore fails; rm %s", n.path, n.link,
                     fsu_type_name(n.target_st.st_mode), n.path);
-        } else if (!fsu_user_may(&u, &n.target_st, R_OK)) {
+        } else if (!fsu_user_may(&u, &target, R_OK)) {
             fp_fail(r, "%s points at %s, which %s cannot read: rc1 truncates content.sqlite "
                        "and the restore fails: chown %s \"$(readlink -f %s)\"", n.path, n.link,
                     u.name, u.name, n.path);
@@ -565,9 +987,9 @@ static void check_statedir_restore(const struct fp_ctx *ctx, struct fp_result *r
             pending = true;
         }
     }
-    check_db_file(ctx, r, &u, statedir, "content.sqlite");
-    check_db_file(ctx, r, &u, statedir, "content.sqlite-wal");
-    check_db_file(ctx, r, &u, statedir, "content.sqlite-shm");
+    check_db_file(ctx, r, &u, &own, statedir, "content.sqlite");
+    check_db_file(ctx, r, &u, &own, statedir, "content.sqlite-wal");
+    check_db_file(ctx, r, &u, &own, statedir, "content.sqlite-shm");
     fp_fact_bool(r, "restore_pending", pending);
     if (!fp_nothing_found(r))
         return;
@@ -583,15 +1005,19 @@ const struct fp_check fp_checks_statedir[] = {
     {
         .id = "statedir.present",
         .message_id = FP_MSGID_STATEDIR_PRESENT,
-        .summary = "statedir exists as a real directory on the leader (absent before the first "
-                   "start: warn)",
+        .summary = "statedir is a real directory on the leader, or flux.service's StateDirectory= "
+                   "creates it",
         .explain = "Rank 0 keeps the KVS (content.sqlite) and its dumps in statedir\n"
-                   "(/var/lib/flux). systemd creates it when flux.service starts\n"
-                   "(StateDirectory=flux, owner flux, mode 0700), so on a first boot it may be\n"
-                   "absent: a warning. A broker started without systemd creates a missing\n"
-                   "statedir itself and DELETES it, with the KVS, at exit. A regular file there\n"
-                   "stops the broker (\"statedir X: Not a directory\"); a symbolic link moves\n"
-                   "the KVS wherever it points, and loses it when the link changes.\n"
+                   "(/var/lib/flux). flux-core's flux.service has StateDirectory=flux: systemd\n"
+                   "creates it (owner User=, mode StateDirectoryMode=) when flux.service starts,\n"
+                   "after this gate, so on a first boot an absent statedir is expected and\n"
+                   "passes. Without such a unit, a broker that has to create its statedir\n"
+                   "DELETES it, with the KVS, at exit: a warning. A file or a symbolic link\n"
+                   "(even to a good directory) there: with StateDirectory= systemd fails\n"
+                   "flux.service before the broker runs (\"Failed to set up special execution\n"
+                   "directory in /var/lib: Not a directory\", status=238/STATE_DIRECTORY) and\n"
+                   "retries every 30 s; without it the broker stops (\"statedir X: Not a\n"
+                   "directory\") or keeps the KVS wherever a link points.\n"
                    "Followers (rank > 0) do not use statedir: skipped there.\n"
                    "Fix: install -d -m 0700 -o flux -g flux /var/lib/flux\n"
                    "(move a file or link at that path aside first).",
@@ -604,14 +1030,20 @@ const struct fp_check fp_checks_statedir[] = {
     {
         .id = "statedir.owner",
         .message_id = FP_MSGID_STATEDIR_OWNER,
-        .summary = "statedir owned by the flux user, owner rwx, mode 0700, no sticky bit (leader)",
+        .summary = "statedir owned by the flux user, owner rwx, mode 0700, no sticky bit, as the "
+                   "broker will find it after systemd (leader)",
         .explain = "The broker runs as flux and refuses a statedir it does not own (\"statedir\n"
                    "X is not owned by instance owner\") or without owner rwx (\"does not have\n"
-                   "owner=rwx permissions\"). With the sticky bit set it silently works in a\n"
-                   "throwaway flux-XXXXXX directory inside it and deletes that at exit: the\n"
-                   "KVS is lost at every restart. Group or other access exposes the KVS (job\n"
-                   "data of every user): a warning. flux must also be able to search every\n"
-                   "directory above statedir.\n"
+                   "owner=rwx permissions\"): it exits 1 and flux.service restarts every 30 s.\n"
+                   "With the sticky bit set it silently works in a throwaway flux-XXXXXX\n"
+                   "directory inside it and deletes that at exit: the KVS is lost at every\n"
+                   "restart. But flux.service's StateDirectory= makes systemd chmod statedir\n"
+                   "to StateDirectoryMode= (clearing a sticky bit) and chown -R it to User=\n"
+                   "and Group= at every start, before the broker: what it repairs is a\n"
+                   "warning, never a block; what it leaves wrong (a unit without owner rwx) is\n"
+                   "judged as the broker will see it. Group or other access exposes the KVS\n"
+                   "(job data of every user): a warning. flux must also be able to search every\n"
+                   "directory above statedir (systemd does not change those).\n"
                    "Fix: chown flux:flux /var/lib/flux; chmod 0700 /var/lib/flux",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
@@ -641,8 +1073,11 @@ const struct fp_check fp_checks_statedir[] = {
         .summary = "statedir's filesystem is writable, persistent and local (type, device, UUID, "
                    "label reported)",
         .explain = "The filesystem holding statedir (found in /proc/self/mountinfo; type, UUID\n"
-                   "and label from libblkid) must be writable: on a read-only mount the broker\n"
-                   "cannot write the KVS (fail). On tmpfs or ramfs the KVS and its dumps vanish\n"
+                   "and label from libblkid) must be writable: mounted read-only (its superblock\n"
+                   "options), or on a read-only mount of the node, the broker cannot write the\n"
+                   "KVS and statedir cannot be created (fail). The read-only view the gate's own\n"
+                   "unit gives itself (ProtectSystem=strict) is not the node's: it is ignored\n"
+                   "when the filesystem is writable. On tmpfs or ramfs the KVS and its dumps vanish\n"
                    "at every reboot, and on a network filesystem (nfs, cifs, lustre, gpfs,\n"
                    "ceph, glusterfs, beegfs, 9p, FUSE) sqlite locking is unreliable and a\n"
                    "server outage hangs the broker (warnings).\n"
@@ -664,7 +1099,11 @@ const struct fp_check fp_checks_statedir[] = {
                    "restores the dump it names. A dangling link (the dump aged out after 7\n"
                    "days by tmpfiles) wipes the KVS and restores nothing; the broker then also\n"
                    "fails to write its dump at shutdown. content.sqlite (and its -wal and -shm\n"
-                   "files) must be readable and writable by flux.\n"
+                   "files) must be readable and writable by flux, or rc1 fails (\"rc1.0:\n"
+                   "content-sqlite: [Errno 13] Permission denied\") and the broker exits 42,\n"
+                   "which flux.service counts as success: the node stays down unnoticed. When\n"
+                   "statedir itself is not flux's, systemd's chown -R at start (StateDirectory=)\n"
+                   "hands them to flux: a warning; their modes it leaves alone.\n"
                    "Fix: ls -l /var/lib/flux/dump; rm /var/lib/flux/dump/RESTORE, or\n"
                    "ln -sfn YYYYmmdd_HHMMSS.tgz /var/lib/flux/dump/RESTORE;\n"
                    "chown flux:flux /var/lib/flux/content.sqlite*; chmod 0600 /var/lib/flux/content.sqlite*",

@@ -3,7 +3,12 @@
  * at the clock: skew shows up later as munge credentials rejected as expired
  * or "rewound" (TTL 300 s) and job signatures that fail. At boot the clock is
  * often synchronised a few seconds after the gate starts, so the check waits
- * for it until the run deadline. The decision is in timesync.c. */
+ * for it until the run deadline, where a time service will do it. Where
+ * none can (a container: the clock is the host's, FLUX-FACTS §13; a VM
+ * without a time service, whose hypervisor may keep the clock) it says so
+ * (a skip in a container, the host's clock; a warning in a VM) and does not
+ * wait; on bare metal with no time service enabled it blocks at once. The
+ * decision is in timesync.c. */
 #include <sys/timex.h>
 
 #include "checks/timesync.h"
@@ -28,6 +33,14 @@ static void check_time_sync(const struct fp_ctx *ctx, struct fp_result *r)
     fp_fact_int(r, "max_error_bound_us", TIMESYNC_MAX_ERROR_US);
     if (s.timedated >= 0)
         fp_fact_bool(r, "timedated_ntp_synchronized", s.timedated);
+    fp_fact_str(r, "virtualization", s.virt == TIMESYNC_VIRT_CONTAINER ? "container"
+                                     : s.virt == TIMESYNC_VIRT_VM      ? "vm"
+                                                                       : "none");
+    if (s.virt_name[0])
+        fp_fact_str(r, "virtualization_name", s.virt_name);
+    fp_fact_int(r, "time_services", s.services);
+    if (s.services > 0)
+        fp_fact_str(r, "time_service", s.service_names);
 
     switch (timesync_decide(&s, TIMESYNC_MAX_ERROR_US, why, sizeof(why))) {
     case TIMESYNC_SYNCED:
@@ -43,6 +56,23 @@ static void check_time_sync(const struct fp_ctx *ctx, struct fp_result *r)
                 why);
         fp_retry(r, "time sync");
         break;
+    case TIMESYNC_NEVER:
+        fp_fail(r, "%s: munge credentials and job signatures from this node will be rejected "
+                   "by nodes whose clocks differ; enable an NTP client: systemctl enable --now "
+                   "chrony (or systemd-timesyncd); then timedatectl must say \"System clock "
+                   "synchronized: yes\"", why);
+        break;
+    case TIMESYNC_NOT_OURS:
+        fp_skip(r, "%s: the broker does not mind; nodes on other hosts reject munge credentials "
+                   "and job signatures from a clock off by more than their TTL, so synchronise "
+                   "the host's clock (chrony or systemd-timesyncd on the host)", why);
+        break;
+    case TIMESYNC_UNVERIFIED:
+        fp_warn(r, "%s: the broker does not mind, but munge credentials and job signatures are "
+                   "rejected by nodes whose clocks differ by more than their TTL; enable a time "
+                   "service in the guest (chrony, with refclock PHC /dev/ptp0 on KVM, or "
+                   "systemd-timesyncd) to have it verified", why);
+        break;
     }
 }
 
@@ -51,7 +81,8 @@ const struct fp_check fp_checks_time[] = {
         .id = "time.sync",
         .message_id = FP_MSGID_TIME_SYNC,
         .summary = "kernel clock synchronised (adjtimex: maximum error under 1 s, or "
-                   "systemd-timesyncd synchronised); waits for it until the deadline",
+                   "systemd-timesyncd synchronised); waits for it where a time service will "
+                   "do it",
         .explain = "Munge puts the local time in every credential and refuses one outside its\n"
                    "time-to-live (300 s) or from the future, and Flux signs jobs with munge:\n"
                    "a node whose clock is off cannot submit or run jobs for other nodes, and\n"
@@ -61,7 +92,15 @@ const struct fp_check fp_checks_time[] = {
                    "is at most 1 s and STA_CLOCKERR is clear (STA_UNSYNC with a small maximum\n"
                    "error is accepted, as timedatectl does: chrony without rtcsync sets it),\n"
                    "or when systemd-timesyncd's flag /run/systemd/timesync/synchronized\n"
-                   "exists. At boot it waits for synchronisation until the run deadline.\n"
+                   "exists. Not synchronised: where a time service is enabled or running\n"
+                   "(systemd says so, and its condition did not fail) the check waits for it\n"
+                   "until the run deadline, then blocks; on bare metal with none it blocks at\n"
+                   "once (nothing will synchronise the clock). In a container (detected as\n"
+                   "systemd does: /run/systemd/container, $container, /.dockerenv, ...) the\n"
+                   "clock is the host's and no time service can run (systemd-timesyncd has\n"
+                   "ConditionVirtualization=!container): there the check does not apply\n"
+                   "(skipped, saying so); in a virtual machine without a time service the\n"
+                   "hypervisor may keep the clock: there it warns. Neither waits.\n"
                    "Fix: systemctl enable --now chrony (or systemd-timesyncd); timedatectl\n"
                    "must say \"System clock synchronized: yes\"; chronyc tracking.",
         .severity = FP_SEV_FAIL,

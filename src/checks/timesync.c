@@ -1,9 +1,13 @@
 /* Is the clock synchronised? The decision (pure) and the live reading. */
 #include <errno.h>
+#include <glob.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/timex.h>
+#include <unistd.h>
 
 #include <systemd/sd-bus.h>
 
@@ -45,8 +49,9 @@ const char *timesync_rc_name(int rc, char *buf, size_t bufsz)
     }
 }
 
-enum timesync_verdict timesync_decide(const struct timesync_state *s, long max_error_us,
-                                      char *why, size_t whysz)
+/* The kernel clock's verdict alone: synchronised, not, or unknown. */
+static enum timesync_verdict clock_verdict(const struct timesync_state *s, long max_error_us,
+                                           char *why, size_t whysz)
 {
     char maxe[32], este[32], bound[32];
 
@@ -90,6 +95,45 @@ enum timesync_verdict timesync_decide(const struct timesync_state *s, long max_e
     return TIMESYNC_SYNCED;
 }
 
+enum timesync_verdict timesync_decide(const struct timesync_state *s, long max_error_us,
+                                      char *why, size_t whysz)
+{
+    enum timesync_verdict v = clock_verdict(s, max_error_us, why, whysz);
+    size_t len = strlen(why);
+
+    if (v != TIMESYNC_UNSYNCED)
+        return v;
+    if (s->virt == TIMESYNC_VIRT_CONTAINER) {
+        snprintf(why + len, whysz - len,
+                 ", and this is a container (%s): its clock is the host's kernel clock, which "
+                 "no time service can set from inside (systemd-timesyncd has "
+                 "ConditionVirtualization=!container), so waiting is pointless",
+                 s->virt_name);
+        return TIMESYNC_NOT_OURS;
+    }
+    if (s->services > 0) {
+        snprintf(why + len, whysz - len, " (time service: %s)", s->service_names);
+        return TIMESYNC_UNSYNCED;
+    }
+    if (s->services < 0) {
+        snprintf(why + len, whysz - len, " (time services unknown: %s)", s->service_names);
+        return TIMESYNC_UNSYNCED;
+    }
+    if (s->virt == TIMESYNC_VIRT_VM) {
+        snprintf(why + len, whysz - len,
+                 ", and this virtual machine (%s) has no time service enabled: its clock came "
+                 "from the hypervisor at boot and may be kept by it, which the kernel does not "
+                 "count as synchronised; nothing here will change that, so waiting is "
+                 "pointless",
+                 s->virt_name);
+        return TIMESYNC_UNVERIFIED;
+    }
+    snprintf(why + len, whysz - len,
+             ", and no time service is enabled (chrony, ntpd, systemd-timesyncd, ...): nothing "
+             "will ever synchronise it, so waiting is pointless");
+    return TIMESYNC_NEVER;
+}
+
 /* The hardened unit denies adjtimex (ProtectClock=, a syscall filter
  * without @clock) to keep its exposure low. timedated reads the same kernel
  * state for us: NTPSynchronized is systemd's ntp_synced() on adjtimex.
@@ -116,11 +160,293 @@ static int ask_timedated(char *err, size_t errsz)
     return r < 0 ? -1 : !!val;
 }
 
+/* --- virtualization, as systemd-detect-virt ------------------------------ */
+
+static bool read_line(const char *path, char *buf, size_t bufsz)
+{
+    FILE *f = fopen(path, "re");
+    bool ok = f && fgets(buf, (int)bufsz, f);
+
+    if (f)
+        fclose(f);
+    if (ok)
+        buf[strcspn(buf, "\r\n")] = '\0';
+    return ok && buf[0];
+}
+
+/* container=NAME in a NUL-separated environment block */
+static bool environ_container(const char *path, char *name, size_t namesz)
+{
+    char buf[65536];
+    size_t n;
+    FILE *f = fopen(path, "re");
+
+    if (!f)
+        return false;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
+        if (strncmp(buf + i, "container=", 10) == 0 && buf[i + 10]) {
+            snprintf(name, namesz, "%s", buf + i + 10);
+            return true;
+        }
+    return false;
+}
+
+static bool detect_container(char *name, size_t namesz)
+{
+    const char *env;
+
+    if (access("/proc/vz", F_OK) == 0 && access("/proc/bc", F_OK) < 0) {
+        snprintf(name, namesz, "openvz");
+        return true;
+    }
+    if (read_line("/run/host/container-manager", name, namesz) ||
+        read_line("/run/systemd/container", name, namesz) ||
+        environ_container("/proc/1/environ", name, namesz))
+        return true;
+    if ((env = getenv("container")) && *env) {
+        snprintf(name, namesz, "%s", env);
+        return true;
+    }
+    if (access("/run/.containerenv", F_OK) == 0) {
+        snprintf(name, namesz, "podman");
+        return true;
+    }
+    if (access("/.dockerenv", F_OK) == 0) {
+        snprintf(name, namesz, "docker");
+        return true;
+    }
+    return false;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+/* The CPUID hypervisor bit, and the vendor signature of leaf 0x40000000. */
+static bool cpuid_vm(char *name, size_t namesz)
+{
+    static const struct {
+        const char *sig;
+        const char *name;
+    } vendors[] = {
+        { "KVMKVMKVM", "kvm" },         { "Linux KVM Hv", "kvm" },   { "TCGTCGTCGTCG", "qemu" },
+        { "Microsoft Hv", "microsoft" }, { "VMwareVMware", "vmware" }, { "XenVMMXenVMM", "xen" },
+        { "bhyve bhyve ", "bhyve" },    { "ACRNACRNACRN", "acrn" },  { "QNXQVMBSQG", "qnx" },
+        { "VBoxVBoxVBox", "oracle" },   { " lrpepyh vr", "parallels" },
+    };
+    unsigned a, b, c, d;
+    char sig[13] = "";
+
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 31)))
+        return false;
+    __cpuid(0x40000000, a, b, c, d);
+    memcpy(sig, &b, 4);
+    memcpy(sig + 4, &c, 4);
+    memcpy(sig + 8, &d, 4);
+    snprintf(name, namesz, "vm-other");
+    for (size_t i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++)
+        if (strncmp(sig, vendors[i].sig, strlen(vendors[i].sig)) == 0)
+            snprintf(name, namesz, "%s", vendors[i].name);
+    return true;
+}
+#else
+static bool cpuid_vm(char *name, size_t namesz)
+{
+    (void)name;
+    (void)namesz;
+    return false;
+}
+#endif
+
+static bool detect_vm(char *name, size_t namesz)
+{
+    static const struct {
+        const char *match;
+        const char *name;
+    } dmi[] = {
+        { "KVM", "kvm" },
+        { "OpenStack", "kvm" },
+        { "KubeVirt", "kvm" },
+        { "Amazon EC2", "amazon" },
+        { "QEMU", "qemu" },
+        { "VMware", "vmware" },
+        { "VMW", "vmware" },
+        { "innotek GmbH", "oracle" },
+        { "VirtualBox", "oracle" },
+        { "Oracle Corporation", "oracle" },
+        { "Xen", "xen" },
+        { "Bochs", "bochs" },
+        { "Parallels", "parallels" },
+        { "BHYVE", "bhyve" },
+        { "Hyper-V", "microsoft" },
+        { "Apple Virtualization", "apple" },
+        { "Google Compute Engine", "google" },
+    };
+    static const char *const dmi_files[] = {
+        "/sys/class/dmi/id/product_name", "/sys/class/dmi/id/sys_vendor",
+        "/sys/class/dmi/id/board_vendor", "/sys/class/dmi/id/bios_vendor",
+        "/sys/class/dmi/id/product_version", NULL,
+    };
+    char buf[256];
+
+    if (cpuid_vm(name, namesz))
+        return true;
+    for (int i = 0; dmi_files[i]; i++) {
+        if (!read_line(dmi_files[i], buf, sizeof(buf)))
+            continue;
+        for (size_t j = 0; j < sizeof(dmi) / sizeof(dmi[0]); j++)
+            if (strncmp(buf, dmi[j].match, strlen(dmi[j].match)) == 0) {
+                snprintf(name, namesz, "%s", dmi[j].name);
+                return true;
+            }
+    }
+    if (read_line("/sys/hypervisor/type", buf, sizeof(buf)) && strcmp(buf, "xen") == 0) {
+        snprintf(name, namesz, "xen");
+        return true;
+    }
+    if (read_line("/proc/device-tree/hypervisor/compatible", buf, sizeof(buf))) {
+        snprintf(name, namesz, "%s",
+                 strstr(buf, "kvm")      ? "kvm"
+                 : strstr(buf, "xen")    ? "xen"
+                 : strstr(buf, "vmware") ? "vmware"
+                                         : "vm-other");
+        return true;
+    }
+    return false;
+}
+
+enum timesync_virt timesync_detect_virt(char *name, size_t namesz)
+{
+    name[0] = '\0';
+    if (detect_container(name, namesz))
+        return TIMESYNC_VIRT_CONTAINER;
+    if (detect_vm(name, namesz))
+        return TIMESYNC_VIRT_VM;
+    return TIMESYNC_VIRT_NONE;
+}
+
+/* --- time services, as systemd knows them --------------------------------- */
+
+#define MAX_UNITS 32
+#define UNIT_NAME_MAX 64
+
+/* Candidates: timedated's lists (ntp-units.d/ *.list, one unit a line), then
+ * the usual names. */
+static size_t candidate_units(char names[][UNIT_NAME_MAX])
+{
+    static const char *const dirs[] = { "/etc/systemd/ntp-units.d", "/run/systemd/ntp-units.d",
+                                        "/usr/local/lib/systemd/ntp-units.d",
+                                        "/usr/lib/systemd/ntp-units.d", NULL };
+    static const char *const known[] = { "systemd-timesyncd.service", "chrony.service",
+                                         "chronyd.service", "ntp.service", "ntpd.service",
+                                         "ntpsec.service", "openntpd.service", NULL };
+    size_t n = 0;
+
+    for (int i = 0; dirs[i]; i++) {
+        char pat[256];
+        glob_t g;
+
+        snprintf(pat, sizeof(pat), "%s/*.list", dirs[i]);
+        if (glob(pat, 0, NULL, &g) != 0)
+            continue;
+        for (size_t j = 0; j < g.gl_pathc; j++) {
+            FILE *f = fopen(g.gl_pathv[j], "re");
+            char line[256];
+            while (f && n < MAX_UNITS && fgets(line, sizeof(line), f)) {
+                char *w = line + strspn(line, " \t");
+                w[strcspn(w, " \t\r\n#")] = '\0';
+                if (*w && strlen(w) < UNIT_NAME_MAX)
+                    snprintf(names[n++], UNIT_NAME_MAX, "%s", w);
+            }
+            if (f)
+                fclose(f);
+        }
+        globfree(&g);
+    }
+    for (int i = 0; known[i] && n < MAX_UNITS; i++)
+        snprintf(names[n++], UNIT_NAME_MAX, "%s", known[i]);
+    return n;
+}
+
+/* Can this unit run: running now, or enabled and its conditions not failed
+ * this boot (systemd-timesyncd in a container is enabled, but its
+ * ConditionVirtualization= failed)? */
+static bool unit_can_run(sd_bus *bus, const char *name)
+{
+    sd_bus_message *reply = NULL;
+    const char *state = NULL, *path = NULL;
+    char *active = NULL;
+    int cond = 1;
+    uint64_t cond_ts = 0;
+    bool enabled, run = false;
+
+    if (sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                           "org.freedesktop.systemd1.Manager", "GetUnitFileState", NULL, &reply,
+                           "s", name) < 0 ||
+        sd_bus_message_read(reply, "s", &state) < 0 || strncmp(state, "masked", 6) == 0)
+        goto out;
+    enabled = !strcmp(state, "enabled") || !strcmp(state, "enabled-runtime") ||
+              !strcmp(state, "linked") || !strcmp(state, "linked-runtime") ||
+              !strcmp(state, "alias") || !strcmp(state, "generated") ||
+              !strcmp(state, "transient");
+    reply = sd_bus_message_unref(reply);
+    if (sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                           "org.freedesktop.systemd1.Manager", "GetUnit", NULL, &reply, "s",
+                           name) < 0 ||
+        sd_bus_message_read(reply, "o", &path) < 0) {
+        run = enabled; /* not loaded: nothing has tried it yet */
+        goto out;
+    }
+    (void)sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                     "org.freedesktop.systemd1.Unit", "ActiveState", NULL,
+                                     &active);
+    (void)sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
+                                      "org.freedesktop.systemd1.Unit", "ConditionResult", NULL,
+                                      'b', &cond);
+    (void)sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
+                                      "org.freedesktop.systemd1.Unit",
+                                      "ConditionTimestampMonotonic", NULL, 't', &cond_ts);
+    if (active && (!strcmp(active, "active") || !strcmp(active, "activating") ||
+                   !strcmp(active, "reloading")))
+        run = true;
+    else
+        run = enabled && !(cond_ts > 0 && !cond);
+out:
+    free(active);
+    sd_bus_message_unref(reply);
+    return run;
+}
+
+/* How many time services can run here (names in s->service_names). */
+static int time_services(sd_bus *bus, struct timesync_state *s)
+{
+    char names[MAX_UNITS][UNIT_NAME_MAX];
+    size_t n = candidate_units(names), len = 0;
+    int count = 0;
+
+    s->service_names[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = strcmp(names[i], names[j]) == 0;
+        if (dup || !unit_can_run(bus, names[i]))
+            continue;
+        count++;
+        if (len < sizeof(s->service_names))
+            len += (size_t)snprintf(s->service_names + len, sizeof(s->service_names) - len,
+                                    "%s%s", len ? ", " : "", names[i]);
+    }
+    return count;
+}
+
 void timesync_read(const char *root, struct timesync_state *s)
 {
     struct timex tx;
     char flag[4096];
     struct stat st;
+    sd_bus *bus = NULL;
+    int r;
 
     memset(s, 0, sizeof(*s));
     memset(&tx, 0, sizeof(tx));
@@ -138,4 +464,16 @@ void timesync_read(const char *root, struct timesync_state *s)
     }
     snprintf(flag, sizeof(flag), "%s%s", root ? root : "", TIMESYNC_FLAG_FILE);
     s->timesyncd_flag = stat(flag, &st) == 0;
+    s->services = -1;
+    if (root && *root)
+        return; /* an image: there is no machine to look at */
+    s->virt = timesync_detect_virt(s->virt_name, sizeof(s->virt_name));
+    if ((r = sd_bus_open_system(&bus)) < 0) {
+        snprintf(s->service_names, sizeof(s->service_names),
+                 "cannot ask systemd: system bus: %s", strerror(-r));
+        return;
+    }
+    (void)sd_bus_set_method_call_timeout(bus, 500 * 1000ULL);
+    s->services = time_services(bus, s);
+    sd_bus_flush_close_unref(bus);
 }

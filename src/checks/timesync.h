@@ -21,6 +21,21 @@
  *      ntp_synced() (timedatectl "System clock synchronized") ignores
  *      STA_UNSYNC for that reason.
  *   6. otherwise                                            -> synchronised
+ *
+ * Not synchronised, and then what waiting can do (a boot-time gate waits
+ * only where a time service will synchronise the clock):
+ *   - a container (detected as systemd's detect_container() does): its clock
+ *     is the host's kernel clock, and no time service can set it from
+ *     inside (systemd-timesyncd has ConditionVirtualization=!container)
+ *                                                           -> not ours: skip, no wait
+ *   - a time service is enabled or running (chrony, ntpd, systemd-timesyncd,
+ *     ...; systemd says so, and its condition did not fail this boot)
+ *                                                           -> block, wait for it
+ *   - none, in a virtual machine: the guest clock came from the hypervisor
+ *     and may be kept by it, which the kernel does not count as synchronised
+ *                                                           -> unverified: warn, no wait
+ *   - none, on bare metal: nothing will ever synchronise it -> block, no wait
+ *   - systemd cannot be asked (no bus)                      -> block, wait (as before)
  */
 #ifndef FP_CHECKS_TIMESYNC_H
 #define FP_CHECKS_TIMESYNC_H
@@ -36,6 +51,12 @@
 
 #define TIMESYNC_FLAG_FILE "/run/systemd/timesync/synchronized"
 
+enum timesync_virt {
+    TIMESYNC_VIRT_NONE = 0,
+    TIMESYNC_VIRT_VM = 1,
+    TIMESYNC_VIRT_CONTAINER = 2,
+};
+
 struct timesync_state {
     int rc;              /* adjtimex() return: TIME_OK .. TIME_ERROR, or -1 */
     int err;             /* errno when rc == -1 */
@@ -46,12 +67,22 @@ struct timesync_state {
     int timedated;       /* when adjtimex failed: timedated's NTPSynchronized
                           * (0 or 1), or -1 when it could not be asked */
     char timedated_err[160];
+    enum timesync_virt virt;
+    char virt_name[64];  /* "docker", "systemd-nspawn", "kvm", ... ("" on bare metal) */
+    int services;        /* time services that can run here (enabled or active, their
+                          * conditions not failed), or -1 when systemd cannot be asked */
+    char service_names[256]; /* "chrony.service, systemd-timesyncd.service", or why unknown */
 };
 
 enum timesync_verdict {
     TIMESYNC_SYNCED = 0,
-    TIMESYNC_UNSYNCED = 1,
+    TIMESYNC_UNSYNCED = 1, /* a time service will synchronise it: block and wait */
     TIMESYNC_UNKNOWN = 2,
+    TIMESYNC_NEVER = 3,    /* nothing here will synchronise it: block, waiting is pointless */
+    TIMESYNC_NOT_OURS = 4, /* a container: the host's clock, not this node's to synchronise:
+                            * not applicable (skip), no wait */
+    TIMESYNC_UNVERIFIED = 5, /* a VM without a time service: maybe kept by the hypervisor,
+                              * which the kernel does not show: warn, no wait */
 };
 
 /* Decide, and say why in one phrase ("kernel clock synchronised: maxerror
@@ -59,9 +90,18 @@ enum timesync_verdict {
 enum timesync_verdict timesync_decide(const struct timesync_state *s, long max_error_us,
                                       char *why, size_t whysz);
 
-/* Read the live state: adjtimex with modes = 0 (never changes the clock), and
- * the flag file under root ("" for the live node). */
+/* Read the live state: adjtimex with modes = 0 (never changes the clock),
+ * the flag file under root ("" for the live node), and on the live node the
+ * virtualization and the time services systemd knows. */
 void timesync_read(const char *root, struct timesync_state *s);
+
+/* This machine's virtualization, as systemd-detect-virt decides it: a
+ * container first (/proc/vz without /proc/bc, /run/host/container-manager,
+ * /run/systemd/container, PID 1's and then our own $container,
+ * /run/.containerenv, /.dockerenv), else a virtual machine (the CPUID
+ * hypervisor bit and vendor, DMI vendor strings, /sys/hypervisor/type, the
+ * device tree's hypervisor node).  name gets its name ("" when none). */
+enum timesync_virt timesync_detect_virt(char *name, size_t namesz);
 
 /* "TIME_OK", "TIME_INS", ..., "TIME_ERROR", or the number */
 const char *timesync_rc_name(int rc, char *buf, size_t bufsz);

@@ -72,8 +72,8 @@ ok "all $ncases cases ran" test "$ncases" -ge 37
 # --- what the table's rows imply, said once --------------------------------
 printf '[bootstrap]\nhosts = [ { host = "vm" } ]\n[tbon]\ntopo = "foo:2"\n' >"$SYS/system.toml"
 gate --check config.tbon
-contains "$(jfield config.tbon .message)" "exit with status 42, which flux.service counts as success (SuccessExitStatus=42" \
-    "config.tbon: says systemd records the broker's exit 42 as a success"
+contains "$(jfield config.tbon .message)" "the broker exits 42 before it is ready: flux.service (Type=notify) fails with Result=protocol" \
+    "config.tbon: an overlay failure is a failed start (Result=protocol, FLUX-FACTS §13), not a silent success"
 printf '[bootstrap]\nhosts = [ { host = "vm" } ]\n[tbon]\nthis is not toml\n' >"$SYS/system.toml"
 gate --check "$CHECKS"
 is "$(jfield config.parse .facts.file):$(jfield config.parse .facts.line)" "$SYS/system.toml:4" \

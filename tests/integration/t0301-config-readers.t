@@ -38,7 +38,7 @@ contains "$(jfield config.parse .message)" "$SYS/zz.toml:2:6: datetime offset -0
 printf '[x]\nd = 1979-05-27\n' >"$SYS/zz.toml"
 gate --check config.parse,config.bootstrap
 result_is config.parse fail 1 "local date (Flux cannot convert it)"
-contains "$(jfield config.parse .message)" "$SYS/zz.toml:2:5: the broker would exit with \"Config file error: $SYS/zz.toml:2: " \
+contains "$(jfield config.parse .message)" "$SYS/zz.toml:2:5: the broker fails with \"Config file error: $SYS/zz.toml:2: " \
     "local date: file:line:col and the broker's form"
 is "$(jfield config.bootstrap .result)" skip "local date: config.bootstrap skips (the broker never got that far)"
 contains "$(jfield config.bootstrap .message)" "see config.parse" "local date: the skip points at config.parse"
@@ -74,27 +74,67 @@ contains "$(jfield config.parse .message)" "\"Config file error: stat: $SYS: No 
     "missing conf.d: the broker's --config-path failure"
 restore
 
+# a missing or empty security or imp conf.d is config.security's and config.imp's, once;
+# whether it matters depends on who reads it: flux-core built with flux-security (its
+# job-ingest module links libflux-security) reads the security config in rc1
+J=$R/usr/lib/x86_64-linux-gnu/flux/modules/job-ingest.so
 mv "$SEC/sign.toml" "$SEC/sign.toml.rpmsave"
 gate --check config.parse,config.security
-result_is config.parse fail 1 "security conf.d without *.toml"
-contains "$(jfield config.parse .message)" "pattern $SEC/*.toml matched nothing" "no security files: the signing library's words"
-is "$(jfield config.security .result)" fail "no security files: config.security fails too"
+result_is config.security fail 1 "security conf.d without *.toml, flux-core's job-ingest not found"
+contains "$(jfield config.security .message)" "flux-core's job-ingest module was not found, so flux-core is assumed to use flux-security" \
+    "no job-ingest.so: assumed to read it (packages.core says what is missing)"
+is "$(jfield config.parse .result)" pass "no security files: config.parse passes (not its to report)"
+ok "no security files: config.parse does not repeat config.security's text" \
+    eval '! jfield config.parse .message | grep -q "matched nothing"'
+fixture_job_ingest "$R" with
+gate --check config.parse,config.security
+result_is config.security fail 1 "security conf.d without *.toml, flux-core built with flux-security"
+contains "$(jfield config.security .message)" "flux-core is built with flux-security ($J links libflux-security), so rc1 loads job-ingest, which fails with \"flux_security_configure: pattern /etc/flux/security/conf.d/*.toml matched nothing: Invalid argument\"; rc1 fails and the broker exits 42, which flux.service counts as success" \
+    "built with flux-security: job-ingest's words (FLUX-FACTS §13 run) and what systemd shows"
+is "$(jfield config.security .facts.read)" true "...fact read=true"
+fixture_job_ingest "$R" without
+gate --check config.parse,config.security
+result_is config.security skip 0 "no security files, flux-core built without flux-security"
+contains "$(jfield config.security .message)" "flux-core is built without flux-security ($J does not link libflux-security) and no [exec] imp is set: nothing reads $SEC" \
+    "built without: says nothing reads it, and why"
+printf '[sign]\nmax-ttl = "x\n' >"$SEC/bad.toml"
+gate --check config.parse,config.security
+result_is config.parse warn 0 "a broken security file nobody reads: config.parse warns"
+contains "$(jfield config.parse .message)" "$SEC/bad.toml:2:" "...at its file and line"
+contains "$(jfield config.parse .message)" "but nothing reads it on this node now" "...saying why it does not block"
+fixture_job_ingest "$R" with
+gate --check config.parse,config.security
+result_is config.parse fail 1 "a broken security file, flux-core built with flux-security: config.parse fails"
+contains "$(jfield config.parse .message)" "rc1 cannot load job-ingest" "...saying what breaks"
+is "$(jfield config.security .result)" skip "...config.security skips, pointing at config.parse"
+rm -f "$J" "$SEC/bad.toml"
 restore
 
+# the IMP's config matters only when the broker runs the IMP ([exec] imp)
 rm -rf "$IMP"
 gate --check config.parse,config.imp
-result_is config.parse fail 1 "imp conf.d missing"
-contains "$(jfield config.parse .message)" "$IMP/*.toml: No config file(s) found" "no imp dir: the IMP's words"
-is "$(jfield config.imp .result)" fail "no imp dir: config.imp fails"
-contains "$(jfield config.imp .message)" "No config file(s) found" "no imp dir: config.imp says why"
+result_is config.imp skip 0 "imp conf.d missing, no [exec] imp (a single-user instance)"
+contains "$(jfield config.imp .message)" "$IMP: the directory does not exist, and none is needed: the system config sets no [exec] imp" \
+    "no imp dir, no [exec] imp: says none is needed"
+is "$(jfield config.parse .result)" pass "no imp dir: config.parse passes (not its to report)"
+printf '\n[exec]\nimp = "/usr/libexec/flux/flux-imp"\n' >>"$SYS/system.toml"
+gate --check config.parse,config.imp
+result_is config.imp fail 1 "imp conf.d missing, [exec] imp set"
+contains "$(jfield config.imp .message)" "[exec] imp is set, so the broker runs every job of another user through the IMP, which fails (\"/etc/flux/imp/conf.d/*.toml: No config file(s) found\")" \
+    "no imp dir, [exec] imp: the IMP's words (its own pattern)"
+is "$(jfield config.parse .result)" pass "no imp dir, [exec] imp: config.parse still passes (config.imp says it, once)"
 restore
 
 printf '[exec]\nallowed-users = [ "flux", 1 ]\n' >"$IMP/imp.toml"
 gate --check config.parse,config.imp
-result_is config.parse fail 1 "bad TOML in the IMP config"
+result_is config.parse warn 0 "bad TOML in the IMP config, no [exec] imp: a warning"
 contains "$(jfield config.parse .message)" "$IMP/imp.toml:2:" "bad imp TOML: file and line"
-contains "$(jfield config.parse .message)" "the IMP refuses this config" "bad imp TOML: names the IMP as the reader"
+contains "$(jfield config.parse .message)" "the IMP refuses this config, but the broker does not run the IMP now (no [exec] imp)" "bad imp TOML, not used: says why it does not block"
 is "$(jfield config.imp .result)" skip "bad imp TOML: config.imp skips, pointing at config.parse"
+printf '\n[exec]\nimp = "/usr/libexec/flux/flux-imp"\n' >>"$SYS/system.toml"
+gate --check config.parse,config.imp
+result_is config.parse fail 1 "bad TOML in the IMP config, [exec] imp set"
+contains "$(jfield config.parse .message)" "the IMP refuses this config, so no job can run as its user" "bad imp TOML, used: names the IMP as the reader"
 restore
 
 # --- config.security ---------------------------------------------------------
@@ -239,7 +279,7 @@ rm -f "$IMP/run-b.toml"
 rm -f "$IMP"/*.toml
 gate --check config.imp
 result_is config.imp fail 1 "no imp *.toml"
-contains "$(jfield config.imp .message)" "$IMP/*.toml: No config file(s) found" "no imp files: the IMP's words"
+contains "$(jfield config.imp .message)" "\"/etc/flux/imp/conf.d/*.toml: No config file(s) found\"" "no imp files: the IMP's words"
 restore
 
 # --- config.resource on a follower: the leader is the one that fails -----------

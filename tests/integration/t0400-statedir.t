@@ -59,13 +59,13 @@ for c in statedir.present statedir.owner statedir.fs statedir.restore; do
 done
 like "$(msg statedir.present)" "rank 1 is a follower: statedir is used on rank 0 only" "follower: the reason is given"
 
-# --- first boot: absent, systemd will create it (warn, not fail)
+# --- absent, and no flux.service to create it (warn, not fail)
 rmdir "$SD"
 gate --journal "$T/j-absent.json"
 is "$rc" 0 "absent statedir: a warning, exit 0"
 is "$(result statedir.present)" warn "absent statedir: statedir.present warns"
-like "$(msg statedir.present)" "statedir $SD does not exist yet: systemd creates it when flux.service starts" "absent: says systemd creates it"
-like "$(msg statedir.present)" "DELETE it, with the KVS, at exit" "absent: says the broker would delete its own"
+like "$(msg statedir.present)" "statedir $SD does not exist yet, and nothing creates it before the broker starts \\(flux.service is not installed\\)" "absent, no flux.service: says nothing creates it, and why"
+like "$(msg statedir.present)" "DELETES it, with the KVS, at exit" "absent: says the broker would delete its own"
 like "$(msg statedir.present)" "install -d -m 0700 -o flux -g flux $SD" "absent: gives the command"
 is "$(result statedir.owner)" skip "absent: statedir.owner skipped"
 is "$(result statedir.restore)" skip "absent: statedir.restore skipped"
@@ -98,7 +98,7 @@ echo junk >"$SD"
 gate --journal "$T/j-file.json"
 is "$rc" 1 "statedir is a regular file: exit 1"
 is "$(result statedir.present)" fail "regular file: statedir.present fails"
-like "$(msg statedir.present)" "statedir $SD: Not a directory \\(a regular file\\): the broker exits with \"statedir $SD: Not a directory\"" "regular file: the broker's text"
+like "$(msg statedir.present)" "statedir $SD: Not a directory \\(a regular file\\): the broker fails with \"statedir /var/lib/flux: Not a directory\"; the broker exits 1: flux.service fails and systemd starts it again every 30 s \\(Restart=always, RestartSec=30s\\)" "regular file: the broker's text (its own path) and what systemd does"
 is "$(journal_get "$T/j-file.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=statedir.present)" fail "journal: RESULT=fail"
 is "$(journal_get "$T/j-file.json" PRIORITY FLUX_PREFLIGHT_CHECK=statedir.present)" 3 "journal: PRIORITY=3"
 is "$(journal_get "$T/j-file.json" FLUX_PREFLIGHT_TYPE FLUX_PREFLIGHT_CHECK=statedir.present)" "regular file" "journal: TYPE"
@@ -115,7 +115,7 @@ chown 1234:1234 "$SD"
 gate --journal "$T/j-owner.json"
 is "$rc" 1 "statedir owned by uid 1234: exit 1"
 is "$(result statedir.owner)" fail "wrong owner: statedir.owner fails"
-like "$(msg statedir.owner)" "statedir $SD is owned by 1234, not flux: the broker runs as flux and exits with \"statedir $SD is not owned by instance owner\": chown flux:flux $SD" "wrong owner: broker text and fix"
+like "$(msg statedir.owner)" "statedir $SD is owned by 1234, not flux: the broker runs as flux and fails with \"statedir /var/lib/flux is not owned by instance owner: Operation not permitted\"; the broker exits 1: .*: chown flux:flux $SD" "wrong owner: broker text and fix"
 is "$(journal_get "$T/j-owner.json" FLUX_PREFLIGHT_OWNER FLUX_PREFLIGHT_CHECK=statedir.owner)" 1234 "journal: OWNER"
 is "$(journal_get "$T/j-owner.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=statedir.owner)" fail "journal: statedir.owner RESULT=fail"
 is "$(journal_get "$T/j-owner.json" MESSAGE_ID FLUX_PREFLIGHT_CHECK=statedir.owner)" 79bbc0ea66bc4ce985a52e082c21d197 "journal: statedir.owner MESSAGE_ID"
@@ -124,7 +124,7 @@ chown 500:500 "$SD"
 chmod 0500 "$SD"
 gate
 is "$rc" 1 "mode 0500: exit 1"
-like "$(msg statedir.owner)" "statedir $SD \\(mode 0500\\) does not have owner=rwx permissions" "mode 0500: the broker's words"
+like "$(msg statedir.owner)" "statedir $SD is mode 0500, without owner rwx: the broker fails with \"statedir /var/lib/flux does not have owner=rwx permissions\"" "mode 0500: the broker's words"
 chmod 0750 "$SD"
 gate
 is "$rc" 0 "mode 0750: exit 0 (a warning)"
@@ -161,11 +161,21 @@ mount -o remount,bind,ro "$SD"
 gate --journal "$T/j-ro.json"
 is "$rc" 1 "read-only statedir: exit 1"
 is "$(result statedir.fs)" fail "read-only bind mount: statedir.fs fails"
-like "$(msg statedir.fs)" "is read-only: the broker cannot write the KVS.*mount -o remount,rw $SD" "read-only: says why and the fix"
+like "$(msg statedir.fs)" "is on a read-only mount of a writable filesystem: the broker cannot write the KVS.*mount -o remount,bind,rw $SD" "read-only bind: says why and the fix (a bind remount)"
+is "$(res statedir.fs .facts.fs_read_only)" false "read-only bind: the filesystem itself is writable (fs_read_only=false)"
+is "$(res statedir.fs .facts.mount_read_only)" true "read-only bind: the mount is read-only (mount_read_only=true)"
 is "$(res statedir.fs .facts.read_only)" true "read-only: read_only fact"
 is "$(journal_get "$T/j-ro.json" FLUX_PREFLIGHT_READ_ONLY FLUX_PREFLIGHT_CHECK=statedir.fs)" true "journal: READ_ONLY=true"
 is "$(journal_get "$T/j-ro.json" FLUX_PREFLIGHT_MOUNT_POINT FLUX_PREFLIGHT_CHECK=statedir.fs)" "$SD" "journal: MOUNT_POINT"
 is "$(journal_get "$T/j-ro.json" MESSAGE_ID FLUX_PREFLIGHT_CHECK=statedir.fs)" 784cc087ac284d50826da15b68aa6124 "journal: statedir.fs MESSAGE_ID"
+umount "$SD"
+
+# --- filesystem: mounted read-only itself (its superblock)
+mount -t tmpfs -o ro,size=1m fp-t0400-ro "$SD"
+gate
+is "$(result statedir.fs)" fail "a filesystem mounted ro: statedir.fs fails"
+like "$(msg statedir.fs)" "is read-only \\(the filesystem is mounted ro\\): the broker cannot write the KVS .*mount -o remount,rw $SD" "mounted ro: says so, and the remount"
+is "$(res statedir.fs .facts.fs_read_only)" true "mounted ro: fs_read_only=true"
 umount "$SD"
 
 # --- filesystem: an ext4 on a loop device: type, UUID and label from libblkid
@@ -234,6 +244,95 @@ chown 500:500 "$SD/content.sqlite"; chmod 0400 "$SD/content.sqlite"
 gate
 is "$(result statedir.restore)" fail "content.sqlite 0400 (not writable): fails"
 chmod 0600 "$SD/content.sqlite"
+
+# --- flux-core's own flux.service installed (StateDirectory=flux, StateDirectoryMode=0700,
+# User=flux, Group=flux): the statedir is judged as the broker will find it once systemd has
+# set it up (checked against real systemd in tests/system/t9310-never-block.t)
+rm -rf "$SD/content.sqlite" "$SD/dump"
+fixture_flux_service "$R" || bail "fixture flux.service"
+UNIT=$R/usr/lib/systemd/system/flux.service
+gate
+is "$rc" 0 "flux.service installed, healthy statedir: exit 0"
+is "$(result statedir.owner)" pass "flux.service, healthy: statedir.owner passes (nothing for systemd to do)"
+
+rmdir "$SD"
+gate --journal "$T/j-sd-absent.json"
+is "$rc" 0 "StateDirectory=, statedir absent (first boot): exit 0"
+is "$(result statedir.present)" pass "StateDirectory=, absent: statedir.present passes"
+like "$(msg statedir.present)" "statedir $SD does not exist yet: systemd creates it when flux.service starts, owned by flux:flux, mode 0700 \\(StateDirectory=flux, StateDirectoryMode=0700, User=flux, Group=flux: $UNIT:[0-9]+\\)" "absent: says what systemd creates, from which unit line"
+is "$(result statedir.owner)" pass "StateDirectory=, absent: statedir.owner judges what systemd will create (pass)"
+like "$(msg statedir.owner)" "statedir $SD will be created owned by flux, mode 0700" "absent: ...owned by flux, mode 0700"
+is "$(result statedir.fs)" pass "StateDirectory=, absent: statedir.fs judges /var/lib's filesystem"
+is "$(journal_get "$T/j-sd-absent.json" FLUX_PREFLIGHT_SYSTEMD_MANAGED FLUX_PREFLIGHT_CHECK=statedir.present)" true "journal: SYSTEMD_MANAGED=true"
+like "$(journal_get "$T/j-sd-absent.json" FLUX_PREFLIGHT_STATE_DIRECTORY FLUX_PREFLIGHT_CHECK=statedir.present)" "^$UNIT:[0-9]+\$" "journal: STATE_DIRECTORY names the unit line"
+
+mkdir -m 0500 "$SD"   # root-owned, 0500
+gate --journal "$T/j-sd-repair.json"
+is "$rc" 0 "StateDirectory=, statedir root:root 0500: not blocked (exit 0)"
+is "$(result statedir.owner)" warn "root:root 0500: statedir.owner warns"
+like "$(msg statedir.owner)" "statedir $SD: systemd repairs this when flux.service starts: owner root:root -> flux:flux, mode 0500 -> 0700 \\(StateDirectory=flux" "root:root 0500: says what systemd changes"
+is "$(journal_get "$T/j-sd-repair.json" PRIORITY FLUX_PREFLIGHT_CHECK=statedir.owner)" 4 "journal: a warning (PRIORITY=4)"
+chown 500:500 "$SD"; chmod 1700 "$SD"
+gate
+is "$rc" 0 "StateDirectory=, sticky statedir: not blocked"
+like "$(msg statedir.owner)" "systemd repairs this when flux.service starts: mode 1700 -> 0700" "sticky: systemd's chmod clears it"
+chmod 0750 "$SD"
+gate
+like "$(msg statedir.owner)" "mode 0750 -> 0700" "0750: systemd resets the mode"
+chmod 0700 "$SD"
+
+# what systemd does not repair: the content of a statedir that is already flux's
+printf 'SQLite format 3\0' >"$SD/content.sqlite"; chmod 0644 "$SD/content.sqlite"
+gate --journal "$T/j-sd-db.json"
+is "$rc" 1 "StateDirectory=, content.sqlite root's in flux's statedir: exit 1"
+is "$(result statedir.restore)" fail "content.sqlite root's in flux's statedir: not repaired (no chown -R), fails"
+like "$(msg statedir.restore)" "the broker's rc1 fails with \"rc1.0: content-sqlite: \\[Errno 13\\] Permission denied\"; rc1 fails and the broker exits 42, which flux.service counts as success \\(SuccessExitStatus=42\\): systemd logs \"flux.service: Deactivated successfully.\", the unit is inactive with Result=success" "content.sqlite: the broker's words and what systemd shows"
+chown 0:0 "$SD"
+gate
+is "$rc" 0 "content.sqlite and statedir both root's: systemd's chown -R repairs both (exit 0)"
+is "$(result statedir.restore)" warn "...statedir.restore warns"
+like "$(msg statedir.restore)" "content.sqlite \\(owner root, mode 0644\\) is not flux's yet: systemd repairs this when flux.service starts, with the chown -R of statedir" "...saying the chown -R does it"
+chmod 0400 "$SD/content.sqlite"
+gate
+is "$rc" 1 "content.sqlite 0400 in root's statedir: chown -R leaves the mode, exit 1"
+like "$(msg statedir.restore)" "is not readable and writable by flux, even once systemd has chowned statedir to it" "...says the chown does not help"
+rm -f "$SD/content.sqlite"; chown 500:500 "$SD"
+
+# what systemd refuses: a file or a symlink at the StateDirectory= path
+rmdir "$SD"; echo junk >"$SD"
+gate
+is "$rc" 1 "StateDirectory=, statedir a regular file: exit 1"
+like "$(msg statedir.present)" "is a regular file, not a directory: flux.service fails before the broker runs: systemd logs \"Failed to set up special execution directory in /var/lib: Not a directory\" and \"status=238/STATE_DIRECTORY\"" "file: systemd's own words"
+rm "$SD"; ln -s /srv/state "$SD"
+gate
+is "$(result statedir.present)" fail "StateDirectory=, statedir a symlink to a good directory: fails (systemd refuses it)"
+like "$(msg statedir.present)" "Failed to set up special execution directory in /var/lib: Not a directory" "symlink: systemd's words"
+rm "$SD"; mkdir -m 0700 "$SD"; chown 500:500 "$SD"
+
+# a drop-in changes what systemd does; one that makes the broker fail is judged so
+mkdir -p "$R/etc/systemd/system/flux.service.d"
+printf '[Service]\nStateDirectoryMode=0500\n' >"$R/etc/systemd/system/flux.service.d/mode.conf"
+chmod 0750 "$SD"
+gate
+is "$(result statedir.owner)" fail "drop-in StateDirectoryMode=0500: statedir.owner fails"
+like "$(msg statedir.owner)" "statedir $SD will be mode 0500, without owner rwx: the broker fails with \"statedir /var/lib/flux does not have owner=rwx permissions\"" "...as the broker will see it"
+printf '[Service]\nStateDirectory=\n' >"$R/etc/systemd/system/flux.service.d/mode.conf"
+gate
+is "$(result statedir.owner)" warn "drop-in StateDirectory= (reset): the broker's own rules again (0750 warns)"
+is "$(res statedir.owner .facts.systemd_managed)" false "...systemd_managed=false"
+rm "$R/etc/systemd/system/flux.service.d/mode.conf"
+ln -s /dev/null "$R/etc/systemd/system/flux.service"
+chmod 0500 "$SD"
+gate
+is "$(result statedir.owner)" fail "flux.service masked: nothing repairs statedir, 0500 fails"
+rm "$R/etc/systemd/system/flux.service"
+printf '[Service\n' >"$R/etc/systemd/system/flux.service.d/bad.conf"
+gate
+is "$(result statedir.owner)" error "a malformed drop-in: what systemd does cannot be known: error"
+like "$(msg statedir.owner)" "cannot read flux.service to see what systemd does with statedir: $R/etc/systemd/system/flux.service.d/bad.conf:1: Invalid section header" "...naming the file and line"
+rm -r "$R/etc/systemd/system/flux.service.d"
+chmod 0700 "$SD"
+rm "$UNIT"
 
 # --- back to healthy; and nothing was ever changed by the gate
 gate

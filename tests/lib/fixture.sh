@@ -22,6 +22,15 @@
 #       Sets FIXTURE_ROOT, FIXTURE_HOST, FIXTURE_HOSTS (space-separated, rank order).
 #
 #   fixture_curve_cert PATH [NAME]     write just a cert (mode 0600 like flux keygen, owner caller)
+#   fixture_flux_service DIR           install flux-core 0.88.0's own flux.service (StateDirectory=flux,
+#                                      StateDirectoryMode=0700, User=flux, Group=flux; copied from
+#                                      tests/data/flux-core/flux.service) as DIR/usr/lib/systemd/system/
+#                                      flux.service, root:root 0644
+#   fixture_job_ingest DIR with|without
+#                                      flux-core's job-ingest module as built --with-flux-security
+#                                      (DT_NEEDED libflux-security.so.1) or without, in
+#                                      DIR/usr/lib/x86_64-linux-gnu/flux/modules (tests/lib/mkelf.py:
+#                                      an ELF that is read, never loaded)
 #   fixture_z85 HEX                    Z85-encode bytes given as hex (length a multiple of 4)
 #
 # Flux package files (flux-core's broker, flux-imp, ...) are not created: the checks that probe
@@ -244,4 +253,25 @@ EOF
         # after the chown, which clears the setuid bit
         chmod 4755 usr/libexec/flux/flux-imp
     )
+}
+
+fixture_flux_service() {
+    _ffs=${1:?fixture_flux_service DIR}
+    mkdir -p "$_ffs/usr/lib/systemd/system" &&
+        cp "$top_srcdir/tests/data/flux-core/flux.service" "$_ffs/usr/lib/systemd/system/flux.service" &&
+        chown root:root "$_ffs/usr/lib/systemd/system/flux.service" &&
+        chmod 0644 "$_ffs/usr/lib/systemd/system/flux.service"
+}
+
+fixture_job_ingest() {
+    _fji=${1:?fixture_job_ingest DIR with|without}
+    _fji_d=$_fji/usr/lib/x86_64-linux-gnu/flux/modules
+    mkdir -p "$_fji_d" || return 1
+    case ${2:?with|without} in
+        with) python3 "$top_srcdir/tests/lib/mkelf.py" "$_fji_d/job-ingest.so" --soname job-ingest.so \
+                  libflux-core.so.2 libflux-security.so.1 libjansson.so.4 libc.so.6 ;;
+        without) python3 "$top_srcdir/tests/lib/mkelf.py" "$_fji_d/job-ingest.so" --soname job-ingest.so \
+                  libflux-core.so.2 libjansson.so.4 libc.so.6 ;;
+        *) echo "fixture_job_ingest: with or without, not $2" >&2; return 1 ;;
+    esac
 }

@@ -154,6 +154,39 @@ mx_need_unsynced_clock() {
         mx_skip "time.sync would say '$k' here: a shared machine's clock is not ours to unsynchronise"
 }
 
+# bare metal (no container, no VM, as systemd-detect-virt says): there an unsynchronised
+# clock blocks (with or without a time service; the rest is tests/unit/test-timesync.c)
+mx_need_bare_metal() {
+    local v
+    command -v systemd-detect-virt >/dev/null 2>&1 ||
+        { mx_skip "no systemd-detect-virt to tell a container or a VM from bare metal"; return 0; }
+    v=$(systemd-detect-virt 2>/dev/null || true)
+    [ -z "$v" ] || [ "$v" = none ] ||
+        mx_skip "this host is virtualized ($v): time.sync does not block here (see clock-unsynced-container)"
+}
+
+# the gate runs in a container that systemd's PID 1 marked (/run/systemd/container, in the
+# private /run/systemd journald_run mounts)
+mx_in_container() {
+    MX_WRAP=(sh -c 'printf "fp-matrix\n" >/run/systemd/container && exec "$@"' sh)
+}
+
+# flux-core's own flux.service (StateDirectory=flux, StateDirectoryMode=0700, User=flux)
+mx_flux_service() {
+    fixture_flux_service "$R"
+}
+
+# a drop-in for flux.service: mx_flux_dropin NAME < CONTENT
+mx_flux_dropin() {
+    mkdir -p "$R/etc/systemd/system/flux.service.d" &&
+        cat >"$R/etc/systemd/system/flux.service.d/$1"
+}
+
+# a singleton: no [bootstrap] table
+mx_singleton() {
+    sed -i '/^\[bootstrap\]$/,/^\]$/d' "$SYSD/system.toml"
+}
+
 # mx_bad_cert CMD...: CMD's output becomes the certificate (flux, 0400)
 mx_bad_cert() {
     rm -f "$CERT"

@@ -18,6 +18,9 @@ static struct timesync_state st(int rc, int status, long maxerr, long esterr, bo
         .esterror_us = esterr,
         .timesyncd_flag = flag,
         .timedated = -1,
+        .virt = TIMESYNC_VIRT_NONE,
+        .services = 1, /* a time service is enabled (the rules below it are the clock's) */
+        .service_names = "chrony.service",
     };
     return s;
 }
@@ -45,13 +48,15 @@ int main(void)
     /* not synchronised: the kernel's boot state (what this machine shows) */
     v = decide(st(TIME_ERROR, STA_UNSYNC, 16000000, 16000000, false), why, sizeof(why));
     is_int(v, TIMESYNC_UNSYNCED, "TIME_ERROR, STA_UNSYNC, maxerror 16 s: not synchronised");
-    is(why, "the kernel clock is not synchronised (STA_UNSYNC, maxerror 16 s, above 1 s)",
-       "the reason names STA_UNSYNC, the error and the bound");
+    is(why, "the kernel clock is not synchronised (STA_UNSYNC, maxerror 16 s, above 1 s) (time "
+            "service: chrony.service)",
+       "the reason names STA_UNSYNC, the error, the bound and the time service waited for");
 
     /* STA_UNSYNC clear but the error has grown past the bound (daemon gone) */
     v = decide(st(TIME_OK, 0, TIMESYNC_MAX_ERROR_US + 1, 0, false), why, sizeof(why));
     is_int(v, TIMESYNC_UNSYNCED, "STA_UNSYNC clear, maxerror just above 1 s: not synchronised");
-    is(why, "the kernel clock is not synchronised (maxerror 1.000001 s, above 1 s)",
+    is(why, "the kernel clock is not synchronised (maxerror 1.000001 s, above 1 s) (time service: "
+            "chrony.service)",
        "the reason gives the error to the microsecond, the bound, and no STA_UNSYNC");
 
     /* STA_UNSYNC set on purpose by a daemon (chrony without rtcsync) */
@@ -101,6 +106,51 @@ int main(void)
     is_int(timesync_decide(&t, 10000, why, sizeof(why)), TIMESYNC_UNSYNCED,
            "maxerror 50 ms against a 10 ms bound: not synchronised");
 
+    /* not synchronised, and what waiting can do about it */
+    struct timesync_state c = st(TIME_ERROR, STA_UNSYNC, 16000000, 16000000, false);
+    c.virt = TIMESYNC_VIRT_CONTAINER;
+    snprintf(c.virt_name, sizeof(c.virt_name), "systemd-nspawn");
+    is_int(decide(c, why, sizeof(why)), TIMESYNC_NOT_OURS,
+           "a container, unsynchronised: not ours to synchronise (skip, no wait)");
+    ok(strstr(why, "this is a container (systemd-nspawn): its clock is the host's kernel clock") &&
+           strstr(why, "ConditionVirtualization=!container"),
+       "...the reason says why (%s)", why);
+    c.services = 0;
+    is_int(decide(c, why, sizeof(why)), TIMESYNC_NOT_OURS,
+           "a container without a time service: the same");
+    struct timesync_state cs = st(TIME_OK, STA_PLL, 2000, 100, false);
+    cs.virt = TIMESYNC_VIRT_CONTAINER;
+    is_int(decide(cs, why, sizeof(why)), TIMESYNC_SYNCED,
+           "a container whose host keeps the clock synchronised: synchronised");
+
+    struct timesync_state b = st(TIME_ERROR, STA_UNSYNC, 16000000, 16000000, false);
+    b.services = 0;
+    b.service_names[0] = '\0';
+    is_int(decide(b, why, sizeof(why)), TIMESYNC_NEVER,
+           "bare metal, no time service enabled: blocks at once (nothing will synchronise it)");
+    ok(strstr(why, "no time service is enabled") && strstr(why, "waiting is pointless"),
+       "...and says so (%s)", why);
+    b.virt = TIMESYNC_VIRT_VM;
+    snprintf(b.virt_name, sizeof(b.virt_name), "kvm");
+    is_int(decide(b, why, sizeof(why)), TIMESYNC_UNVERIFIED,
+           "a VM without a time service: the hypervisor may keep the clock (warn, no wait)");
+    ok(strstr(why, "this virtual machine (kvm) has no time service enabled") != NULL,
+       "...and says so");
+    b.services = 2;
+    snprintf(b.service_names, sizeof(b.service_names), "chrony.service, ntp.service");
+    is_int(decide(b, why, sizeof(why)), TIMESYNC_UNSYNCED,
+           "a VM with a time service enabled: blocks and waits for it, as on bare metal");
+    ok(strstr(why, "(time service: chrony.service, ntp.service)") != NULL,
+       "...naming the services waited for");
+    b.services = -1;
+    snprintf(b.service_names, sizeof(b.service_names), "cannot ask systemd: no bus");
+    is_int(decide(b, why, sizeof(why)), TIMESYNC_UNSYNCED,
+           "time services unknown (no systemd to ask): blocks and waits, as before");
+    d.virt = TIMESYNC_VIRT_CONTAINER;
+    d.timedated = 0;
+    is_int(decide(d, why, sizeof(why)), TIMESYNC_NOT_OURS,
+           "adjtimex denied, timedated says no, in a container: not ours");
+
     /* names of adjtimex's return values */
     char buf[16];
     is(timesync_rc_name(TIME_ERROR, buf, sizeof(buf)), "TIME_ERROR", "TIME_ERROR named");
@@ -116,6 +166,8 @@ int main(void)
     ok(((live.status & STA_UNSYNC) != 0) <= (live.rc == TIME_ERROR),
        "STA_UNSYNC set implies TIME_ERROR (status 0x%x, rc %d)", live.status, live.rc);
     v = timesync_decide(&live, TIMESYNC_MAX_ERROR_US, why, sizeof(why));
-    ok(v == TIMESYNC_SYNCED || v == TIMESYNC_UNSYNCED, "this machine: %s", why);
+    ok(v != TIMESYNC_UNKNOWN, "this machine: %s", why);
+    ok(live.virt != TIMESYNC_VIRT_NONE || !live.virt_name[0], "virtualization %d, named '%s'",
+       live.virt, live.virt_name);
     return done_testing();
 }
