@@ -1,13 +1,18 @@
-/* libFuzzer target for the TOML parser.
+/* libFuzzer target for the TOML parser and for flux-core's reading of TOML
+ * (fluxtoml.c, the broker's verdict the gate quotes).
  *
  * Every input is parsed in each dialect (plain, FLUX, TAGGED, FLUX|TAGGED),
- * collecting lines and warnings, and everything is freed. Besides the
+ * collecting lines and warnings, and by fluxtoml_parse(); everything is
+ * freed. Besides the
  * sanitizers, it checks invariants a caller relies on:
  *  - an error has a position inside the document and a message;
  *  - a result is an object that jansson can serialise (valid UTF-8);
  *  - on error, lines and warnings are left empty;
  *  - the dialects agree: TAGGED changes only the form, so it succeeds exactly
- *    when plain does, and FLUX only refuses more, never less.
+ *    when plain does, and FLUX only refuses more, never less;
+ *  - fluxtoml: a result is a serialisable object; a refusal has a kind, a
+ *    line inside the document when it names one, and a quote exactly when
+ *    the broker would log one.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fluxtoml.h"
 #include "common/toml.h"
 
 #define CHECK(cond)                                                                                \
@@ -67,6 +73,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(o);
         json_decref(lines);
         json_decref(warnings);
+    }
+    struct fluxtoml_error ferr;
+    char quote[512];
+    json_t *f = fluxtoml_parse((const char *)data, size, &ferr);
+    if (f) {
+        CHECK(json_is_object(f) && ferr.kind == FLUXTOML_OK);
+        char *s = json_dumps(f, JSON_COMPACT);
+        CHECK(s != NULL);
+        free(s);
+        json_decref(f);
+    } else {
+        CHECK(ferr.kind != FLUXTOML_OK);
+        CHECK(ferr.kind != FLUXTOML_PARSE || (ferr.line >= 1 && ferr.line <= maxline));
+        CHECK(ferr.where >= 0 && ferr.where <= maxline);
+        CHECK(memchr(ferr.text, '\0', sizeof(ferr.text)) && memchr(ferr.why, '\0', sizeof(ferr.why)));
+        fluxtoml_quote("f.toml", &ferr, quote, sizeof(quote));
+        CHECK((quote[0] != '\0') == (ferr.kind == FLUXTOML_PARSE || ferr.kind == FLUXTOML_NOLINE ||
+                                     ferr.kind == FLUXTOML_CONVERT));
+        CHECK(strlen(quote) < 160);
     }
     CHECK(parsed[0] == parsed[TOML_TAGGED]);
     CHECK(parsed[TOML_FLUX] == parsed[TOML_FLUX | TOML_TAGGED]);
