@@ -426,13 +426,61 @@ static const char *nothing_to_read(const char *path, const struct conf_diag *e)
     return NULL;
 }
 
+/* A path as the node itself names it (the --root prefix dropped): what the
+ * broker and flux-security print. */
+static const char *node_path(const struct fp_ctx *ctx, const char *shown)
+{
+    size_t n = strlen(ctx->root);
+    return n && strncmp(shown, ctx->root, n) == 0 && shown[n] == '/' ? shown + n : shown;
+}
+
+/* A system config file the broker cannot use, in its own words. */
+static void broker_refuses(const struct fp_ctx *ctx, struct findings *f, const char *path,
+                           const struct conf_diag *e)
+{
+    const struct fluxtoml_error *b = &e->broker;
+    const char *file = e->file[0] ? e->file : path;
+    char quote[256], lead[sizeof(e->msg) + 2];
+
+    /* our own words first, unless they are the broker's */
+    snprintf(lead, sizeof(lead), "%s", e->msg);
+    if (strcmp(e->msg, b->text) != 0)
+        strncat(lead, ": ", sizeof(lead) - strlen(lead) - 1);
+    else
+        lead[0] = '\0';
+    switch (b->kind) {
+    case FLUXTOML_PARSE:
+    case FLUXTOML_NOLINE:
+    case FLUXTOML_CONVERT:
+        finding_at(f, FP_FAIL, file, e->line, e->col,
+                   "%sthe broker fails with \"Config file error: %s\"; " FLUXUNIT_EXIT1
+                   "; fix it and check with: flux config get --config-path=%s",
+                   lead, fluxtoml_quote(node_path(ctx, file), b, quote, sizeof(quote)),
+                   node_path(ctx, path));
+        break;
+    case FLUXTOML_HANG:
+        finding_at(f, FP_FAIL, file, e->line, e->col,
+                   "%s: flux.service's start would time out (TimeoutStartSec, 90 s by "
+                   "default), then systemd kills the broker and restarts it every 30 s "
+                   "(Restart=always); close the array",
+                   e->msg);
+        break;
+    default:
+        finding_at(f, FP_FAIL, file, e->line, e->col,
+                   "%s; fix it and check with: flux config get --config-path=%s", e->msg,
+                   node_path(ctx, path));
+        break;
+    }
+}
+
 /* --- config.parse ----------------------------------------------------------- */
 
 /* A config that failed to load because of a file in it (config.security and
  * config.imp report a missing directory or an empty one).  bad: fail when
  * the reader reads it on this node, warn when nothing does. */
-static void parse_failed(struct findings *f, enum reader rd, const char *path,
-                         const struct conf_diag *e, enum fp_status bad, const char *why)
+static void parse_failed(const struct fp_ctx *ctx, struct findings *f, enum reader rd,
+                         const char *path, const struct conf_diag *e, enum fp_status bad,
+                         const char *why)
 {
     const char *file = e->file[0] ? e->file : path;
     const char *none = nothing_to_read(path, e);
@@ -447,15 +495,7 @@ static void parse_failed(struct findings *f, enum reader rd, const char *path,
     } else if (none) {
         return; /* config.security's or config.imp's */
     } else if (rd == READER_BROKER) {
-        char text[sizeof(e->file) + sizeof(e->msg) + 32];
-        if (e->line > 0)
-            snprintf(text, sizeof(text), "%s:%d: %s", file, e->line, e->msg);
-        else
-            snprintf(text, sizeof(text), "%s: %s", file, e->msg);
-        finding_at(f, FP_FAIL, file, e->line, e->col,
-                   "the broker fails with \"Config file error: %s\"; " FLUXUNIT_EXIT1
-                   "; fix it and check with: flux config get --config-path=%s",
-                   text, path);
+        broker_refuses(ctx, f, path, e);
     } else if (rd == READER_SIGN) {
         finding_at(f, bad, file, e->line, e->col,
                    "%s: flux-security's signing library refuses this config (%s)%s; fix it "
@@ -523,7 +563,7 @@ static void parse_space(const struct fp_ctx *ctx, struct fp_result *r, struct fi
     snprintf(key, sizeof(key), "%s_files", name[rd]);
     fp_fact_int(r, key, c ? (long long)c->nfiles : 0);
     if (!c) {
-        parse_failed(f, rd, path, e, bad, why);
+        parse_failed(ctx, f, rd, path, e, bad, why);
         return;
     }
     json_array_foreach(c->warnings, i, w) {

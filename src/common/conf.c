@@ -146,11 +146,42 @@ static int parse_json(struct conf_file *cf, const char *buf, size_t len, struct 
     return 0;
 }
 
+static int add_warning(struct conf *c, const char *file, json_int_t line, json_int_t col,
+                       const char *msg)
+{
+    json_t *e = json_pack("{s:s s:I s:I s:s}", "file", file, "line", line, "col", col,
+                          "message", msg);
+    if (!e || json_array_append_new(c->warnings, e) < 0)
+        return -1;
+    return 0;
+}
+
+/* The file as flux-core reads it: NULL when the broker refuses it, with
+ * err filled from its verdict and, where our own parser found the fault on
+ * the same line, our more precise place and words. */
+static json_t *broker_read(struct conf_file *cf, const char *buf, size_t len,
+                           const struct toml_diag *ours, bool ours_ok, struct conf_diag *err)
+{
+    struct fluxtoml_error fe;
+    json_t *o = fluxtoml_parse(buf, len, &fe);
+
+    if (o)
+        return o;
+    if (!ours_ok && (fe.where == 0 || ours->line == fe.where))
+        diag_set(err, cf->path, ours->line, ours->col, "%s", ours->msg);
+    else
+        diag_set(err, cf->path, fe.where, 0, "%s", fe.why[0] ? fe.why : fe.text);
+    if (err)
+        err->broker = fe;
+    return NULL;
+}
+
 static int parse_toml(struct conf *c, struct conf_file *cf, const char *buf, size_t len,
-                      struct conf_diag *err)
+                      int flags, struct conf_diag *err)
 {
     _cleanup_json_ json_t *warnings = json_array();
     _cleanup_json_ json_t *o = NULL;
+    _cleanup_json_ json_t *broker = NULL;
     struct toml_opts opts = { .flags = TOML_FLUX, .lines = cf->lines, .warnings = warnings };
     struct toml_diag tdiag = { 0 };
     size_t i;
@@ -158,22 +189,38 @@ static int parse_toml(struct conf *c, struct conf_file *cf, const char *buf, siz
 
     if (!warnings)
         goto nomem;
-    if (!(o = toml_parse(buf, len, &opts, &tdiag))) {
-        diag_set(err, cf->path, tdiag.line, tdiag.col, "%s",
-                 tdiag.msg[0] ? tdiag.msg : "TOML parse error");
+    o = toml_parse(buf, len, &opts, &tdiag);
+    if (!tdiag.msg[0])
+        snprintf(tdiag.msg, sizeof(tdiag.msg), "TOML parse error");
+    if ((flags & CONF_BROKER) && !(broker = broker_read(cf, buf, len, &tdiag, o != NULL, err)))
+        return -1;
+    if (!o && !broker) {
+        diag_set(err, cf->path, tdiag.line, tdiag.col, "%s", tdiag.msg);
         return -1;
     }
-    /* flux-core's objects hold keys in tomlc99's storage order; keep that so
-     * the merged object is the one Flux sees, key order included. */
-    if (!(cf->obj = digest_toml_order(o)))
+    if (!o) {
+        char msg[sizeof(tdiag.msg) + 256];
+        snprintf(msg, sizeof(msg),
+                 "%s: not valid TOML 1.0, but flux-core's TOML parser (tomlc99, TOML 0.5) "
+                 "accepts it, so the broker starts; other TOML tools may refuse the file",
+                 tdiag.msg);
+        if (add_warning(c, cf->path, tdiag.line, tdiag.col, msg) < 0)
+            goto nomem;
+        cf->obj = TAKE_PTR(broker);
+        return 0;
+    }
+    /* what is merged is what the broker builds (the same object as ours,
+     * key order included, wherever both read the file; fluxtoml.h); the
+     * lines of its keys are ours */
+    if (broker)
+        cf->obj = TAKE_PTR(broker);
+    else if (!(cf->obj = digest_toml_order(o)))
         goto nomem;
     json_array_foreach(warnings, i, w) {
         json_t *msg = json_object_get(w, "message");
-        json_t *e = json_pack("{s:s s:I s:I s:s}", "file", cf->path, "line",
-                              json_integer_value(json_object_get(w, "line")), "col",
-                              json_integer_value(json_object_get(w, "col")), "message",
-                              json_is_string(msg) ? json_string_value(msg) : "");
-        if (!e || json_array_append_new(c->warnings, e) < 0)
+        if (add_warning(c, cf->path, json_integer_value(json_object_get(w, "line")),
+                        json_integer_value(json_object_get(w, "col")),
+                        json_is_string(msg) ? json_string_value(msg) : "") < 0)
             goto nomem;
     }
     return 0;
@@ -184,7 +231,8 @@ nomem:
 
 /* Parse one file into cf (path already set); *total counts the bytes read
  * from the conf.d so far. */
-static int parse_file(struct conf *c, struct conf_file *cf, size_t *total, struct conf_diag *err)
+static int parse_file(struct conf *c, struct conf_file *cf, size_t *total, int flags,
+                      struct conf_diag *err)
 {
     _cleanup_free_ char *buf = NULL;
     size_t len;
@@ -205,7 +253,7 @@ static int parse_file(struct conf *c, struct conf_file *cf, size_t *total, struc
     }
     if (!c->is_dir && has_suffix(cf->path, ".json"))
         return parse_json(cf, buf, len, err);
-    return parse_toml(c, cf, buf, len, err);
+    return parse_toml(c, cf, buf, len, flags, err);
 }
 
 /* Look up a "a.b[2].c" path in o; NULL when absent. */
@@ -398,6 +446,12 @@ void conf_destroy(struct conf *c)
 
 int conf_load(const char *path, enum conf_merge merge, struct conf **out, struct conf_diag *err)
 {
+    return conf_load_flags(path, merge, 0, out, err);
+}
+
+int conf_load_flags(const char *path, enum conf_merge merge, int flags, struct conf **out,
+                    struct conf_diag *err)
+{
     struct conf *c = NULL;
     char **names = NULL;
     size_t nnames = 0;
@@ -441,7 +495,7 @@ int conf_load(const char *path, enum conf_merge merge, struct conf **out, struct
         struct conf_file *cf = &c->files[i];
         cf->path = TAKE_PTR(names[i]);
         c->nfiles++;
-        if (parse_file(c, cf, &total, err) < 0)
+        if (parse_file(c, cf, &total, flags, err) < 0)
             goto fail;
         if (merge_tracked(c, i, c->merged, cf->obj, "") < 0)
             goto nomem;

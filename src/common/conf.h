@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "common/fluxtoml.h"
+
 enum conf_merge {
     CONF_MERGE_FLUX,    /* flux-core: json_object_update_recursive */
     CONF_MERGE_SHALLOW, /* flux-security: json_object_update */
@@ -32,6 +34,17 @@ struct conf_diag {
     int line;        /* 0 when unknown */
     int col;
     char msg[512];   /* what and why */
+    /* CONF_BROKER: flux-core's own verdict on that file (fluxtoml.h); kind
+     * FLUXTOML_OK when the failure is not flux-core's (a read error) */
+    struct fluxtoml_error broker;
+};
+
+enum {
+    /* Read each TOML file also as the broker does (fluxtoml.h): a file the
+     * broker refuses fails the load (with its verdict in conf_diag.broker),
+     * and what is merged is the object the broker builds. A file valid
+     * for the broker that is not TOML 1.0 loads, with a warning. */
+    CONF_BROKER = 1 << 0,
 };
 
 struct conf_file {
@@ -62,6 +75,8 @@ struct conf {
  * directory is an error; an empty one gives an empty config for
  * CONF_MERGE_FLUX and an error for CONF_MERGE_SHALLOW. */
 int conf_load(const char *path, enum conf_merge merge, struct conf **out, struct conf_diag *err);
+int conf_load_flags(const char *path, enum conf_merge merge, int flags, struct conf **out,
+                    struct conf_diag *err);
 void conf_destroy(struct conf *c);
 
 /* The file and line that defined keypath ("bootstrap.hosts[2].host") in the

@@ -121,7 +121,7 @@ const char *fp_group_name(const struct fp_ctx *ctx, gid_t gid, char *out, size_t
     return out;
 }
 
-static void load_conf(struct fp_ctx *ctx, const char *key, enum conf_merge merge,
+static void load_conf(struct fp_ctx *ctx, const char *key, enum conf_merge merge, int flags,
                       struct conf **out, struct conf_diag *err)
 {
     char path[PATH_MAX];
@@ -131,7 +131,7 @@ static void load_conf(struct fp_ctx *ctx, const char *key, enum conf_merge merge
         *out = NULL;
         return;
     }
-    if (conf_load(path, merge, out, err) < 0)
+    if (conf_load_flags(path, merge, flags, out, err) < 0)
         *out = NULL;
 }
 
@@ -164,9 +164,9 @@ int fp_ctx_init(struct fp_ctx *ctx, const char *root, const char *hostname,
     fp_hostname(hostname, ctx->hostname, sizeof(ctx->hostname));
     ctx->hostname_given = hostname != NULL;
 
-    load_conf(ctx, "system-config", CONF_MERGE_FLUX, &ctx->system, &ctx->system_err);
-    load_conf(ctx, "security-config", CONF_MERGE_SHALLOW, &ctx->security, &ctx->security_err);
-    load_conf(ctx, "imp-config", CONF_MERGE_SHALLOW, &ctx->imp, &ctx->imp_err);
+    load_conf(ctx, "system-config", CONF_MERGE_FLUX, CONF_BROKER, &ctx->system, &ctx->system_err);
+    load_conf(ctx, "security-config", CONF_MERGE_SHALLOW, 0, &ctx->security, &ctx->security_err);
+    load_conf(ctx, "imp-config", CONF_MERGE_SHALLOW, 0, &ctx->imp, &ctx->imp_err);
     fp_ctx_load_bootstrap(ctx);
 
     ctx->flux_user_found = fp_lookup_user(ctx, fp_setting_str(set, "flux-user"), &ctx->flux_uid,

@@ -125,7 +125,8 @@ journald_run "$T/j2.json" "$FP_BIN" --journal --root "$R" --hostname vm --config
 is "$rc" 1 "TOML syntax error: exit 1"
 journal_fields "$T/j2.json" config.parse fail "$SYS/system.toml" 4
 like "$(journal_get "$T/j2.json" MESSAGE FLUX_PREFLIGHT_CHECK=config.parse)" \
-    "Config file error: $SYS/system.toml:4: " "journal config.parse: MESSAGE has the broker's form"
+    "Config file error: /etc/flux/system/conf.d/system.toml:4: missing =" \
+    "journal config.parse: MESSAGE has the broker's words"
 
 is "$changed" 0 "no gate run changed anything under the root (modes, owners, sizes, times, content)"
 done_testing

@@ -38,8 +38,10 @@ contains "$(jfield config.parse .message)" "$SYS/zz.toml:2:6: datetime offset -0
 printf '[x]\nd = 1979-05-27\n' >"$SYS/zz.toml"
 gate --check config.parse,config.bootstrap
 result_is config.parse fail 1 "local date (Flux cannot convert it)"
-contains "$(jfield config.parse .message)" "$SYS/zz.toml:2:5: the broker fails with \"Config file error: $SYS/zz.toml:2: " \
-    "local date: file:line:col and the broker's form"
+contains "$(jfield config.parse .message)" "$SYS/zz.toml:2:5: 1979-05-27 is a local date" \
+    "local date: file:line:col and what is wrong"
+contains "$(jfield config.parse .message)" "the broker fails with \"Config file error: /etc/flux/system/conf.d/zz.toml: converting TOML to JSON: Invalid argument\"; the broker exits 1" \
+    "local date: the broker's words (no line: tomltk names none)"
 is "$(jfield config.bootstrap .result)" skip "local date: config.bootstrap skips (the broker never got that far)"
 contains "$(jfield config.bootstrap .message)" "see config.parse" "local date: the skip points at config.parse"
 
