@@ -40,11 +40,12 @@ static bool cert_configured(const struct fp_ctx *ctx, struct fp_result *r, char 
     if (!ctx->boot) {
         if (strstr(ctx->bootstrap_err, "curve_cert must be defined")) {
             if (present_check)
-                fp_fail(r, "bootstrap.curve_cert is not set in a multi-node instance: every "
-                           "broker exits with \"Config file error [bootstrap]: curve_cert must "
-                           "be defined for size > 1\": add curve_cert = "
-                           "\"/etc/flux/system/curve.cert\" to [bootstrap] and create it, "
-                           KEYGEN_FIX, "/etc/flux/system/curve.cert");
+                fp_fail(r,
+                        "bootstrap.curve_cert is not set in a multi-node instance: every "
+                        "broker fails with \"Config file error [bootstrap]: curve_cert must "
+                        "be defined for size > 1\"; " FLUXUNIT_EXIT1 "; add curve_cert = "
+                        "\"/etc/flux/system/curve.cert\" to [bootstrap] and create it, " KEYGEN_FIX,
+                        "/etc/flux/system/curve.cert");
             else
                 fp_skip(r, "bootstrap.curve_cert is not set (see cert.present)");
         } else {
@@ -58,8 +59,11 @@ static bool cert_configured(const struct fp_ctx *ctx, struct fp_result *r, char 
     fp_fact_int(r, "instance_size", ctx->size);
     if (!cert) {
         if (ctx->size > 1)
-            fp_fail(r, "bootstrap.curve_cert is not set but the instance has %d brokers: "
-                       "the broker refuses to start", ctx->size);
+            fp_fail(r,
+                    "bootstrap.curve_cert is not set but the instance has %d brokers: the "
+                    "broker fails with \"Config file error [bootstrap]: curve_cert must be "
+                    "defined for size > 1\"; " FLUXUNIT_EXIT1,
+                    ctx->size);
         else
             fp_skip(r, "singleton: no cert needed (bootstrap.curve_cert not set, size 1)");
         return false;
@@ -80,8 +84,10 @@ static void check_cert_present(const struct fp_ctx *ctx, struct fp_result *r)
     rc = fsu_lookup(ctx, cert, &n);
     fp_fact_str(r, "path", n.path);
     if (rc == -ENOENT || rc == -ENOTDIR) {
-        fp_fail(r, "%s does not exist: the broker exits with \"Error loading certificate: %s: "
-                   "%s\"; " KEYGEN_FIX, n.path, n.path, strerror(-rc), n.path);
+        fp_fail(r,
+                "%s does not exist: the broker fails with \"Error loading certificate: %s: "
+                "%s\"; " FLUXUNIT_OVERLAY_EXIT42 "; " KEYGEN_FIX,
+                n.path, bootstrap_curve_cert(ctx->boot), strerror(-rc), n.path);
         return;
     }
     if (rc < 0) {
@@ -92,10 +98,12 @@ static void check_cert_present(const struct fp_ctx *ctx, struct fp_result *r)
     if (n.is_link) {
         fp_fact_str(r, "link_target", n.link);
         if (n.target_err) {
-            fp_fail(r, "%s is a dangling symbolic link to %s (%s): the broker exits with "
-                       "\"Error loading certificate: %s: %s\"; replace it with the certificate "
-                       "file: rm %s; " KEYGEN_FIX, n.path, n.link, strerror(n.target_err),
-                    n.path, strerror(n.target_err), n.path, n.path);
+            fp_fail(r,
+                    "%s is a dangling symbolic link to %s (%s): the broker fails with "
+                    "\"Error loading certificate: %s: %s\"; " FLUXUNIT_OVERLAY_EXIT42
+                    "; replace it with the certificate file: rm %s; " KEYGEN_FIX,
+                    n.path, n.link, strerror(n.target_err), bootstrap_curve_cert(ctx->boot),
+                    strerror(n.target_err), n.path, n.path);
             return;
         }
         if (!S_ISREG(n.target_st.st_mode)) {
@@ -264,8 +272,10 @@ static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
     if (rc < 0) {
         if (line > 0)
             fp_fact_int(r, "line", line);
-        fp_fail(r, "%s: %s: the broker refuses it (\"Error loading certificate: %s: %s\"); "
-                   "regenerate it " KEYGEN_FIX, shown, err, shown,
+        fp_fail(r,
+                "%s: %s: the broker fails with \"Error loading certificate: %s: "
+                "%s\"; " FLUXUNIT_OVERLAY_EXIT42 "; regenerate it " KEYGEN_FIX,
+                shown, err, bootstrap_curve_cert(ctx->boot),
                 rc == -EEXIST ? "File exists" : "Invalid argument", shown);
         goto out;
     }
@@ -276,9 +286,11 @@ static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
         fp_warn(r, "%s: could not verify that public-key derives from secret-key (no X25519 "
                    "in this OpenSSL): the broker refuses a mismatched pair", shown);
     else if (!info.pair_ok)
-        fp_fail(r, "%s: public-key is not the public key of secret-key: the broker (libzmq >= "
-                   "4.2.1) refuses it (\"Error loading certificate: %s: Invalid argument\"); "
-                   "regenerate it " KEYGEN_FIX, shown, shown, shown);
+        fp_fail(r,
+                "%s: public-key is not the public key of secret-key: the broker (libzmq >= "
+                "4.2.1) fails with \"Error loading certificate: %s: Invalid "
+                "argument\"; " FLUXUNIT_OVERLAY_EXIT42 "; regenerate it " KEYGEN_FIX,
+                shown, bootstrap_curve_cert(ctx->boot), shown);
     if (fp_nothing_found(r))
         fp_pass(r, "%s: a valid CURVE certificate%s%s%s, public key %s", shown,
                 info.has_name ? " (name \"" : "", info.has_name ? info.name : "",

@@ -696,7 +696,8 @@ static void check_config_bootstrap(const struct fp_ctx *ctx, struct fp_result *r
             finding(&f, FP_ERROR, c, key, "not checked: %s", err.text);
         else
             finding(&f, FP_FAIL, c, key,
-                    "the broker would exit with: Config file error [bootstrap]: %s", err.text);
+                    "the broker fails with \"Config file error [bootstrap]: %s\"; " FLUXUNIT_EXIT1,
+                    err.text);
         findings_report(&f, r);
         return;
     }
@@ -711,9 +712,10 @@ static void check_config_bootstrap(const struct fp_ctx *ctx, struct fp_result *r
 
     if (ctx->bootstrap_host_missing) {
         finding(&f, FP_FAIL, c, "bootstrap.hosts",
-                "the broker would exit with: Config file error [bootstrap]: %s not found in "
-                "hosts: it looks up gethostname() verbatim (case-sensitive, no domain "
-                "stripping) among the %d expanded hosts (%s ... %s); set this node's name "
+                "the broker fails with \"Config file error [bootstrap]: %s not found in "
+                "hosts\"; " FLUXUNIT_EXIT1 "; it looks up gethostname() verbatim "
+                "(case-sensitive, no domain stripping) among the %d expanded hosts (%s ... %s); "
+                "set this node's name "
                 "(hostnamectl set-hostname NAME) or add %s to bootstrap.hosts",
                 ctx->hostname, size, bootstrap_host(ctx->boot, 0),
                 bootstrap_host(ctx->boot, size - 1), ctx->hostname);
@@ -749,7 +751,7 @@ static void uris_finding(const struct fp_ctx *ctx, struct findings *f, enum fp_s
             snprintf(key, sizeof(key), "bootstrap.hosts");
     }
     finding(f, st, ctx->system, key,
-            "%s: the overlay module would fail with \"%s\"; set default_bind/default_connect "
+            "%s: the overlay module fails with \"%s\"; set default_bind/default_connect "
             "(or bind/connect on that host's entry) in [bootstrap]",
             who, err);
 }
@@ -775,8 +777,10 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
         const char *key = json_string_value(json_object_get(e, "key"));
         if (topo_failed && key && strcmp(key, "tbon.topo") == 0)
             continue; /* reported below, with the tree's own reason */
-        finding(&f, FP_FAIL, c, key, "the broker refuses it: %s",
-                json_string_value(json_object_get(e, "message")));
+        const char *detail = json_string_value(json_object_get(e, "detail"));
+        finding(&f, FP_FAIL, c, key, "the broker fails with \"%s\"%s%s%s",
+                json_string_value(json_object_get(e, "message")), detail && *detail ? " (" : "",
+                detail ? detail : "", detail && *detail ? ")" : "");
     }
     if (topo_failed) {
         const json_t *topo = get_dotted(c->merged, "tbon.topo");
@@ -793,7 +797,7 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
                  !bootstrap_keypath(ctx->boot, rank, "parent", key, sizeof(key)))
             snprintf(key, sizeof(key), "bootstrap.hosts");
         finding(&f, FP_FAIL, c, key,
-                "the overlay module would fail: Error creating %s topology: %s", scheme,
+                "the overlay module fails with \"Error creating %s topology: %s\"", scheme,
                 ctx->topology_err);
     }
     if (ctx->topo && ctx->boot) {

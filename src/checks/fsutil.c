@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +25,31 @@ static int open_in_root(const struct fp_ctx *ctx, const char *path, int flags)
 int fsu_open_path(const struct fp_ctx *ctx, const char *path, bool follow)
 {
     return open_in_root(ctx, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
+}
+
+int fsu_realpath(const struct fp_ctx *ctx, const char *path, char *buf, size_t bufsz)
+{
+    _cleanup_close_ int fd = open_in_root(ctx, path, O_PATH);
+    char proc[64], real[PATH_MAX], root[PATH_MAX] = "";
+    size_t rlen = 0;
+    ssize_t n;
+
+    if (fd < 0)
+        return fd;
+    /* the root as the kernel names it (it may be given relative, or
+     * through a symlink) */
+    if (ctx->root[0] && !realpath(ctx->root, root))
+        return -errno;
+    rlen = strcmp(root, "/") == 0 ? 0 : strlen(root);
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    if ((n = readlink(proc, real, sizeof(real) - 1)) < 0)
+        return -errno;
+    real[n] = '\0';
+    if (rlen && (strncmp(real, root, rlen) != 0 || (real[rlen] && real[rlen] != '/')))
+        return -EXDEV;
+    if (snprintf(buf, bufsz, "%s", real[rlen] ? real + rlen : "/") >= (int)bufsz)
+        return -ENAMETOOLONG;
+    return 0;
 }
 
 int fsu_open_dir(const struct fp_ctx *ctx, const char *path)

@@ -42,6 +42,10 @@ int fsu_lookup(const struct fp_ctx *ctx, const char *path, struct fsu_node *n);
  * Returns the fd, or -errno. */
 int fsu_open_path(const struct fp_ctx *ctx, const char *path, bool follow);
 
+/* Where path really is, every symlink followed inside the root, as the
+ * node names it (without the root prefix): 0, or -errno. */
+int fsu_realpath(const struct fp_ctx *ctx, const char *path, char *buf, size_t bufsz);
+
 /* A directory inside the root opened for reading its entries (following
  * symlinks), or -errno. */
 int fsu_open_dir(const struct fp_ctx *ctx, const char *path);

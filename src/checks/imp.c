@@ -5,8 +5,6 @@
  * 4755); with `exec.pam-support = true` in the IMP config the IMP calls
  * pam_start("flux", user), pam_setcred and pam_open_session, so
  * /etc/pam.d/flux needs auth and session lines. */
-#include <ctype.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,7 +17,9 @@
 
 #include <security/pam_appl.h>
 
+#include "checks/distro.h"
 #include "checks/fsutil.h"
+#include "checks/pamstack.h"
 #include "common/cleanup.h"
 #include "engine/check.h"
 #include "engine/context.h"
@@ -79,10 +79,14 @@ static void check_imp_setuid(const struct fp_ctx *ctx, struct fp_result *r)
     rc = fsu_lookup(ctx, path, &n);
     fp_fact_str(r, "path", n.path);
     if (rc == -ENOENT || rc == -ENOTDIR) {
+        struct fp_distro distro;
+        char how[512];
+        fp_distro_detect(ctx, &distro);
         fp_fail(r, "%s does not exist: [exec] imp names it, so every job of another user fails "
-                   "to start: install flux-security (apt-get install flux-security, which "
-                   "installs " IMP_DEFAULT " setuid root), or fix [exec] imp",
-                n.path);
+                   "to start: install flux-security (%s; a package installs " IMP_DEFAULT
+                   " setuid root, make install does not: chown root, then chmod 4755), or fix "
+                   "[exec] imp",
+                n.path, fp_flux_install_advice(&distro, "flux-security", how, sizeof(how)));
         return;
     }
     if (rc < 0) {
@@ -160,207 +164,6 @@ static void check_imp_setuid(const struct fp_ctx *ctx, struct fp_result *r)
 
 /* ---- imp.pam ------------------------------------------------------------- */
 
-enum { PT_AUTH, PT_ACCOUNT, PT_PASSWORD, PT_SESSION, PT_N };
-static const char *const pam_type_names[PT_N] = { "auth", "account", "password", "session" };
-
-#define PAM_MAX_DEPTH 8          /* libpam allows substacks to nest this deep and more */
-#define PAM_FILE_MAX (1 << 20)   /* a larger PAM config file is not read */
-
-struct pam_scan {
-    const struct fp_ctx *ctx;
-    char moddirs[8][PATH_MAX];   /* where relative module names are looked for */
-    int nmoddirs;
-    json_t *missing;             /* modules not found, as written */
-};
-
-/* Note an unusable line, as written (json_sprintf needs jansson 2.11). */
-static void pam_missing(struct pam_scan *s, const char *a, const char *b, const char *c)
-{
-    char buf[PATH_MAX + 128];
-
-    snprintf(buf, sizeof(buf), "%s%s%s%s%s", a, b ? " " : "", b ? b : "", c ? " " : "",
-             c ? c : "");
-    json_t *v = json_string(buf);
-
-    json_array_append_new(s->missing, v ? v : json_string("(a line that is not UTF-8)"));
-}
-
-static int pam_type(const char *tok)
-{
-    for (int i = 0; i < PT_N; i++)
-        if (strcasecmp(tok, pam_type_names[i]) == 0)
-            return i;
-    return -1;
-}
-
-/* The module directories: where this host's libpam looks (the "security"
- * directory beside libpam.so, e.g. /lib/x86_64-linux-gnu/security), then the
- * usual RPM and plain locations, which matter for an image of another
- * layout. Under --root they are looked for inside the image. */
-static void pam_module_dirs(struct pam_scan *s)
-{
-    static const char *const usual[] = { "/usr/lib64/security", "/lib64/security",
-                                         "/usr/lib/security", "/lib/security", NULL };
-    Dl_info info;
-
-    if (dladdr((void *)pam_start, &info) && info.dli_fname && info.dli_fname[0] == '/') {
-        char *slash;
-        snprintf(s->moddirs[s->nmoddirs], PATH_MAX, "%s", info.dli_fname);
-        if ((slash = strrchr(s->moddirs[s->nmoddirs], '/'))) {
-            *slash = '\0';
-            if (strlen(s->moddirs[s->nmoddirs]) + sizeof("/security") < PATH_MAX) {
-                strcat(s->moddirs[s->nmoddirs], "/security");
-                s->nmoddirs++;
-            }
-        }
-    }
-    for (int i = 0; usual[i] && s->nmoddirs < 8; i++)
-        snprintf(s->moddirs[s->nmoddirs++], PATH_MAX, "%s", usual[i]);
-}
-
-static bool pam_module_exists(struct pam_scan *s, const char *mod)
-{
-    char path[PATH_MAX];
-    struct fsu_node n;
-    const struct stat *st;
-
-    if (mod[0] == '/') {
-        return fsu_lookup(s->ctx, mod, &n) == 0 && (st = fsu_final(&n)) && S_ISREG(st->st_mode);
-    }
-    for (int i = 0; i < s->nmoddirs; i++) {
-        if (snprintf(path, sizeof(path), "%s/%s", s->moddirs[i], mod) >= (int)sizeof(path))
-            continue;
-        if (fsu_lookup(s->ctx, path, &n) == 0 && (st = fsu_final(&n)) && S_ISREG(st->st_mode))
-            return true;
-    }
-    return false;
-}
-
-/* Read a PAM config file inside the root: 0, or -errno. */
-static int pam_read(const struct fp_ctx *ctx, const char *path, char **out)
-{
-    struct stat st;
-    _cleanup_close_ int fd = fsu_open_regular(ctx, path, &st);
-    _cleanup_free_ char *buf = NULL;
-    size_t len = 0;
-    ssize_t n = 0;
-
-    if (fd < 0)
-        return fd;
-    if (st.st_size > PAM_FILE_MAX)
-        return -EFBIG;
-    if (!(buf = malloc((size_t)st.st_size + 1)))
-        return -ENOMEM;
-    while (len < (size_t)st.st_size && (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
-        len += (size_t)n;
-    if (n < 0 && len < (size_t)st.st_size)
-        return -errno;
-    buf[len] = '\0';
-    *out = TAKE_PTR(buf);
-    return 0;
-}
-
-/* Next whitespace-separated token; a control in brackets ("[success=1
- * default=ignore]") is one token. NULL at the end of the line. */
-static char *pam_token(char **p)
-{
-    char *s = *p, *start;
-
-    while (*s && isspace((unsigned char)*s))
-        s++;
-    if (!*s)
-        return NULL;
-    start = s;
-    if (*s == '[') {
-        while (*s && *s != ']')
-            s++;
-        if (*s)
-            s++;
-    } else {
-        while (*s && !isspace((unsigned char)*s))
-            s++;
-    }
-    if (*s)
-        *s++ = '\0';
-    *p = s;
-    return start;
-}
-
-/* An included file: relative names are in the service's pam.d directory. */
-static void pam_include_path(const char *name, char *buf, size_t bufsz)
-{
-    if (name[0] == '/')
-        snprintf(buf, bufsz, "%s", name);
-    else
-        snprintf(buf, bufsz, "/etc/pam.d/%s", name);
-}
-
-/* Count the usable lines of each type that `path` gives, following
- * `@include FILE` (every type) and `TYPE include|substack FILE` (that type)
- * into files in the same pam.d. counts[] adds up; `only` >= 0 keeps only
- * that type (an include of one type). Returns 0 or -errno (for `path`). */
-static int pam_scan_file(struct pam_scan *s, const char *path, int only, int depth,
-                         int counts[PT_N])
-{
-    _cleanup_free_ char *buf = NULL;
-    char *line, *next;
-    int rc;
-
-    if ((rc = pam_read(s->ctx, path, &buf)) < 0)
-        return rc;
-    /* a backslash at the end of a line joins it with the next */
-    for (char *c = buf; (c = strstr(c, "\\\n"));)
-        c[0] = c[1] = ' ';
-    for (line = buf; line; line = next) {
-        char *tok, *type_tok, *control, *p, inc[PATH_MAX];
-        bool dash;
-        int type;
-
-        if ((next = strchr(line, '\n')))
-            *next++ = '\0';
-        if ((p = strchr(line, '#')))
-            *p = '\0';
-        p = line;
-        if (!(type_tok = pam_token(&p)))
-            continue;
-        if (strcasecmp(type_tok, "@include") == 0) {
-            if (!(tok = pam_token(&p)) || depth >= PAM_MAX_DEPTH)
-                continue;
-            pam_include_path(tok, inc, sizeof(inc));
-            if (pam_scan_file(s, inc, only, depth + 1, counts) < 0)
-                pam_missing(s, "@include", tok, NULL);
-            continue;
-        }
-        dash = type_tok[0] == '-';
-        if ((type = pam_type(type_tok + (dash ? 1 : 0))) < 0)
-            continue; /* libpam ignores the line too */
-        if (only >= 0 && type != only)
-            continue;
-        if (!(control = pam_token(&p)) || !(tok = pam_token(&p)))
-            continue; /* no module: libpam logs it and the stack fails */
-        if (strcasecmp(control, "include") == 0 || strcasecmp(control, "substack") == 0) {
-            int sub[PT_N] = { 0 };
-            if (depth >= PAM_MAX_DEPTH)
-                continue;
-            pam_include_path(tok, inc, sizeof(inc));
-            if (pam_scan_file(s, inc, type, depth + 1, sub) < 0)
-                pam_missing(s, pam_type_names[type], control, tok);
-            counts[type] += sub[type];
-            continue;
-        }
-        /* A "-" line is skipped silently by libpam when its module is
-         * absent; any other line with a module that cannot be loaded makes
-         * libpam log an error and fail the call, whatever its control. */
-        if (!pam_module_exists(s, tok)) {
-            if (!dash)
-                pam_missing(s, pam_type_names[type], control, tok);
-            continue;
-        }
-        counts[type]++;
-    }
-    return 0;
-}
-
 static int pam_conv_none(int n, const struct pam_message **msg, struct pam_response **resp,
                          void *data)
 {
@@ -409,9 +212,9 @@ static void describe_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
 static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
 {
     const char *user = fp_setting_str(ctx->set, "flux-user");
-    struct pam_scan s = { .ctx = ctx };
-    _cleanup_json_ json_t *missing = json_array();
-    int counts[PT_N] = { 0 };
+    _cleanup_(pamstack_fini) struct pamstack s = { 0 };
+    const int *counts = s.counts;
+    const json_t *missing;
     char file[PATH_MAX], confdir[PATH_MAX], err[256];
     const json_t *pam;
     size_t i;
@@ -428,12 +231,15 @@ static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
                 !pam ? "not set" : json_is_false(pam) ? "false" : "not a boolean");
         return;
     }
-    s.missing = missing;
-    pam_module_dirs(&s);
+    if (pamstack_init(&s, ctx, NULL) < 0) {
+        fp_error(r, "out of memory");
+        return;
+    }
+    missing = s.missing;
     fp_path(ctx, "/etc/pam.d/" FLUX_PAM_SERVICE, file, sizeof(file));
     fp_fact_str(r, "path", file);
 
-    rc = pam_scan_file(&s, "/etc/pam.d/" FLUX_PAM_SERVICE, -1, 0, counts);
+    rc = pamstack_scan(&s, "/etc/pam.d/" FLUX_PAM_SERVICE);
     if (rc == -ENOENT || rc == -ENOTDIR) {
         fp_fail(r, "%s does not exist, but exec.pam-support is on: the IMP's pam_start(\"flux\") "
                    "gets the \"other\" stack (usually deny-all), so every multi-user job fails: "

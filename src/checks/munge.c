@@ -51,8 +51,17 @@ static void check_munge_daemon(const struct fp_ctx *ctx, struct fp_result *r)
     }
     if ((e = munge_encode(&cred, mctx, payload, sizeof(payload))) != EMUNGE_SUCCESS) {
         fp_fact_int(r, "munge_error", e);
-        fp_fail(r, "cannot get a credential from munged on %s: %s", sock,
-                munge_ctx_strerror(mctx));
+        const json_t *sign = ctx->security ? json_object_get(ctx->security->merged, "sign")
+                                           : NULL;
+        const json_t *type = json_is_object(sign) ? json_object_get(sign, "default-type") : NULL;
+        if (!json_is_string(type) || strcmp(json_string_value(type), "munge") == 0)
+            fp_fail(r, "cannot get a credential from munged on %s: %s: the broker starts "
+                       "without it, but jobs are signed with munge ([sign] default-type), so a "
+                       "user's flux run or flux submit would fail with \"sign-munge-sign: %s\"",
+                    sock, munge_ctx_strerror(mctx), munge_ctx_strerror(mctx));
+        else
+            fp_fail(r, "cannot get a credential from munged on %s: %s", sock,
+                    munge_ctx_strerror(mctx));
         /* munged not up yet at boot is worth waiting for */
         if (e == EMUNGE_SOCKET)
             fp_retry(r, "munged on %s", sock);

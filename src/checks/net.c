@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checks/fluxunit.h"
 #include "checks/fsutil.h"
 #include "common/bootstrap.h"
 #include "common/cleanup.h"
@@ -193,14 +194,18 @@ static void check_net_rank(const struct fp_ctx *ctx, struct fp_result *r)
     if (ctx->bootstrap_host_missing || ctx->rank < 0) {
         const char *how = NULL, *near = near_miss(ctx, &how);
         if (near)
-            fp_fail(r, "%s: the broker exits at start; hosts lists \"%s\" (%s), but the name "
-                       "must equal the output of hostname(1) exactly, with no FQDN or short-name "
-                       "matching: hostnamectl set-hostname %s, or list \"%s\" in [bootstrap] hosts",
+            fp_fail(r,
+                    "the broker fails with \"Config file error [bootstrap]: %s\"; " FLUXUNIT_EXIT1
+                    "; hosts lists \"%s\" (%s), but the name "
+                    "must equal the output of hostname(1) exactly, with no FQDN or short-name "
+                    "matching: hostnamectl set-hostname %s, or list \"%s\" in [bootstrap] hosts",
                     ctx->bootstrap_err, near, how, near, ctx->hostname);
         else
-            fp_fail(r, "%s: the broker exits at start; the name must equal the output of "
-                       "hostname(1) exactly, with no FQDN or short-name matching: add \"%s\" to "
-                       "[bootstrap] hosts, or set this host's name (hostnamectl set-hostname)",
+            fp_fail(r,
+                    "the broker fails with \"Config file error [bootstrap]: %s\"; " FLUXUNIT_EXIT1
+                    "; the name must equal the output of "
+                    "hostname(1) exactly, with no FQDN or short-name matching: add \"%s\" to "
+                    "[bootstrap] hosts, or set this host's name (hostnamectl set-hostname)",
                     ctx->bootstrap_err, ctx->hostname);
         return;
     }
@@ -633,26 +638,32 @@ static bool bind_address(const struct fp_ctx *ctx, struct fp_result *r, const ch
     fp_fact_str(r, "interface", u->host);
     if (!found && if_nametoindex(u->host) == 0) {
         list_interfaces(ifs, list, sizeof(list));
-        fp_fail(r, "bind URI %s: interface %s does not exist on this host (it has: %s), so the "
-                   "broker's bind fails (No such device); fix bind/default_bind in [bootstrap] "
-                   "(ip -br link)",
-                uri, u->host, list);
+        fp_fail(r,
+                "bind URI %s: interface %s does not exist on this host (it has: %s): the "
+                "overlay module fails with \"error binding to %s: No such "
+                "device\"; " FLUXUNIT_OVERLAY_EXIT42 "; fix bind/default_bind in "
+                "[bootstrap] (ip -br link)",
+                uri, u->host, list, uri);
         return false;
     }
     if (!pick) {
         if (ipv6 && other_family)
-            fp_fail(r, "bind URI %s: interface %s has no IPv6 address, and with "
-                       "bootstrap.enable_ipv6 = true the broker binds a named interface by its "
-                       "IPv6 address, so the bind fails (No such device); add one, or set "
-                       "enable_ipv6 = false",
-                    uri, u->host);
+            fp_fail(r,
+                    "bind URI %s: interface %s has no IPv6 address, and with "
+                    "bootstrap.enable_ipv6 = true the broker binds a named interface by its "
+                    "IPv6 address: the overlay module fails with \"error binding to %s: No "
+                    "such device\"; " FLUXUNIT_OVERLAY_EXIT42 "; add one, "
+                    "or set enable_ipv6 = false",
+                    uri, u->host, uri);
         else
-            fp_fail(r, "bind URI %s: interface %s has no %s address%s, so the broker's bind "
-                       "fails (No such device); configure it before flux starts "
-                       "(ip -br addr show %s; the network configuration)",
+            fp_fail(r,
+                    "bind URI %s: interface %s has no %s address%s: the overlay module fails "
+                    "with \"error binding to %s: No such device\"; " FLUXUNIT_OVERLAY_EXIT42
+                    "; configure it before flux starts (ip -br addr "
+                    "show %s; the network configuration)",
                     uri, u->host, ipv6 ? "IPv6" : "IPv4",
                     other_family ? " (only IPv6 ones, and bootstrap.enable_ipv6 is false)" : "",
-                    u->host);
+                    uri, u->host);
         return false;
     }
     laddr_from_sa(pick->ifa_addr, want);
@@ -799,10 +810,11 @@ static void check_net_bind(const struct fp_ctx *ctx, struct fp_result *r)
         return;
     }
     if (rc == 0) {
-        fp_fail(r, "bind URI is undefined for rank %d: %s has %d children, so the broker exits "
-                   "at start; set bind for %s in [bootstrap] hosts, or "
-                   "default_bind = \"tcp://eth0:%%p\"",
-                ctx->rank, ctx->hostname, topology_child_count(ctx->topo, ctx->rank),
+        fp_fail(r,
+                "%s has %d children but no bind URI: the overlay module fails with \"bind URI "
+                "is undefined for rank %d\"; " FLUXUNIT_OVERLAY_EXIT42
+                "; set bind for %s in [bootstrap] hosts, or default_bind = \"tcp://eth0:%%p\"",
+                ctx->hostname, topology_child_count(ctx->topo, ctx->rank), ctx->rank,
                 ctx->hostname);
         return;
     }

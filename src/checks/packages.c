@@ -19,13 +19,17 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/fluxunit.h"
+#include "checks/distro.h"
 #include "checks/fsutil.h"
+#include "checks/libdeps.h"
 #include "checks/packages.h"
 #include "common/elf.h"
 #include "common/cleanup.h"
@@ -362,13 +366,16 @@ static void check_packages_core(const struct fp_ctx *ctx, struct fp_result *r)
 {
     struct dirlist libs, cmd;
     char flux[PATH_MAX] = "", broker[PATH_MAX] = "", unit[PATH_MAX] = "", path[PATH_MAX];
-    char looked[4096], ver[160];
+    char looked[4096], ver[160], how[512];
     bool masked = false;
     struct pkgver v;
+    struct fp_distro distro;
 
     lib_dirs(ctx, &libs);
     pkg_version(ctx, &libs, "flux-core", "flux-core.pc", &v);
     fact_version(r, &v);
+    fp_distro_detect(ctx, &distro);
+    fp_flux_install_advice(&distro, "flux-core", how, sizeof(how));
 
     for (int i = 0; prefixes[i] && !flux[0]; i++) {
         snprintf(path, sizeof(path), "%s/bin/flux", prefixes[i]);
@@ -400,10 +407,9 @@ static void check_packages_core(const struct fp_ctx *ctx, struct fp_result *r)
         fp_path(ctx, "/usr/local/bin/flux", p2, sizeof(p2));
         fp_fail(r, "flux-core is not installed%s: no flux command (looked for %s and %s) and "
                    "no flux-broker (looked in %s): there is no broker to start: install "
-                   "flux-core on every node (apt-get install flux-core, or dnf install "
-                   "flux-core; see the Flux admin guide, " DOC_INSTALL ")",
+                   "flux-core on every node (%s; see the Flux admin guide, " DOC_INSTALL ")",
                 v.dpkg_listed ? " (dpkg lists it as installed, but its files are gone)" : "",
-                p1, p2, looked);
+                p1, p2, looked, how);
         return;
     }
     if (!flux[0]) {
@@ -414,18 +420,16 @@ static void check_packages_core(const struct fp_ctx *ctx, struct fp_result *r)
         }
         if (noexec[0])
             fp_fail(r, "flux-core is broken: %s is not executable: flux.service runs flux "
-                       "broker: chmod 0755 %s, or reinstall flux-core (apt-get install "
-                       "--reinstall flux-core)", noexec, noexec);
+                       "broker: chmod 0755 %s, or reinstall flux-core (%s)", noexec, noexec, how);
         else
             fp_fail(r, "flux-core is incomplete: %s is there but no flux command (looked for "
                        "/usr/bin/flux and /usr/local/bin/flux): flux.service runs flux broker: "
-                       "reinstall flux-core (apt-get install --reinstall flux-core)", broker);
+                       "reinstall flux-core (%s)", broker, how);
     }
     if (!broker[0]) {
         dirlist_text(ctx, &cmd, NULL, looked, sizeof(looked));
         fp_fail(r, "flux-core is incomplete: %s is there but flux-broker is not (looked in %s): "
-                   "flux broker cannot start: reinstall flux-core (apt-get install --reinstall "
-                   "flux-core)", flux, looked);
+                   "flux broker cannot start: reinstall flux-core (%s)", flux, looked, how);
     }
     if (masked)
         fp_warn(r, "flux.service is masked (a link to /dev/null): the broker is never started: "
@@ -452,9 +456,13 @@ static const char *imp_configured(const struct fp_ctx *ctx)
 static void check_packages_security(const struct fp_ctx *ctx, struct fp_result *r)
 {
     struct dirlist libs, impdirs;
-    char lib[PATH_MAX] = "", imp[PATH_MAX] = "", ver[160];
+    char lib[PATH_MAX] = "", imp[PATH_MAX] = "", ver[160], how[512];
     const char *configured = imp_configured(ctx);
     struct pkgver v;
+    struct fp_distro distro;
+
+    fp_distro_detect(ctx, &distro);
+    fp_flux_install_advice(&distro, "flux-security", how, sizeof(how));
 
     lib_dirs(ctx, &libs);
     pkg_version(ctx, &libs, "flux-security", "flux-security.pc", &v);
@@ -481,13 +489,14 @@ static void check_packages_security(const struct fp_ctx *ctx, struct fp_result *
                  imp[0] ? "" : "no flux-imp");
         fp_report(r, st,
                   "flux-security is %s%s (%s; looked in %s): %s: install flux-security on every "
-                  "node (apt-get install flux-security, or dnf install flux-security)",
+                  "node (%s)",
                   lib[0] || imp[0] ? "incomplete" : "not installed",
                   v.dpkg_listed ? " although dpkg lists it" : "", what, looked,
                   configured ? "[exec] imp is set in the system config, so every multi-user "
                                "job needs the IMP and its library"
                              : "without it the instance can only run jobs as the flux user "
-                               "(no [exec] imp is configured, so this only warns)");
+                               "(no [exec] imp is configured, so this only warns)",
+                  how);
         return;
     }
     fp_pass(r, "flux-security%s: %s, %s%s", version_text(&v, ver, sizeof(ver)), lib, imp,
@@ -501,9 +510,13 @@ static void check_packages_sched(const struct fp_ctx *ctx, struct fp_result *r)
     static const char *const mods[] = { "sched-fluxion-resource.so", "sched-fluxion-qmanager.so",
                                         NULL };
     struct dirlist libs;
-    char found[2][PATH_MAX] = { "", "" }, ver[160];
+    char found[2][PATH_MAX] = { "", "" }, ver[160], how[512];
     struct pkgver v;
+    struct fp_distro distro;
     int n = 0;
+
+    fp_distro_detect(ctx, &distro);
+    fp_flux_install_advice(&distro, "flux-sched", how, sizeof(how));
 
     lib_dirs(ctx, &libs);
     pkg_version(ctx, &libs, "flux-sched", "flux-sched.pc", &v);
@@ -519,15 +532,14 @@ static void check_packages_sched(const struct fp_ctx *ctx, struct fp_result *r)
         fp_warn(r, "flux-sched is not installed%s (no sched-fluxion-resource.so or "
                    "sched-fluxion-qmanager.so in LIBDIR/flux/modules): the broker falls back to "
                    "sched-simple (first-come first-served, no backfill, no node-exclusive or "
-                   "hierarchical resource matching): apt-get install flux-sched",
-                v.dpkg_listed ? " although dpkg lists it" : "");
+                   "hierarchical resource matching): %s",
+                v.dpkg_listed ? " although dpkg lists it" : "", how);
         return;
     }
     if (n == 1) {
         fp_warn(r, "flux-sched is incomplete: %s is there but %s is not: fluxion cannot load "
-                   "and the broker falls back to sched-simple: reinstall flux-sched "
-                   "(apt-get install --reinstall flux-sched)",
-                found[0][0] ? found[0] : found[1], found[0][0] ? mods[1] : mods[0]);
+                   "and the broker falls back to sched-simple: reinstall flux-sched (%s)",
+                found[0][0] ? found[0] : found[1], found[0][0] ? mods[1] : mods[0], how);
         return;
     }
     fp_pass(r, "flux-sched%s: %s, %s", version_text(&v, ver, sizeof(ver)), found[0], found[1]);
@@ -575,6 +587,496 @@ static void check_packages_optional(const struct fp_ctx *ctx, struct fp_result *
     fp_pass(r, "%s; %s", t1, t2);
 }
 
+/* ---- packages.runtime ------------------------------------------------------ */
+
+/* Format into a fixed buffer; false when it did not fit (paths: skipped). */
+static bool textf(char *buf, size_t bufsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool textf(char *buf, size_t bufsz, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, bufsz, fmt, ap);
+    va_end(ap);
+    return n >= 0 && (size_t)n < bufsz;
+}
+
+/* What a missing library breaks, worst first: it decides the consequence
+ * told and whether the finding blocks. */
+enum role {
+    ROLE_BROKER,  /* flux, flux-broker: flux.service's ExecStart */
+    ROLE_PYTHON,  /* Python 3 and flux's bindings: rc1 runs flux modprobe */
+    ROLE_MODULE,  /* broker modules and connectors */
+    ROLE_SHELL,   /* flux-shell: every job */
+    ROLE_IMP,     /* flux-imp: multi-user jobs, when [exec] imp is set */
+    ROLE_COMMAND, /* the other flux commands */
+    ROLE_OPTIONAL, /* jobtap plugins (loaded when configured); flux-imp without [exec] imp */
+};
+
+#define LOADER_TEXT "%s: cannot open shared object file: No such file or directory"
+
+struct runtime {
+    const struct fp_ctx *ctx;
+    struct libdeps *deps;
+    struct fp_distro distro;
+    json_t *missing; /* {"soname", "by", "file"} + "role" */
+    json_t *errors;  /* {"file", "error"} */
+    json_t *seen;    /* paths checked */
+    int programs, modules, extensions;
+};
+
+static void runtime_check(struct runtime *rt, const char *path, enum role role)
+{
+    size_t before = json_array_size(rt->missing), i;
+    json_t *m;
+
+    if (json_object_get(rt->seen, path))
+        return;
+    json_object_set_new(rt->seen, path, json_true());
+    int rc = libdeps_check(rt->deps, path, rt->missing, rt->errors);
+    if (rc == 1)
+        return; /* a script */
+    if (role == ROLE_MODULE || role == ROLE_OPTIONAL)
+        rt->modules++;
+    else if (role == ROLE_PYTHON && strstr(path, ".so"))
+        rt->extensions++;
+    else
+        rt->programs++;
+    json_array_foreach(rt->missing, i, m) {
+        if (i >= before)
+            json_object_set_new(m, "role", json_integer(role));
+    }
+}
+
+/* Every regular file in dir (inside the root) whose name matches: the
+ * ELF ones are checked. */
+static void runtime_check_dir(struct runtime *rt, const char *dir, const char *suffix,
+                              enum role role)
+{
+    _cleanup_names_ char **names = list_dir(rt->ctx, dir);
+    char path[PATH_MAX];
+
+    for (char **p = names; p && *p; p++) {
+        size_t n = strlen(*p), sl = suffix ? strlen(suffix) : 0;
+        if (suffix && (n < sl || strcmp(*p + n - sl, suffix) != 0))
+            continue;
+        if (!textf(path, sizeof(path), "%s/%s", dir, *p) ||
+            !probe_file(rt->ctx, path, false, NULL, 0))
+            continue;
+        runtime_check(rt, path, role);
+    }
+}
+
+/* The first LIBDIR/flux that has a modules directory (flux-core's libdir). */
+static bool flux_libdir(const struct fp_ctx *ctx, char *buf, size_t bufsz)
+{
+    struct dirlist libs;
+    struct fsu_node n;
+
+    lib_dirs(ctx, &libs);
+    for (int i = 0; i < libs.n; i++) {
+        textf(buf, bufsz, "%s/flux/modules", libs.d[i]);
+        if (fsu_lookup(ctx, buf, &n) == 0 && fsu_final(&n) && S_ISDIR(fsu_final(&n)->st_mode)) {
+            textf(buf, bufsz, "%s/flux", libs.d[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* flux's Python, from its flux-pythonX.Y wrapper in the command dir (what
+ * `flux python` runs: `exec INTERPRETER "$@"` with PYTHONPATH set to the
+ * bindings dir it echoes for --get-path). */
+struct pyenv {
+    char interp[PATH_MAX];   /* /usr/bin/python3 */
+    char real[PATH_MAX];     /* /usr/bin/python3.11 */
+    char bindings[PATH_MAX]; /* /usr/lib/flux/python3.11 */
+    char version[16];        /* "3.11": what the bindings were built for */
+    char prefix[PATH_MAX];   /* /usr: the interpreter's */
+};
+
+static bool read_wrapper(const struct fp_ctx *ctx, const char *path, struct pyenv *py)
+{
+    struct stat st;
+    char line[PATH_MAX + 64];
+    int fd = fsu_open_regular(ctx, path, &st);
+
+    if (fd < 0)
+        return false;
+    _cleanup_fclose_ FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return false;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        char *p = line + strspn(line, " \t");
+        if (strncmp(p, "exec ", 5) == 0 && p[5] == '/')
+            sscanf(p + 5, "%4095s", py->interp);
+        else if (strncmp(p, "echo \"/", 7) == 0)
+            textf(py->bindings, sizeof(py->bindings), "%.*s", (int)strcspn(p + 6, "\""),
+                     p + 6);
+    }
+    return py->interp[0] && py->bindings[0];
+}
+
+static bool find_python(const struct fp_ctx *ctx, const char *cmddir, const char *libdir,
+                        struct pyenv *py)
+{
+    _cleanup_names_ char **names = list_dir(ctx, cmddir);
+    char path[PATH_MAX];
+
+    memset(py, 0, sizeof(*py));
+    for (char **p = names; p && *p; p++) {
+        int major, minor;
+        if (sscanf(*p, "flux-python%d.%d", &major, &minor) != 2 || strchr(*p, '.') == NULL ||
+            strstr(*p, ".py"))
+            continue;
+        textf(py->version, sizeof(py->version), "%d.%d", major, minor);
+        textf(path, sizeof(path), "%s/%s", cmddir, *p);
+        if (read_wrapper(ctx, path, py))
+            break;
+    }
+    if (!py->bindings[0] && libdir) { /* no wrapper: LIBDIR/flux/pythonX.Y */
+        _cleanup_names_ char **dirs = list_dir(ctx, libdir);
+        for (char **p = dirs; p && *p; p++) {
+            int major, minor;
+            if (sscanf(*p, "python%d.%d", &major, &minor) == 2) {
+                textf(py->version, sizeof(py->version), "%d.%d", major, minor);
+                textf(py->bindings, sizeof(py->bindings), "%s/%s", libdir, *p);
+            }
+        }
+    }
+    if (!py->interp[0])
+        textf(py->interp, sizeof(py->interp), "/usr/bin/python3");
+    if (fsu_realpath(ctx, py->interp, py->real, sizeof(py->real)) < 0)
+        py->real[0] = '\0';
+    /* PREFIX/bin/pythonX.Y -> PREFIX */
+    textf(py->prefix, sizeof(py->prefix), "%s", py->real[0] ? py->real : py->interp);
+    for (int i = 0; i < 2; i++) {
+        char *slash = strrchr(py->prefix, '/');
+        if (slash)
+            *slash = '\0';
+    }
+    return py->bindings[0] != '\0';
+}
+
+/* A Python module among the directories Python searches (Debian's
+ * dist-packages, RPM's site-packages, lib-dynload, flux's bindings):
+ * a package (NAME/__init__.py) or an extension (NAME*.so). */
+static bool find_pymodule(const struct fp_ctx *ctx, const struct pyenv *py, const char *name,
+                          bool extension, char *found, size_t foundsz)
+{
+    const char *const fmts[] = { "%s/lib/python3/dist-packages", "%s/lib/python%s/dist-packages",
+                                 "%s/lib/python%s/site-packages", "%s/lib64/python%s/site-packages",
+                                 "%s/lib/python%s/lib-dynload", "%s/lib64/python%s/lib-dynload",
+                                 "/usr/local/lib/python%2$s/dist-packages",
+                                 "/usr/local/lib/python%2$s/site-packages", NULL };
+    char dir[PATH_MAX], path[PATH_MAX];
+
+    for (int i = -1; i < 0 || fmts[i]; i++) {
+        if (i < 0)
+            textf(dir, sizeof(dir), "%s", py->bindings);
+        else
+            textf(dir, sizeof(dir), fmts[i], py->prefix, py->version);
+        if (!extension) {
+            textf(path, sizeof(path), "%s/%s/__init__.py", dir, name);
+            if (probe_file(ctx, path, false, NULL, 0)) {
+                textf(found, foundsz, "%s/%s", dir, name);
+                return true;
+            }
+            continue;
+        }
+        _cleanup_names_ char **names = list_dir(ctx, dir);
+        for (char **p = names; p && *p; p++) {
+            size_t n = strlen(*p);
+            if (strncmp(*p, name, strlen(name)) == 0 && n > 3 && strcmp(*p + n - 3, ".so") == 0 &&
+                ((*p)[strlen(name)] == '.' || (*p)[strlen(name)] == '\0')) {
+                textf(found, foundsz, "%s/%s", dir, *p);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static const char *basename_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* Python 3 itself, flux's bindings and the modules they import. */
+static void runtime_python(struct runtime *rt, struct fp_result *r, const char *cmddir,
+                           const char *libdir)
+{
+    const struct fp_ctx *ctx = rt->ctx;
+    struct pyenv py;
+    char path[PATH_MAX], shown[PATH_MAX], how[512];
+    static const struct {
+        const char *module, *deb, *rpm;
+        bool extension;
+    } mods[] = {
+        { "_cffi_backend", "python3-cffi-backend", "python3-cffi", true },
+        { "yaml", "python3-yaml", "python3-pyyaml", false },
+        { "ply", "python3-ply", "python3-ply", false },
+    };
+
+    if (!find_python(ctx, cmddir, libdir, &py)) {
+        fp_fail(r, "flux's Python bindings are not installed (no flux-pythonX.Y in %s and no "
+                   "pythonX.Y in %s): rc1 runs flux modprobe, which is Python: "
+                   FLUXUNIT_RC1_EXIT42 "; reinstall flux-core (%s)",
+                cmddir, libdir ? libdir : "LIBDIR/flux",
+                fp_flux_install_advice(&rt->distro, "flux-core", how, sizeof(how)));
+        return;
+    }
+    fp_fact_str(r, "python", py.interp);
+    fp_fact_str(r, "python_bindings", py.bindings);
+    if (!py.real[0] || !probe_file(ctx, py.interp, true, NULL, 0)) {
+        fp_fail(r, "%s, the Python that flux runs its Python commands with, is not there: rc1 "
+                   "runs flux modprobe, which is Python: " FLUXUNIT_RC1_EXIT42
+                   "; %s",
+                fp_path(ctx, py.interp, shown, sizeof(shown)) ? shown : py.interp,
+                fp_pkg_install_advice(&rt->distro, "python3", NULL, how, sizeof(how)));
+        return;
+    }
+    runtime_check(rt, py.interp, ROLE_PYTHON);
+    /* the bindings are built for one Python version */
+    char want[32];
+    textf(want, sizeof(want), "python%s", py.version);
+    if (py.version[0] && strcmp(basename_of(py.real), want) != 0 &&
+        strncmp(basename_of(py.real), "python3", 7) == 0)
+        fp_fail(r, "flux's Python bindings (%s) are built for Python %s, but %s is %s: their "
+                   "extensions would not import and rc1's flux modprobe would fail; install "
+                   "Python %s or rebuild flux-core for this Python",
+                py.bindings, py.version, py.interp, basename_of(py.real), py.version);
+    /* the standard library */
+    textf(path, sizeof(path), "%s/lib/python%s/encodings/__init__.py", py.prefix, py.version);
+    if (!probe_file(ctx, path, false, NULL, 0)) {
+        textf(path, sizeof(path), "%s/lib64/python%s/encodings/__init__.py", py.prefix,
+                 py.version);
+        if (!probe_file(ctx, path, false, NULL, 0))
+            fp_fail(r, "Python %s's standard library is missing (no encodings package under "
+                       "%s/lib/python%s): Python cannot start, so rc1's flux modprobe fails; %s",
+                    py.version, py.prefix, py.version,
+                    fp_pkg_install_advice(&rt->distro, "libpython3-stdlib", "python3-libs", how,
+                                          sizeof(how)));
+    }
+    /* flux's own package and its extensions */
+    textf(path, sizeof(path), "%s/flux/__init__.py", py.bindings);
+    if (!probe_file(ctx, path, false, NULL, 0))
+        fp_fail(r, "flux's Python package is missing (%s): rc1's flux modprobe would fail with "
+                   "\"ModuleNotFoundError: No module named 'flux'\"; reinstall flux-core (%s)",
+                fp_path(ctx, path, shown, sizeof(shown)) ? shown : path,
+                fp_flux_install_advice(&rt->distro, "flux-core", how, sizeof(how)));
+    textf(path, sizeof(path), "%s/_flux", py.bindings);
+    runtime_check_dir(rt, path, ".so", ROLE_PYTHON);
+    for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+        if (!find_pymodule(ctx, &py, mods[i].module, mods[i].extension, path, sizeof(path))) {
+            fp_fail(r, "the Python module %s, which flux's Python package imports, is not "
+                       "installed for Python %s: rc1's flux modprobe would fail with "
+                       "\"ModuleNotFoundError: No module named '%s'\": " FLUXUNIT_RC1_EXIT42 "; %s",
+                    mods[i].module, py.version, mods[i].module,
+                    fp_pkg_install_advice(&rt->distro, mods[i].deb, mods[i].rpm, how,
+                                          sizeof(how)));
+            continue;
+        }
+        if (mods[i].extension)
+            runtime_check(rt, path, ROLE_PYTHON);
+    }
+}
+
+/* The consequence of a missing library for the worst thing that needs it. */
+static const char *consequence(enum role role, const char *by, const char *soname, char *buf,
+                               size_t bufsz)
+{
+    char quote[PATH_MAX + 80];
+
+    textf(quote, sizeof(quote), LOADER_TEXT, soname);
+    switch (role) {
+    case ROLE_BROKER:
+        textf(buf, bufsz,
+                 "flux.service cannot start the broker: the loader would stop %s with \"error "
+                 "while loading shared libraries: %s\" (exit 127), and systemd restarts "
+                 "flux.service every 30 s (Restart=always), failing the same way each time",
+                 basename_of(by), quote);
+        break;
+    case ROLE_PYTHON:
+        textf(buf, bufsz,
+                 "rc1 runs flux modprobe, which is Python and fails with \"ImportError: %s\": "
+                 FLUXUNIT_RC1_EXIT42, quote);
+        break;
+    case ROLE_MODULE:
+        textf(buf, bufsz,
+                 "the broker cannot load %s (\"%s\"): " FLUXUNIT_RC1_EXIT42,
+                 basename_of(by), quote);
+        break;
+    case ROLE_SHELL:
+        textf(buf, bufsz, "flux-shell cannot start (\"%s\"): every job on this node fails",
+                 quote);
+        break;
+    case ROLE_IMP:
+        textf(buf, bufsz, "flux-imp cannot start (\"%s\"): no job can run as its user",
+                 quote);
+        break;
+    case ROLE_COMMAND:
+        textf(buf, bufsz, "%s cannot start (\"error while loading shared libraries: %s\")",
+                 basename_of(by), quote);
+        break;
+    default:
+        textf(buf, bufsz, "%s cannot be loaded (\"%s\") where it is configured",
+                 basename_of(by), quote);
+        break;
+    }
+    return buf;
+}
+
+static void runtime_report(struct runtime *rt, struct fp_result *r)
+{
+    _cleanup_json_ json_t *bysoname = json_object();
+    const char *soname;
+    json_t *list, *m, *e;
+    size_t i;
+
+    json_array_foreach(rt->errors, i, e) {
+        char shown[PATH_MAX];
+        const char *file = json_string_value(json_object_get(e, "file"));
+        fp_error(r, "cannot read %s as an ELF file (%s): whether it loads is unknown",
+                 fp_path(rt->ctx, file, shown, sizeof(shown)) ? shown : file,
+                 json_string_value(json_object_get(e, "error")));
+    }
+    json_array_foreach(rt->missing, i, m) {
+        const char *s = json_string_value(json_object_get(m, "soname"));
+        if (!(list = json_object_get(bysoname, s))) {
+            json_object_set_new(bysoname, s, json_array());
+            list = json_object_get(bysoname, s);
+        }
+        json_array_append(list, m);
+    }
+    json_object_foreach(bysoname, soname, list) {
+        enum role worst = ROLE_OPTIONAL;
+        const char *worst_by = NULL, *first = NULL;
+        json_t *users = json_array();
+        char what[1024], how[512], who[1024];
+        size_t len = 0;
+
+        json_array_foreach(list, i, m) {
+            enum role role = (enum role)json_integer_value(json_object_get(m, "role"));
+            const char *by = json_string_value(json_object_get(m, "by"));
+            if (!worst_by || role < worst) {
+                worst = role;
+                worst_by = by;
+            }
+            bool seen = false;
+            size_t j;
+            json_t *u;
+            json_array_foreach(users, j, u) seen = seen || strcmp(json_string_value(u), by) == 0;
+            if (!seen)
+                json_array_append_new(users, json_string(by));
+        }
+        first = json_string_value(json_array_get(users, 0));
+        textf(who, sizeof(who), "%s", first);
+        for (i = 1; i < json_array_size(users) && i < 3; i++) {
+            len = strlen(who);
+            textf(who + len, sizeof(who) - len, "%s%s",
+                  i + 1 == json_array_size(users) ? " and " : ", ",
+                  json_string_value(json_array_get(users, i)));
+        }
+        len = strlen(who);
+        if (json_array_size(users) > 3)
+            textf(who + len, sizeof(who) - len, " and %zu more", json_array_size(users) - 3);
+        fp_fact_str(r, "missing", soname);
+        if (soname[0] == '/')
+            fp_report(r, worst == ROLE_OPTIONAL ? FP_WARN : FP_FAIL,
+                      "%s, the program interpreter of %s, is not there: %s; %s", soname, who,
+                      consequence(worst, worst_by, soname, what, sizeof(what)),
+                      fp_pkg_install_advice(&rt->distro, "libc6", "glibc", how, sizeof(how)));
+        else
+            fp_report(r, worst == ROLE_OPTIONAL ? FP_WARN : FP_FAIL,
+                      "%s, needed by %s, is not found (looked in their RUNPATH, %s and the "
+                      "system directories): %s; %s",
+                      soname, who, libdeps_search_text(rt->deps),
+                      consequence(worst, worst_by, soname, what, sizeof(what)),
+                      fp_soname_install_advice(&rt->distro, soname,
+                                               1 /* flux is built 64-bit where it runs */, how,
+                                               sizeof(how)));
+        json_decref(users);
+    }
+}
+
+static void check_packages_runtime(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    struct dirlist cmd;
+    char flux[PATH_MAX] = "", broker[PATH_MAX] = "", cmddir[PATH_MAX], libexecdir[PATH_MAX];
+    char libdir[PATH_MAX], path[PATH_MAX];
+    bool have_libdir;
+    struct runtime rt = { .ctx = ctx };
+    _cleanup_json_ json_t *missing = json_array();
+    _cleanup_json_ json_t *errors = json_array();
+    _cleanup_json_ json_t *seen = json_object();
+
+    for (int i = 0; prefixes[i] && !flux[0]; i++) {
+        textf(path, sizeof(path), "%s/bin/flux", prefixes[i]);
+        if (probe_file(ctx, path, false, NULL, 0))
+            textf(flux, sizeof(flux), "%s", path);
+    }
+    libexec_dirs(&cmd, "/cmd");
+    for (int i = 0; i < cmd.n && !broker[0]; i++) {
+        textf(path, sizeof(path), "%s/flux-broker", cmd.d[i]);
+        if (probe_file(ctx, path, false, NULL, 0))
+            textf(broker, sizeof(broker), "%s", path);
+    }
+    if (!flux[0] || !broker[0]) {
+        fp_skip(r, "flux-core is not installed (see packages.core): nothing to load");
+        return;
+    }
+    if (!missing || !errors || !seen || !(rt.deps = libdeps_new(ctx))) {
+        fp_error(r, "out of memory");
+        return;
+    }
+    rt.missing = missing;
+    rt.errors = errors;
+    rt.seen = seen;
+    fp_distro_detect(ctx, &rt.distro);
+    textf(cmddir, sizeof(cmddir), "%.*s", (int)(strrchr(broker, '/') - broker), broker);
+    textf(libexecdir, sizeof(libexecdir), "%.*s", (int)(strrchr(cmddir, '/') - cmddir),
+             cmddir);
+    have_libdir = flux_libdir(ctx, libdir, sizeof(libdir));
+    fp_fact_str(r, "distribution", rt.distro.name);
+    fp_fact_str(r, "loader_search", libdeps_search_text(rt.deps));
+
+    runtime_check(&rt, flux, ROLE_BROKER);
+    runtime_check(&rt, broker, ROLE_BROKER);
+    runtime_check_dir(&rt, cmddir, NULL, ROLE_COMMAND);
+    textf(path, sizeof(path), "%s/flux-shell", libexecdir);
+    runtime_check(&rt, path, ROLE_SHELL);
+    textf(path, sizeof(path), "%s/flux-imp", libexecdir);
+    if (probe_file(ctx, path, false, NULL, 0))
+        runtime_check(&rt, path, imp_configured(ctx) ? ROLE_IMP : ROLE_OPTIONAL);
+    if (have_libdir) {
+        textf(path, sizeof(path), "%s/modules", libdir);
+        runtime_check_dir(&rt, path, ".so", ROLE_MODULE);
+        textf(path, sizeof(path), "%s/connectors", libdir);
+        runtime_check_dir(&rt, path, ".so", ROLE_MODULE);
+        textf(path, sizeof(path), "%s/shell/plugins", libdir);
+        runtime_check_dir(&rt, path, ".so", ROLE_SHELL);
+        textf(path, sizeof(path), "%s/job-manager/plugins", libdir);
+        runtime_check_dir(&rt, path, ".so", ROLE_OPTIONAL);
+    }
+    runtime_python(&rt, r, cmddir, have_libdir ? libdir : NULL);
+    fp_fact_int(r, "programs", rt.programs);
+    fp_fact_int(r, "modules", rt.modules);
+    fp_fact_int(r, "python_extensions", rt.extensions);
+    runtime_report(&rt, r);
+    if (fp_nothing_found(r))
+        fp_pass(r, "%d program%s, %d module%s or plugin%s and %d Python extension%s of "
+                   "flux-core find every shared library they need (RUNPATH, %s, system "
+                   "directories); flux's Python, its bindings and the modules they import are "
+                   "there",
+                rt.programs, rt.programs == 1 ? "" : "s", rt.modules, rt.modules == 1 ? "" : "s",
+                rt.modules == 1 ? "" : "s", rt.extensions, rt.extensions == 1 ? "" : "s",
+                libdeps_search_text(rt.deps));
+    libdeps_free(rt.deps);
+}
+
 const struct fp_check fp_checks_packages[] = {
     {
         .id = "packages.core",
@@ -587,8 +1089,10 @@ const struct fp_check fp_checks_packages[] = {
                    "node cannot join the instance; a missing or masked flux.service warns.\n"
                    "Nothing is run: files are probed, the version comes from dpkg's status\n"
                    "file or flux-core.pc.\n"
-                   "Fix: apt-get install flux-core (dnf install flux-core), on every node, the\n"
-                   "same version everywhere; see the Flux admin guide.",
+                   "Fix: dnf install flux-core (RHEL, TOSS, Fedora); Debian has no flux\n"
+                   "packages: build it from the release tarball (make install, or make deb)\n"
+                   "or with spack. On every node, the same version everywhere; see the Flux\n"
+                   "admin guide.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -603,8 +1107,8 @@ const struct fp_check fp_checks_packages[] = {
                    "(flux-imp), through which the broker runs jobs as their users. When the\n"
                    "system config sets [exec] imp, a node without it cannot run any multi-user\n"
                    "job: fail. Without [exec] imp the instance runs jobs only as flux: warn.\n"
-                   "Fix: apt-get install flux-security (dnf install flux-security) on every\n"
-                   "node.",
+                   "Fix: dnf install flux-security (RHEL, TOSS, Fedora); on Debian build it\n"
+                   "from the release tarball or with spack. On every node.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -620,11 +1124,37 @@ const struct fp_check fp_checks_packages[] = {
                    "to run. Without it the broker loads sched-simple: first-come first-served,\n"
                    "no backfill and no rich resource matching. The instance still works, so\n"
                    "this only warns.\n"
-                   "Fix: apt-get install flux-sched (dnf install flux-sched) on every node.",
+                   "Fix: dnf install flux-sched (RHEL, TOSS, Fedora); on Debian build it from\n"
+                   "the release tarball or with spack. On every node.",
         .severity = FP_SEV_WARN,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
         .run = check_packages_sched,
+    },
+    {
+        .id = "packages.runtime",
+        .message_id = FP_MSGID_PACKAGES_RUNTIME,
+        .summary = "flux-core's programs, broker modules, flux-shell, flux-imp and Python "
+                   "bindings find every shared library they need, and flux's Python is complete",
+        .explain = "Files being there is not enough: the broker, its modules, flux-shell and\n"
+                   "flux-imp are ELF programs whose shared libraries (libzmq, libsodium, ...)\n"
+                   "must resolve, and rc1 runs flux modprobe, which is Python: it needs the\n"
+                   "Python flux-core was built for, its standard library, flux's bindings\n"
+                   "(whose _flux extensions link libpython3.X) and the cffi, yaml and ply\n"
+                   "modules. A missing library stops the broker at start (exit 127,\n"
+                   "restarted every 30 s) or makes rc1 fail (\"ImportError: libpython3.11.so.1.0:\n"
+                   "cannot open shared object file\"), after which the broker exits 42 and\n"
+                   "systemd records success while the node is down.\n"
+                   "Nothing is loaded or run: each ELF file's DT_NEEDED, RPATH and RUNPATH\n"
+                   "are read and resolved as ld.so does, through /etc/ld.so.cache and the\n"
+                   "system directories (inside --root for an image).\n"
+                   "Fix: install the package the message names (Debian: apt-get install\n"
+                   "libpython3.11; RHEL: dnf install 'libpython3.11.so.1.0()(64bit)'), or run\n"
+                   "ldconfig when a library is there but not in the cache.",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 10.0,
+        .run = check_packages_runtime,
     },
     {
         .id = "packages.optional",
@@ -635,7 +1165,8 @@ const struct fp_check fp_checks_packages[] = {
                    "flux-accounting adds banks, fair-share priorities and limits. Both are\n"
                    "optional: the check always passes and says which are installed, so the\n"
                    "fleet can be compared.\n"
-                   "Fix (if wanted): apt-get install flux-pam flux-accounting.",
+                   "Fix (if wanted): dnf install flux-pam flux-accounting; on Debian build them\n"
+                   "from their release tarballs.",
         .severity = FP_SEV_WARN,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,

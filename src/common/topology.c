@@ -380,7 +380,12 @@ static void report(struct tbon_ctx *x, bool is_error, const char *key, const cha
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     snprintf(kp, sizeof(kp), "tbon%s%s", key ? "." : "", key ? key : "");
-    json_t *e = json_pack("{s:s s:s}", "key", kp, "message", msg);
+    /* errors: "message" is the broker's own text; "detail", when there is
+     * one (after a \x1f in fmt), says more in our words */
+    char *sep = strchr(msg, '\x1f');
+    if (sep)
+        *sep++ = '\0';
+    json_t *e = json_pack("{s:s s:s s:s}", "key", kp, "message", msg, "detail", sep ? sep : "");
     if (!e || json_array_append_new(list, e) < 0)
         x->rc = -1;
 }
@@ -394,11 +399,12 @@ static int get_duration(struct tbon_ctx *x, const json_t *tbon, const char *key,
     if (!v)
         return 0;
     if (!json_is_string(v)) {
-        report(x, true, key, "Expected string, got %s", type_name(v));
+        report(x, true, key, "Config file error [tbon]: Expected string, got %s", type_name(v));
         return -1;
     }
     if (fsd_parse_duration(json_string_value(v), d) < 0) {
-        report(x, true, key, "invalid Flux Standard Duration '%s'", json_string_value(v));
+        report(x, true, key, "Config file error parsing tbon.%s\x1f'%s' is not a Flux Standard "
+               "Duration", key, json_string_value(v));
         return -1;
     }
     return 1;
@@ -412,7 +418,7 @@ static int get_int(struct tbon_ctx *x, const json_t *tbon, const char *key, json
     if (!v)
         return 0;
     if (!json_is_integer(v)) {
-        report(x, true, key, "Expected integer, got %s", type_name(v));
+        report(x, true, key, "Config file error [tbon]: Expected integer, got %s", type_name(v));
         return -1;
     }
     *i = json_integer_value(v);
@@ -440,7 +446,7 @@ int tbon_validate(const json_t *config, int size, json_t *errors, json_t *warnin
     if (!tbon)
         return 0;
     if (!json_is_object(tbon)) {
-        report(&x, true, NULL, "Expected object, got %s", type_name(tbon));
+        report(&x, true, NULL, "Config file error [tbon]: Expected object, got %s", type_name(tbon));
         return x.rc < 0 ? -1 : x.nerrors;
     }
 
@@ -454,13 +460,15 @@ int tbon_validate(const json_t *config, int size, json_t *errors, json_t *warnin
 
     const json_t *topo = json_object_get(tbon, "topo");
     if (topo && !json_is_string(topo)) {
-        report(&x, true, "topo", "Expected string, got %s", type_name(topo));
+        report(&x, true, "topo", "Config file error [tbon]: Expected string, got %s",
+               type_name(topo));
     } else if (topo) {
         char err[256];
         struct topology *t = topology_create(json_string_value(topo), size > 0 ? size : 1, NULL,
                                              err, sizeof(err));
         if (!t)
-            report(&x, true, "topo", "%s", err);
+            report(&x, true, "topo", "Error creating %s topology: %s", json_string_value(topo),
+                   err);
         topology_destroy(t);
     }
 
@@ -469,12 +477,15 @@ int tbon_validate(const json_t *config, int size, json_t *errors, json_t *warnin
     int has_max = get_duration(&x, tbon, "torpid_max", &tmax);
     if (has_min >= 0 && has_max >= 0) {
         if (has_min > 0 && tmin == 0) {
-            report(&x, true, "torpid_min", "torpid_min must be nonzero");
+            report(&x, true, "torpid_min", "tbon.torpid_min must be nonzero");
         } else if (tmax != 0 && tmin >= tmax) {
             fmt_d(buf, sizeof(buf), tmin);
             fmt_d(buf2, sizeof(buf2), tmax);
             report(&x, true, has_min > 0 ? "torpid_min" : "torpid_max",
-                   "torpid_min (%s) must be less than torpid_max (%s)", buf, buf2);
+                   "%s\x1ftorpid_min %s, torpid_max %s",
+                   has_min > 0 ? "tbon.torpid_min must be less than torpid_max"
+                               : "tbon.torpid_max must be greater than torpid_min",
+                   buf, buf2);
         }
     }
     if (has_min > 0 && tmin > 0) {
@@ -534,7 +545,7 @@ int tbon_validate(const json_t *config, int size, json_t *errors, json_t *warnin
                (long long)i);
     if (get_int(&x, tbon, "zmq_io_threads", &i) > 0) {
         if (i < 1)
-            report(&x, true, "zmq_io_threads", "zmq_io_threads must be >= 1");
+            report(&x, true, "zmq_io_threads", "tbon.zmq_io_threads must be >= 1");
         else if (i > 32)
             report(&x, false, "zmq_io_threads",
                    "zmq_io_threads = %lld is above 32: more I/O threads than a leader uses",
@@ -542,7 +553,7 @@ int tbon_validate(const json_t *config, int size, json_t *errors, json_t *warnin
     }
     if (get_int(&x, tbon, "child_rcvhwm", &i) > 0) {
         if (i < 0 || i == 1)
-            report(&x, true, "child_rcvhwm", "child_rcvhwm must be 0 or >= 2");
+            report(&x, true, "child_rcvhwm", "tbon.child_rcvhwm must be 0 (unlimited) or >= 2");
         else if (i > 0 && i < 100)
             report(&x, false, "child_rcvhwm",
                    "child_rcvhwm = %lld is below 100: a small high-water mark throttles "
@@ -551,7 +562,8 @@ int tbon_validate(const json_t *config, int size, json_t *errors, json_t *warnin
     }
     const json_t *hint = json_object_get(tbon, "interface-hint");
     if (hint && !json_is_string(hint))
-        report(&x, true, "interface-hint", "Expected string, got %s", type_name(hint));
+        report(&x, true, "interface-hint", "Config file error [tbon]: Expected string, got %s",
+               type_name(hint));
     else if (hint && json_object_get(config, "bootstrap"))
         report(&x, false, "interface-hint",
                "interface-hint is only used for PMI boot: ignored with [bootstrap]");

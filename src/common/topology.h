@@ -69,8 +69,10 @@ int topology_check_uris(const struct topology *t, const struct bootstrap *b, int
 
 /* The [tbon] table (FLUX-FACTS §4.2). The table is not strict in the broker:
  * unknown keys are ignored there and reported here as warnings. Appends
- * {"key": "tbon.<name>", "message": ...} objects to errors (what the broker
- * refuses) and warnings (what it takes but probably should not); either may
+ * {"key": "tbon.<name>", "message": ..., "detail": ...} objects to errors
+ * (what the broker refuses; "message" is exactly what its overlay module
+ * logs, "detail" more in our words or "") and warnings (what it takes but
+ * probably should not); either may
  * be NULL. size (or 0 if unknown) lets the topo argument be checked fully.
  * Returns the number of errors appended, or -1 on ENOMEM.
  *

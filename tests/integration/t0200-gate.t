@@ -94,6 +94,8 @@ is "$(jq -r .verdict "$T/out")" fail "munged down: verdict fail"
 is "$(jq -c .failed "$T/out")" '["munge.daemon"]' "munged down: failed lists munge.daemon"
 is "$(jfield munge.daemon .result)" fail "munge.daemon: fail"
 like "$(jfield munge.daemon .message)" "$MUNGE_SOCKET" "munge.daemon: the message names the socket"
+like "$(jfield munge.daemon .message)" "would fail with \"sign-munge-sign: Failed to access \"$MUNGE_SOCKET\": No such file or directory \(Did you start munged\?\)\"" \
+    "munge.daemon: what a user's flux run would then print (flux-security's words, FLUX-FACTS §13)"
 ok "a failed run is valid against the schema" $SCHEMA "$T/out"
 is "$(jq -r .verdict "$T/status.json")" fail "status file records the failure"
 like "$(grep -c 'STATUS=waiting for munged' "$T/notify2")" '^[1-9]' "STATUS showed the wait for munged"

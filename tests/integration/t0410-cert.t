@@ -79,7 +79,8 @@ rm "$CERT"
 gate --journal "$T/j-missing.json"
 is "$rc" 1 "missing cert: exit 1"
 is "$(result cert.present)" fail "missing cert: cert.present fails"
-like "$(msg cert.present)" "$CERT does not exist: the broker exits with \"Error loading certificate: $CERT: No such file or directory\"" "missing: the broker's words"
+like "$(msg cert.present)" "$CERT does not exist: the broker fails with \"Error loading certificate: /etc/flux/system/curve.cert: No such file or directory\"; the broker exits 42 before it is ready: flux.service \(Type=notify\) fails with Result=protocol" \
+    "missing: the broker's words (the path it names, not the image's) and what systemd shows"
 like "$(msg cert.present)" "sudo -u flux flux keygen /tmp/curve.cert; install -o flux -m 0400 /tmp/curve.cert $CERT" "missing: how to make one"
 is "$(result cert.perms)" skip "missing: cert.perms skipped"
 is "$(result cert.format)" skip "missing: cert.format skipped"
@@ -178,7 +179,7 @@ printf 'this is not a certificate\n' | bad_cert
 gate --journal "$T/j-format.json"
 is "$rc" 1 "garbage cert: exit 1"
 is "$(result cert.format)" fail "garbage: cert.format fails"
-like "$(msg cert.format)" "the broker refuses it \\(\"Error loading certificate: $CERT: Invalid argument\"\\)" "garbage: the broker's words"
+like "$(msg cert.format)" "the broker fails with \"Error loading certificate: /etc/flux/system/curve.cert: Invalid argument\"; the broker exits 42 before it is ready" "garbage: the broker's words"
 is "$(res cert.format .facts.line)" 1 "garbage: the offending line"
 is "$(journal_get "$T/j-format.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=cert.format)" fail "journal: cert.format RESULT=fail"
 is "$(journal_get "$T/j-format.json" FLUX_PREFLIGHT_LINE FLUX_PREFLIGHT_CHECK=cert.format)" 1 "journal: LINE"
@@ -200,7 +201,7 @@ is "$(result cert.format)" fail "a 39-character secret key: cert.format fails"
 # a duplicate metadata key
 sed 's|^\(    name = .*\)$|\1\n\1|' "$T/good.cert" | bad_cert
 gate
-like "$(msg cert.format)" "\"Error loading certificate: $CERT: File exists\"" "duplicate metadata key: the broker's 'File exists'"
+like "$(msg cert.format)" "\"Error loading certificate: /etc/flux/system/curve.cert: File exists\"" "duplicate metadata key: the broker's 'File exists'"
 # 70 KiB of comments in front of a good cert: read with a cap, not whole
 { head -c 71680 /dev/zero | tr '\0' '#'; echo; cat "$T/good.cert"; } | bad_cert
 gate

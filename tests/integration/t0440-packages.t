@@ -61,8 +61,17 @@ like "$(msg packages.core)" "^flux-core is not installed \(dpkg lists it as inst
     "the message says what was looked for"
 like "$(msg packages.core)" "no flux-broker \(looked in $R/usr/libexec/flux/cmd, $R/usr/lib/flux/cmd, $R/usr/local/libexec/flux/cmd, $R/usr/local/lib/flux/cmd\)" \
     "...and where flux-broker was looked for"
-like "$(msg packages.core)" "apt-get install flux-core" "...and the remedy"
+like "$(msg packages.core)" "install flux-core on every node \(install flux-core from this system's packages, or build it from the release tarball" \
+    "...and the remedy (no os-release: no distribution to name)"
 is "$(jq -c .failed "$T/out")" '["packages.core"]' "only packages.core blocks"
+printf 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nID=debian\n' >"$R/etc/os-release"
+gate packages.core
+like "$(msg packages.core)" "Debian GNU/Linux 12 \(bookworm\) has no flux-core package: build it from the release tarball \(https://github.com/flux-framework/flux-core/releases: ./configure" \
+    "Debian 12 (os-release): no apt-get, build from the release tarball"
+printf 'NAME="TOSS"\nID="toss"\nID_LIKE="rhel fedora"\n' >"$R/etc/os-release"
+gate packages.core
+like "$(msg packages.core)" "on every node \(dnf install flux-core;" "TOSS (ID_LIKE rhel): dnf install flux-core"
+rm -f "$R/etc/os-release"
 is "$(jfield "$T/j1.json" packages.core FLUX_PREFLIGHT_RESULT)" fail "journal: FLUX_PREFLIGHT_RESULT=fail"
 is "$(jfield "$T/j1.json" packages.core FLUX_PREFLIGHT_SEVERITY)" fail "journal: FLUX_PREFLIGHT_SEVERITY=fail"
 is "$(jfield "$T/j1.json" packages.core PRIORITY)" 3 "journal: PRIORITY=3"

@@ -82,7 +82,7 @@ chmod 4755 "$IMP"
 mv "$IMP" "$T/flux-imp"
 gate imp.setuid
 is "$rc" 1 "missing flux-imp: exit 1"
-like "$(msg imp.setuid)" "^$IMP does not exist: \[exec\] imp names it, .*apt-get install flux-security" "missing: fail with the remedy"
+like "$(msg imp.setuid)" "^$IMP does not exist: \[exec\] imp names it, .*install flux-security \(.*make install does not: chown root, then chmod 4755" "missing: fail with the remedy"
 ln -s /usr/libexec/flux/flux-imp-0.15 "$IMP"
 gate imp.setuid
 like "$(msg imp.setuid)" "^$IMP is a symbolic link to /usr/libexec/flux/flux-imp-0.15, which does not exist" "dangling symlink: fail"

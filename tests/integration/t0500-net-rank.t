@@ -110,7 +110,8 @@ journald_run "$T/j1.json" "$FP_BIN" --journal --config "$T/conf.d" --check net.r
     --json >"$T/out" 2>/dev/null || rc=$?
 is "$rc" 1 "host not listed (gethostname): exit 1"
 is "$(jf net.rank .result)" fail "host not listed: net.rank fails"
-like "$(jf net.rank .message)" "^$me not found in hosts: the broker exits at start" "the broker's message, with gethostname() verbatim"
+like "$(jf net.rank .message)" "^the broker fails with \"Config file error \\[bootstrap\\]: $me not found in hosts\"; the broker exits 1: flux.service fails and systemd starts it again every 30 s" \
+    "the broker's message, with gethostname() verbatim, and what systemd does"
 like "$(jf net.rank .message)" 'output of hostname\(1\) exactly, with no FQDN or short-name matching' "the hint: hostname(1) must match exactly"
 is "$(jf net.rank .facts.hostname_source)" gethostname "the name came from gethostname()"
 is "$(jf net.bind .message)" "$me is not in [bootstrap] hosts: see net.rank" "net.bind skips, pointing at net.rank"
@@ -133,7 +134,7 @@ hosts = [ { host = "fp-a.cluster.example" }, { host = "fp-b" }, { host = "FP-C" 
 EOF
 run --hostname fp-a
 is "$rc" 1 "short name, FQDN listed: exit 1"
-like "$(jf net.rank .message)" '^fp-a not found in hosts: .*hosts lists "fp-a.cluster.example" \(a longer form of this name\)' \
+like "$(jf net.rank .message)" '^the broker fails with "Config file error \[bootstrap\]: fp-a not found in hosts".*hosts lists "fp-a.cluster.example" \(a longer form of this name\)' \
      "short name, FQDN listed: the FQDN is named"
 like "$(jf net.rank .message)" 'hostnamectl set-hostname fp-a.cluster.example, or list "fp-a" in \[bootstrap\] hosts' \
      "short name, FQDN listed: both fixes given"

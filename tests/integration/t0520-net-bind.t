@@ -95,7 +95,7 @@ journald_run "$T/j2.json" "$FP_BIN" --journal --config "$T/conf.d" --hostname fp
     --json >"$T/out" 2>"$T/err" || rc=$?
 is "$rc" 1 "missing interface: exit 1"
 is "$(jf .result)" fail "missing interface: net.bind fails"
-like "$(jf .message)" "^bind URI tcp://fpno$$:$PORT: interface fpno$$ does not exist on this host \\(it has: [^)]*$IF[^)]*\\), so the broker's bind fails \\(No such device\\); fix bind/default_bind" \
+like "$(jf .message)" "^bind URI tcp://fpno$$:$PORT: interface fpno$$ does not exist on this host \\(it has: [^)]*$IF[^)]*\\): the overlay module fails with \"error binding to tcp://fpno$$:$PORT: No such device\"; the broker exits 42 before it is ready: flux.service \\(Type=notify\\) fails with Result=protocol.*; fix bind/default_bind" \
      "missing interface: the message lists the interfaces and the broker's error"
 is "$(journal_get "$T/j2.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=net.bind)" fail "journal: RESULT=fail"
 is "$(journal_get "$T/j2.json" PRIORITY FLUX_PREFLIGHT_CHECK=net.bind)" 3 "journal: PRIORITY=3"
@@ -111,7 +111,7 @@ ip link set "$BARE" up
 system "tcp://$BARE:%p"
 run
 is "$rc" 1 "interface without an address: exit 1"
-like "$(jf .message)" "^bind URI tcp://$BARE:$PORT: interface $BARE has no IPv4 address, so the broker's bind fails \\(No such device\\)" \
+like "$(jf .message)" "^bind URI tcp://$BARE:$PORT: interface $BARE has no IPv4 address: the overlay module fails with \"error binding to tcp://$BARE:$PORT: No such device\"" \
      "interface without an address: its own message"
 # enable_ipv6 binds a named interface by its IPv6 address: an IPv4-only interface fails
 sysctl -qw "net.ipv6.conf.$IF.disable_ipv6=1"
@@ -193,7 +193,7 @@ hosts = [ { host = "fp-b0" }, { host = "fp-b1" } ]
 EOF
 run
 is "$rc" 1 "no bind URI on a rank with children: exit 1"
-like "$(jf .message)" '^bind URI is undefined for rank 0: fp-b0 has 1 children, so the broker exits at start' \
+like "$(jf .message)" '^fp-b0 has 1 children but no bind URI: the overlay module fails with "bind URI is undefined for rank 0"; the broker exits 42 before it is ready' \
      "no bind URI: the broker's words"
 
 # --- ipc://

@@ -181,8 +181,11 @@ EOF
 # and flux-sched install (stub files in the Debian layout, a dpkg status file,
 # .pc files), [exec] imp in the system config, exec.pam-support in the IMP
 # config, /etc/pam.d/flux with stub modules in usr/lib64/security (libpam
-# itself loads modules from this host), and an empty gate config
-# etc/flux/preflight/conf.d/gate.toml.
+# itself loads modules from this host), flux's Python (the flux-python3.11
+# wrapper, the bindings in LIBDIR/flux/python3.11, /usr/bin/python3 ->
+# python3.11 and its encodings package, yaml, ply, _cffi_backend), and an
+# empty gate config etc/flux/preflight/conf.d/gate.toml. The programs and
+# libraries are stubs, not ELF: fixture_elf_runtime makes real ones.
 FIXTURE_MA=x86_64-linux-gnu
 fixture_packages() {
     _fp_r=${1:?fixture_packages DIR}
@@ -247,6 +250,24 @@ EOF
             >etc/pam.d/flux
         printf 'ELF stub\n' >usr/lib64/security/pam_localuser.so
         printf 'ELF stub\n' >usr/lib64/security/pam_limits.so
+        # flux's Python (packages.runtime): the flux-python3.11 wrapper as
+        # flux-core installs it, the bindings, Python 3.11 with its standard
+        # library, and the modules the bindings import
+        py=usr/lib/$FIXTURE_MA/flux/python3.11
+        mkdir -p $py/flux $py/_flux usr/lib/python3.11/encodings \
+            usr/lib/python3/dist-packages/yaml usr/lib/python3/dist-packages/ply
+        printf '#!/bin/sh\nif test "$1" = "--get-path"; then\n    echo "/%s"\n    exit 0\nfi\n\nexport PYTHONPATH="/%s:$PYTHONPATH"\nexec /usr/bin/python3 "$@"\n' \
+            "$py" "$py" >usr/libexec/flux/cmd/flux-python3.11
+        chmod 0755 usr/libexec/flux/cmd/flux-python3.11
+        printf '#!/bin/sh\nexit 0\n' >usr/bin/python3.11
+        chmod 0755 usr/bin/python3.11
+        ln -s python3.11 usr/bin/python3
+        : >usr/lib/python3.11/encodings/__init__.py
+        : >$py/flux/__init__.py
+        printf 'ELF stub\n' >$py/_flux/_core.so
+        : >usr/lib/python3/dist-packages/yaml/__init__.py
+        : >usr/lib/python3/dist-packages/ply/__init__.py
+        printf 'ELF stub\n' >usr/lib/python3/dist-packages/_cffi_backend.cpython-311-$FIXTURE_MA.so
         : >etc/flux/preflight/conf.d/gate.toml
         chown -R root:root usr var/lib/dpkg etc/pam.d etc/flux/preflight
         chmod 0755 etc/flux/preflight etc/flux/preflight/conf.d
@@ -274,4 +295,54 @@ fixture_job_ingest() {
                   libflux-core.so.2 libjansson.so.4 libc.so.6 ;;
         *) echo "fixture_job_ingest: with or without, not $2" >&2; return 1 ;;
     esac
+}
+
+# fixture_elf_runtime DIR: on a fixture_packages root, real ELF files (built
+# here with cc) where packages.runtime follows shared libraries: flux,
+# flux-broker and a broker module (kvs.so) need libzmq.so.5, flux-shell
+# needs libjansson.so.4, flux's _flux/_core.so needs libpython3.11.so.1.0,
+# _cffi_backend needs libffi.so.8; those libraries (empty ones with those
+# sonames) in LIBDIR, this host's libc.so.6 and loader beside them, and
+# the image's /etc/ld.so.cache built by this host's ldconfig -r. Needs cc and
+# ldconfig (returns 2 without them).
+fixture_elf_runtime() {
+    _fe_r=${1:?fixture_elf_runtime DIR}
+    command -v "${CC:-cc}" >/dev/null && command -v ldconfig >/dev/null || return 2
+    _fe_t=$(mktemp -d "${TMPDIR:-/tmp}/fp-elf.XXXXXX") || return 1
+    (
+        set -e
+        cc=${CC:-cc}
+        lib=$_fe_r/usr/lib/$FIXTURE_MA
+        py=$lib/flux/python3.11
+        cd "$_fe_t"
+        echo 'int fp_stub(void) { return 0; }' >lib.c
+        echo 'int main(void) { return 0; }' >main.c
+        for so in libzmq.so.5 libjansson.so.4 libpython3.11.so.1.0 libffi.so.8; do
+            "$cc" -shared -fPIC -Wl,-soname,$so -o $so lib.c
+            cp $so "$lib/"
+        done
+        "$cc" -Wl,--no-as-needed -o flux main.c ./libzmq.so.5
+        install -m 0755 flux "$_fe_r/usr/bin/flux"
+        install -m 0755 flux "$_fe_r/usr/libexec/flux/cmd/flux-broker"
+        "$cc" -Wl,--no-as-needed -o flux-shell main.c ./libjansson.so.4
+        install -m 0755 flux-shell "$_fe_r/usr/libexec/flux/flux-shell"
+        "$cc" -shared -fPIC -Wl,--no-as-needed -o kvs.so lib.c ./libzmq.so.5
+        install -m 0644 kvs.so "$lib/flux/modules/kvs.so"
+        "$cc" -shared -fPIC -Wl,--no-as-needed -o _core.so lib.c ./libpython3.11.so.1.0
+        install -m 0644 _core.so "$py/_flux/_core.so"
+        "$cc" -shared -fPIC -Wl,--no-as-needed -o _cffi.so lib.c ./libffi.so.8
+        install -m 0644 _cffi.so "$_fe_r/usr/lib/python3/dist-packages/_cffi_backend.cpython-311-$FIXTURE_MA.so"
+        # the C library and its loader, where the image's loader looks
+        libc=$(ldconfig -p | sed -n "s/^[[:space:]]*libc.so.6 (libc6,x86-64) => //p" | head -n 1)
+        cp -L "$libc" "$lib/libc.so.6"
+        mkdir -p "$_fe_r/lib64"
+        cp -L /lib64/ld-linux-x86-64.so.2 "$_fe_r/lib64/"
+        cp -L /lib64/ld-linux-x86-64.so.2 "$lib/"
+        mkdir -p "$_fe_r/var/cache/ldconfig"
+        : >"$_fe_r/etc/ld.so.conf"
+        ldconfig -r "$_fe_r"
+    )
+    _fe_rc=$?
+    rm -rf "$_fe_t"
+    return $_fe_rc
 }

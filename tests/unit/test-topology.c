@@ -257,42 +257,45 @@ static void test_tbon(void)
     is_int(n, 0, "zero errors");
 
     /* core: t/t0013-config-file.t */
-    is(tbon("[tbon]\ntorpid_max = 5\n", &n), "E:tbon.torpid_max: Expected string, got integer",
+    is(tbon("[tbon]\ntorpid_max = 5\n", &n), "E:tbon.torpid_max: Config file error [tbon]: Expected string, got integer",
        "torpid_max = 5: Expected string");
     is_int(n, 1, "one error");
     is(tbon("[tbon]\ntcp_user_timeout = 42\n", NULL),
-       "E:tbon.tcp_user_timeout: Expected string, got integer", "tcp_user_timeout = 42");
-    is(tbon("[tbon]\nzmqdebug = \"x\"\n", NULL), "E:tbon.zmqdebug: Expected integer, got string",
+       "E:tbon.tcp_user_timeout: Config file error [tbon]: Expected string, got integer", "tcp_user_timeout = 42");
+    is(tbon("[tbon]\nzmqdebug = \"x\"\n", NULL), "E:tbon.zmqdebug: Config file error [tbon]: Expected integer, got string",
        "zmqdebug = \"x\": Expected integer");
     is(tbon("[tbon]\nconnect_timeout = \"1x\"\n", NULL),
-       "E:tbon.connect_timeout: invalid Flux Standard Duration '1x'", "an invalid FSD");
-    is(tbon("[tbon]\nchild_rcvhwm = 1\n", NULL), "E:tbon.child_rcvhwm: child_rcvhwm must be 0 or >= 2",
+       "E:tbon.connect_timeout: Config file error parsing tbon.connect_timeout", "an invalid FSD");
+    is(tbon("[tbon]\nchild_rcvhwm = 1\n", NULL), "E:tbon.child_rcvhwm: tbon.child_rcvhwm must be 0 (unlimited) or >= 2",
        "child_rcvhwm = 1");
     is(tbon("[tbon]\nchild_rcvhwm = -3\n", NULL),
-       "E:tbon.child_rcvhwm: child_rcvhwm must be 0 or >= 2", "child_rcvhwm negative");
+       "E:tbon.child_rcvhwm: tbon.child_rcvhwm must be 0 (unlimited) or >= 2", "child_rcvhwm negative");
     is(tbon("[tbon]\nchild_rcvhwm = 2.0\n", NULL),
-       "E:tbon.child_rcvhwm: Expected integer, got real", "child_rcvhwm a real");
+       "E:tbon.child_rcvhwm: Config file error [tbon]: Expected integer, got real", "child_rcvhwm a real");
     is(tbon("[tbon]\nzmq_io_threads = 0\n", NULL),
-       "E:tbon.zmq_io_threads: zmq_io_threads must be >= 1", "zmq_io_threads = 0");
-    is(tbon("[tbon]\ntorpid_min = \"0\"\n", NULL), "E:tbon.torpid_min: torpid_min must be nonzero",
+       "E:tbon.zmq_io_threads: tbon.zmq_io_threads must be >= 1", "zmq_io_threads = 0");
+    is(tbon("[tbon]\ntorpid_min = \"0\"\n", NULL), "E:tbon.torpid_min: tbon.torpid_min must be nonzero",
        "torpid_min = 0");
     is(tbon("[tbon]\ntorpid_min = \"40s\"\n", NULL),
-       "E:tbon.torpid_min: torpid_min (40s) must be less than torpid_max (30s)",
+       "E:tbon.torpid_min: tbon.torpid_min must be less than torpid_max",
        "torpid_min above the default torpid_max");
     is(tbon("[tbon]\ntorpid_min = \"1m\"\ntorpid_max = \"1m\"\n", NULL),
-       "E:tbon.torpid_min: torpid_min (1m) must be less than torpid_max (1m)",
+       "E:tbon.torpid_min: tbon.torpid_min must be less than torpid_max",
        "torpid_min equal to torpid_max");
     is(tbon("[tbon]\ntorpid_max = \"0\"\ntorpid_min = \"1m\"\n", NULL),
        "W:tbon.torpid_max: torpid_max = 0 disables torpid detection: a hung node stays schedulable",
        "torpid_max = 0 lifts the relation but is warned about");
-    is(tbon("[tbon]\ntopo = \"foo:2\"\n", NULL), "E:tbon.topo: unknown topology scheme 'foo'",
+    is(tbon("[tbon]\ntopo = \"foo:2\"\n", NULL), "E:tbon.topo: Error creating foo:2 topology: unknown topology scheme 'foo'",
        "topo = foo:2");
-    is(tbon("[tbon]\ntopo = 2\n", NULL), "E:tbon.topo: Expected string, got integer",
-       "topo not a string");
-    is(tbon("[tbon]\ntopo = \"kary:x\"\n", NULL), "E:tbon.topo: kary:x: k must be an unsigned integer",
+    is(tbon("[tbon]\ntopo = 2\n", NULL),
+       "E:tbon.topo: Config file error [tbon]: Expected string, got integer", "topo not a string");
+    is(tbon("[tbon]\ntopo = \"kary:x\"\n", NULL),
+       "E:tbon.topo: Error creating kary:x topology: kary:x: k must be an unsigned integer",
        "topo kary:x");
-    is(tbon("tbon = 1\n", &n), "E:tbon: Expected object, got integer", "[tbon] not a table");
-    is(tbon("[tbon]\ninterface-hint = 3\n", NULL), "E:tbon.interface-hint: Expected string, got integer",
+    is(tbon("tbon = 1\n", &n), "E:tbon: Config file error [tbon]: Expected object, got integer",
+       "[tbon] not a table");
+    is(tbon("[tbon]\ninterface-hint = 3\n", NULL),
+       "E:tbon.interface-hint: Config file error [tbon]: Expected string, got integer",
        "interface-hint not a string");
 
     /* warnings */
