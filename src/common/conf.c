@@ -198,6 +198,31 @@ static int parse_toml(struct conf *c, struct conf_file *cf, const char *buf, siz
         diag_set(err, cf->path, tdiag.line, tdiag.col, "%s", tdiag.msg);
         return -1;
     }
+    const char *nul = memchr(buf, '\0', len);
+    if (!o && nul) {
+        /* flux-core reads a C string: nothing after the NUL exists for it */
+        int line = 1;
+        for (const char *p = buf; p < nul; p++)
+            line += *p == '\n';
+        const char *rest = nul + 1, *end = buf + len;
+        bool content = false;
+        while (rest < end && !content) {
+            const char *eol = memchr(rest, '\n', (size_t)(end - rest));
+            const char *l = rest;
+            while (l < (eol ? eol : end) && (*l == ' ' || *l == '\t' || *l == '\r' || !*l))
+                l++;
+            content = l < (eol ? eol : end) && *l != '#';
+            rest = eol ? eol + 1 : end;
+        }
+        if (content) {
+            diag_set(err, cf->path, line, 0,
+                     "a NUL byte on line %d: flux-core reads the file only up to it and "
+                     "silently ignores the settings after it, so the broker would start with "
+                     "another config than this file's; remove it (tr -d '\\000')",
+                     line);
+            return -1;
+        }
+    }
     if (!o) {
         char msg[sizeof(tdiag.msg) + 256];
         snprintf(msg, sizeof(msg),

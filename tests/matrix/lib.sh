@@ -249,3 +249,35 @@ mx_parent_unreachable() {
     netns_unreachable "$MX_NET" || { mx_skip "cannot make the parent unreachable"; return 0; }
     row_atexit "netns_reachable '$MX_NET'"
 }
+
+# real ELF programs and libraries in $R (fixture_elf_runtime): the row is
+# skipped where there is no C compiler or ldconfig
+mx_elf() {
+    local rc=0
+    fixture_elf_runtime "$R" || rc=$?
+    [ "$rc" -eq 2 ] && mx_skip "no C compiler or ldconfig to build ELF files"
+    [ "$rc" -eq 0 ] || [ "$rc" -eq 2 ]
+}
+
+# flux-core 0.88.0's own flux.service, with what its ExecStartPre= reach:
+# systemd-logind and dbus units, user@.service with PAM service systemd-user
+# (Debian 12's, in /usr/lib/pam.d) and its modules in usr/lib64/security
+mx_user_manager() {
+    local u=$R/usr/lib/systemd/system p m
+    cp "$top_srcdir/tests/data/flux-core/flux.service" "$u/flux.service"
+    printf '[Service]\nExecStart=/lib/systemd/systemd-logind\n' >"$u/systemd-logind.service"
+    printf '[Service]\nExecStart=/usr/bin/dbus-daemon --system\n' >"$u/dbus.service"
+    printf '[Service]\nUser=%%i\nPAMName=systemd-user\nExecStart=/lib/systemd/systemd --user\n' \
+        >"$u/user@.service"
+    mkdir -p "$R/lib/systemd" "$R/usr/lib/pam.d" "$R/usr/lib64/security"
+    for p in usr/bin/loginctl usr/bin/systemctl usr/bin/bash usr/bin/dbus-daemon \
+        lib/systemd/systemd-logind lib/systemd/systemd; do
+        printf '#!/bin/sh\n' >"$R/$p"
+        chmod 0755 "$R/$p"
+    done
+    printf 'session required pam_loginuid.so\nsession required pam_limits.so\nsession optional pam_keyinit.so force revoke\nsession optional pam_systemd.so\n' \
+        >"$R/usr/lib/pam.d/systemd-user"
+    for m in pam_loginuid pam_limits pam_keyinit pam_systemd; do
+        printf 'ELF stub\n' >"$R/usr/lib64/security/$m.so"
+    done
+}
