@@ -14,31 +14,12 @@
 
 #include "common/cleanup.h"
 #include "common/fluxtoml.h"
+#include "read-all.h"
 
 static char *read_file(const char *path, size_t *lenp)
 {
     _cleanup_fclose_ FILE *f = fopen(path, "r");
-    _cleanup_free_ char *buf = NULL;
-    size_t len = 0, cap = 0;
-
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (cap - len < 65536) {
-            char *p = realloc(buf, cap = cap ? cap * 2 : 65536);
-            if (!p)
-                return NULL;
-            buf = p;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(f))
-        return NULL;
-    *lenp = len;
-    return TAKE_PTR(buf);
+    return f ? read_all(f, lenp) : NULL;
 }
 
 int main(int argc, char **argv)

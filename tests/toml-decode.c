@@ -11,30 +11,7 @@
 
 #include "common/cleanup.h"
 #include "common/toml.h"
-
-static char *read_all(FILE *f, size_t *lenp)
-{
-    _cleanup_free_ char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *p = realloc(buf, ncap);
-            if (!p)
-                return NULL;
-            buf = p;
-            cap = ncap;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(f))
-        return NULL;
-    *lenp = len;
-    return TAKE_PTR(buf);
-}
+#include "read-all.h"
 
 int main(void)
 {

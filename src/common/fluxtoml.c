@@ -305,52 +305,22 @@ static bool is_ctrl(int ch)
     return (ch >= 0 && ch <= 0x08) || (ch >= 0x0a && ch <= 0x1f) || ch == 0x7f;
 }
 
+/* toml_ucs_to_utf8(): up to 6 bytes (the old UTF-8, up to U+7FFFFFFF), and
+ * no surrogates or U+FFFE/U+FFFF. */
 static int ucs_to_utf8(int64_t code, char buf[6])
 {
-    if (0xd800 <= code && code <= 0xdfff)
+    static const int64_t top[] = { 0x7F, 0x7FF, 0xFFFF, 0x1FFFFF, 0x3FFFFFF, 0x7FFFFFFF };
+    static const unsigned char lead[] = { 0x00, 0xc0, 0xe0, 0xf0, 0xf8, 0xfc };
+
+    if ((0xd800 <= code && code <= 0xdfff) || (0xfffe <= code && code <= 0xffff) || code < 0)
         return -1;
-    if (0xfffe <= code && code <= 0xffff)
-        return -1;
-    if (code < 0)
-        return -1;
-    if (code <= 0x7F) {
-        buf[0] = (char)code;
-        return 1;
-    }
-    if (code <= 0x7FF) {
-        buf[0] = (char)(0xc0 | (code >> 6));
-        buf[1] = (char)(0x80 | (code & 0x3f));
-        return 2;
-    }
-    if (code <= 0xFFFF) {
-        buf[0] = (char)(0xe0 | (code >> 12));
-        buf[1] = (char)(0x80 | ((code >> 6) & 0x3f));
-        buf[2] = (char)(0x80 | (code & 0x3f));
-        return 3;
-    }
-    if (code <= 0x1FFFFF) {
-        buf[0] = (char)(0xf0 | (code >> 18));
-        buf[1] = (char)(0x80 | ((code >> 12) & 0x3f));
-        buf[2] = (char)(0x80 | ((code >> 6) & 0x3f));
-        buf[3] = (char)(0x80 | (code & 0x3f));
-        return 4;
-    }
-    if (code <= 0x3FFFFFF) {
-        buf[0] = (char)(0xf8 | (code >> 24));
-        buf[1] = (char)(0x80 | ((code >> 18) & 0x3f));
-        buf[2] = (char)(0x80 | ((code >> 12) & 0x3f));
-        buf[3] = (char)(0x80 | ((code >> 6) & 0x3f));
-        buf[4] = (char)(0x80 | (code & 0x3f));
-        return 5;
-    }
-    if (code <= 0x7FFFFFFF) {
-        buf[0] = (char)(0xfc | (code >> 30));
-        buf[1] = (char)(0x80 | ((code >> 24) & 0x3f));
-        buf[2] = (char)(0x80 | ((code >> 18) & 0x3f));
-        buf[3] = (char)(0x80 | ((code >> 12) & 0x3f));
-        buf[4] = (char)(0x80 | ((code >> 6) & 0x3f));
-        buf[5] = (char)(0x80 | (code & 0x3f));
-        return 6;
+    for (int n = 0; n < 6; n++) {
+        if (code > top[n])
+            continue;
+        for (int i = n; i > 0; i--, code >>= 6)
+            buf[i] = (char)(0x80 | (code & 0x3f));
+        buf[0] = (char)(lead[n] | code);
+        return n + 1;
     }
     return -1;
 }

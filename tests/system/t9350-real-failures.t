@@ -98,13 +98,17 @@ sys_poweroff
 
 # ---- [resource] host set wrong: rc1 fails, exit 42, Result=success ------------------
 prep_resource() { sed -i 's/^hosts = "fluxnode"$/hosts = "othernode"/' "$1/etc/flux/system/conf.d/system.toml"; }
-flux_boot resource --gate off --prep prep_resource || bail "node did not boot"
-case_blocked "resource host set" config.resource
-case_quote "resource host set" 'error reranking R: [^"]*' 90 -u flux.service
-sys_wait_state flux.service inactive 60 || true
-is "$(unit_prop flux.service Result)/$(unit_prop flux.service ActiveState)" success/inactive \
-    "resource host set: Result=success, inactive (exit 42 counts as success)"
-sys_poweroff
+# rc1_case NAME PREP CHECK REGEX: an rc1 failure: exit 42 after READY=1, never restarted
+rc1_case() {
+    flux_boot "${2#prep_}" --gate off --prep "$2" || bail "node did not boot"
+    case_blocked "$1" "$3"
+    case_quote "$1" "$4" 90 -u flux.service
+    sys_wait_state flux.service inactive 60 || true
+    is "$(unit_prop flux.service Result)/$(unit_prop flux.service ActiveState)" success/inactive \
+        "$1: Result=success, inactive (exit 42 from rc1 counts as success)"
+    sys_poweroff
+}
+rc1_case "resource host set" prep_resource config.resource 'error reranking R: [^"]*'
 
 # ---- content.sqlite unreadable by flux: rc1 fails, exit 42, Result=success ---------
 prep_sqlite() {
@@ -113,13 +117,7 @@ prep_sqlite() {
     chown root:root "$1/var/lib/flux/content.sqlite"
     chmod 0600 "$1/var/lib/flux/content.sqlite"
 }
-flux_boot sqlite --gate off --prep prep_sqlite || bail "node did not boot"
-case_blocked "content.sqlite" statedir.restore
-case_quote "content.sqlite" 'content-sqlite: \[Errno 13\] Permission denied' 90 -u flux.service
-sys_wait_state flux.service inactive 60 || true
-is "$(unit_prop flux.service Result)/$(unit_prop flux.service ActiveState)" success/inactive \
-    "content.sqlite: Result=success, inactive"
-sys_poweroff
+rc1_case "content.sqlite" prep_sqlite statedir.restore 'content-sqlite: \[Errno 13\] Permission denied'
 
 # ---- libpython3.11 removed: rc1's flux modprobe cannot import flux ----------------
 prep_python() { rm -f "$1"/usr/lib/x86_64-linux-gnu/libpython3.11.so.1*; }
