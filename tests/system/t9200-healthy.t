@@ -20,14 +20,15 @@ sys_boot healthy "$PAY" || bail "container did not boot"
 host=$(sys_exec hostname)
 
 # A healthy Flux node for this container's name, as the node2 tests build it
-# (stub flux-core / flux-security / flux-sched files, configs, cert,
-# statedir), copied into the container without its passwd, dpkg database or
+# (stub flux-core / flux-security / flux-sched files, flux's Python, configs,
+# cert, statedir), copied into the container without its passwd, dpkg database or
 # stub PAM modules: the container's own are used.
 node2_root "$T/root" >/dev/null 2>&1 || bail "fixture failed"
 sed -i "s/\"node0\"/\"$host\"/g" "$R/etc/flux/system/conf.d/system.toml"
 (cd "$R" && tar -cf "$T/node.tar" etc/flux etc/pam.d/flux usr/bin/flux usr/libexec/flux \
     usr/lib/$MA/libflux-security.so.1.0.0 usr/lib/$MA/libflux-security.so.1 \
-    usr/lib/$MA/pkgconfig usr/lib/$MA/flux var/lib/flux) || bail "tar failed"
+    usr/lib/$MA/pkgconfig usr/lib/$MA/flux var/lib/flux \
+    usr/bin/python3 usr/bin/python3.11 usr/lib/python3.11 usr/lib/python3) || bail "tar failed"
 cp "$T/node.tar" "$PAY/node.tar"
 sys_install_payload
 # enabled, as flux-preflight(8) says: a disabled unit that passed is unloaded
