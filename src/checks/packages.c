@@ -1154,6 +1154,7 @@ const struct fp_check fp_checks_packages[] = {
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 10.0,
+        .requires = FP_REQUIRES("packages.core"),
         .run = check_packages_runtime,
     },
     {

@@ -494,6 +494,7 @@ const struct fp_check fp_checks_user[] = {
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 10.0,
+        .requires = FP_REQUIRES("packages.core", "user.flux"),
         .run = check_user_manager,
     },
     { 0 },

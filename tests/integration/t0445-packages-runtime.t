@@ -155,10 +155,14 @@ like "$(msg packages.runtime)" "^$R/usr/bin/python3, the Python that flux runs i
 printf '#!/bin/sh\n' >"$R/usr/bin/python3.11"
 chmod 0755 "$R/usr/bin/python3.11"
 
-# --- no flux-core at all: skip (packages.core reports it)
+# --- no flux-core at all: packages.core reports it; selected alone, the
+# skip becomes an error naming it (its prerequisite failed unseen)
 mv "$R/usr/libexec/flux/cmd/flux-broker" "$T/aside/"
+gate packages.core,packages.runtime
+is "$(result packages.runtime)" skip "no flux-broker: skip, packages.core fails"
 gate packages.runtime
-is "$(result packages.runtime)" skip "no flux-broker: skip"
+is "$(result packages.runtime)" error "...selected alone: error"
+like "$(msg packages.runtime)" "packages.core" "...naming packages.core"
 mv "$T/aside/flux-broker" "$R/usr/libexec/flux/cmd/"
 
 # --- nothing from the image is loaded or run

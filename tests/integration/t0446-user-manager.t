@@ -169,8 +169,11 @@ gate user.manager
 like "$(msg user.manager)" "starts user@500.service, but user@500.service is not installed" "no user@.service: fail"
 mv "$T/user@.service" "$UNITS/"
 sed -i '/^flux:/d' "$R/etc/passwd"
-gate user.manager
+gate user.flux,user.manager
 is "$(result user.manager)" skip "no flux user: the user manager part skips (user.flux reports it)"
+gate user.manager
+is "$(result user.manager)" error "...selected alone: error, naming user.flux"
+like "$(msg user.manager)" "user.flux" "...the message names it"
 
 gate_changed_nothing
 done_testing
