@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <systemd/sd-journal.h>
+#include <systemd/sd-login.h>
 
 #include "engine/msgids.h"
 #include "output/output.h"
@@ -98,6 +100,19 @@ static int priority_of(enum fp_outcome o)
     }
 }
 
+/* journald finds a sender's unit (_SYSTEMD_UNIT, what `journalctl -u`
+ * matches) from its cgroup when it reads the message; the gate sends its
+ * entries and exits at once, and an entry read after the exit has no unit.
+ * `journalctl -u UNIT` also matches OBJECT_SYSTEMD_UNIT=UNIT from uid 0, so
+ * the gate names its own unit, found while it is alive. */
+static void add_own_unit(struct fields *f)
+{
+    char *unit = NULL;
+    if (geteuid() == 0 && sd_pid_get_unit(0, &unit) >= 0 && unit)
+        add(f, "OBJECT_SYSTEMD_UNIT=%s", unit);
+    free(unit);
+}
+
 int output_journal(const struct fp_ctx *ctx, const struct fp_run *run, const char *verdict_line)
 {
     struct fields f = { .n = 0 };
@@ -116,6 +131,7 @@ int output_journal(const struct fp_ctx *ctx, const struct fp_run *run, const cha
         add(&f, "FLUX_PREFLIGHT_SEVERITY=%s", fp_severity_name(r->severity));
         add(&f, "FLUX_PREFLIGHT_DURATION_USEC=%llu", (unsigned long long)r->duration_us);
         add(&f, "FLUX_PREFLIGHT_HOST=%s", ctx->hostname);
+        add_own_unit(&f);
         add_facts(&f, r->facts);
         if (sd_journal_sendv(f.iov, f.n) < 0)
             rc = -1;
@@ -137,6 +153,7 @@ int output_journal(const struct fp_ctx *ctx, const struct fp_run *run, const cha
                                               : st == FP_WARN ? "WARN" : st == FP_FAIL ? "FAIL"
                                               : "ERROR", run->counts[st]);
     add(&f, "FLUX_PREFLIGHT_DURATION_USEC=%llu", (unsigned long long)run->duration_us);
+    add_own_unit(&f);
     if (sd_journal_sendv(f.iov, f.n) < 0)
         rc = -1;
     release(&f);

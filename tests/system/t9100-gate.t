@@ -50,8 +50,12 @@ is "$(sys_journal FLUX_PREFLIGHT_CHECK=munge.daemon FLUX_PREFLIGHT_RESULT=fail -
     "journalctl FLUX_PREFLIGHT_CHECK=munge.daemon FLUX_PREFLIGHT_RESULT=fail finds the entry"
 like "$(sys_journal FLUX_PREFLIGHT_CHECK=munge.daemon FLUX_PREFLIGHT_RESULT=fail -o cat)" 'munge\.daemon: cannot get a credential from munged on /run/munge/munge\.socket\.2' \
     "the entry says what failed"
-is "$(sys_journal -u flux-preflight.service FLUX_PREFLIGHT_CHECK=munge.daemon -o json | tail -1 | jq -r ._SYSTEMD_UNIT)" \
-    flux-preflight.service "the entries belong to the unit (journalctl -u flux-preflight)"
+# every entry of the gate is found by -u, also those journald read after the gate had exited
+# (no _SYSTEMD_UNIT then): the gate names its unit (OBJECT_SYSTEMD_UNIT)
+is "$(sys_journal -u flux-preflight.service SYSLOG_IDENTIFIER=flux-preflight -o cat | wc -l)" \
+    "$(sys_journal SYSLOG_IDENTIFIER=flux-preflight -o cat | wc -l)" "journalctl -u flux-preflight finds every entry of the gate"
+is "$(sys_journal FLUX_PREFLIGHT_CHECK=munge.daemon -o json | tail -1 | jq -r .OBJECT_SYSTEMD_UNIT)" \
+    flux-preflight.service "...each entry names the gate's unit"
 is "$(sys_exec cat /run/flux-preflight/status.json | jq -r '.failed | join(",")')" munge.daemon "the status file names the failed check"
 
 # ---- munged back: flux starts and the status says pass
