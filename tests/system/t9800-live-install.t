@@ -19,9 +19,10 @@ src=$(cd "$top_srcdir" && pwd -P)
 bld=$(cd "$top_builddir" && pwd -P)
 PAY=$(mktemp -d /tmp/fp-t9800-pay.XXXXXX)
 fp_atexit "rm -rf '$PAY'"
-binds="--bind-ro=$bld --bind-ro=/usr/include"
+# (CI builds in SRC/build-default: then binding the source tree binds both)
+binds="--bind-ro=$src --bind-ro=/usr/include"
 [ ! -d /usr/lib/gcc ] || binds="$binds --bind-ro=/usr/lib/gcc"
-case $bld/ in "$src"/*) ;; *) binds="$binds --bind-ro=$src" ;; esac
+case $bld/ in "$src"/*) ;; *) binds="$binds --bind-ro=$bld" ;; esac
 SYS_NSPAWN_ARGS=$binds sys_boot live "$PAY" || bail "container did not boot"
 sys_exec sh -c 'cat >/usr/local/bin/make && chmod 0755 /usr/local/bin/make' </usr/bin/make ||
     bail "cannot copy make into the container"
