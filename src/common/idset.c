@@ -1,10 +1,12 @@
-/* RFC 22 idsets, decoded as strictly as flux-core's idset_decode(): ascending
- * unique ranges, hi > lo, no leading zeros, optional surrounding brackets.
+/* RFC 22 idsets, decoded exactly as flux-core 0.88.0's idset_decode()
+ * (src/common/libidset/idset_decode.c): ascending unique ranges, hi > lo, no
+ * leading zeros, optional surrounding brackets, and its quirks (below).
  * Stored as a sorted array of disjoint, non-adjacent [lo, hi] ranges, which
  * is small for the typical "0-1023" and keeps test/next logarithmic. */
-#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,112 +213,153 @@ char *idset_encode(const struct idset *ids)
     return s;
 }
 
-static const char id_too_big[] = "id exceeds the maximum";
-
-/* One id: decimal digits, no leading zero unless it is "0", at most
- * IDSET_MAX_ID.  0, or -1 with *why set. */
-static int parse_id(const char *s, size_t len, unsigned int *id, const char **why)
+static bool is_digit(char c)
 {
-    unsigned long long v = 0;
+    return c >= '0' && c <= '9';
+}
 
-    if (len == 0) {
-        *why = "missing id";
+/* One id as flux's strtoul_check(): a digit first (no blank, no sign), no
+ * leading zero, not beyond ULONG_MAX.  0, or -1 with *why set. */
+static int parse_id(const char *s, const char **end, unsigned long *id, const char **why)
+{
+    unsigned long v = 0;
+    const char *p = s;
+
+    if (!is_digit(*s)) {
+        *why = *s ? "invalid character" : "missing id";
         return -1;
     }
-    for (size_t i = 0; i < len; i++) {
-        if (!isdigit((unsigned char)s[i])) {
-            *why = "invalid character";
+    for (; is_digit(*p); p++) {
+        unsigned long d = (unsigned long)(*p - '0');
+        if (v > (ULONG_MAX - d) / 10) {
+            *why = "number too large";
             return -1;
         }
-        if (v <= IDSET_MAX_ID)
-            v = v * 10 + (unsigned)(s[i] - '0');
+        v = v * 10 + d;
     }
-    if (len > 1 && s[0] == '0') {
+    if (*s == '0' && p - s > 1) {
         *why = "leading zero";
         return -1;
     }
-    if (v > IDSET_MAX_ID) {
-        *why = id_too_big;
-        return -1;
-    }
-    *id = (unsigned int)v;
+    *id = v;
+    *end = p;
     return 0;
 }
 
-/* "lo" or "lo-hi" with hi > lo, as flux's parse_range(). */
-static int parse_range(const char *s, size_t len, unsigned int *lo, unsigned int *hi, const char **why)
+/* "lo" or "lo-hi" with hi > lo, as flux's parse_range(), which stores each
+ * bound in an unsigned int: an id of 2^32 or more wraps ("4294967296" is 0),
+ * and hi > lo is checked before the wrap. */
+static int parse_range(const char *s, unsigned int *lo, unsigned int *hi, const char **why)
 {
-    const char *dash = memchr(s, '-', len);
+    const char *end;
+    unsigned long n;
 
-    if (!dash)
-        return parse_id(s, len, lo, why) < 0 ? -1 : (*hi = *lo, 0);
-    if (parse_id(s, (size_t)(dash - s), lo, why) < 0
-        || parse_id(dash + 1, len - (size_t)(dash - s) - 1, hi, why) < 0)
+    if (parse_id(s, &end, &n, why) < 0)
         return -1;
-    if (*hi <= *lo) {
-        *why = "hi must be greater than lo";
+    if (*end != '\0' && *end != '-') {
+        *why = "invalid character";
         return -1;
+    }
+    *lo = *hi = (unsigned int)n;
+    if (*end == '-') {
+        if (parse_id(end + 1, &end, &n, why) < 0)
+            return -1;
+        if (*end != '\0') {
+            *why = "invalid character";
+            return -1;
+        }
+        if (n <= *lo) {
+            *why = "hi must be greater than lo";
+            return -1;
+        }
+        *hi = (unsigned int)n;
     }
     return 0;
 }
 
+/* flux's idset universe: at most INT_MAX + 1 ids (IDSET_MAX_UNIVERSE). */
+#define FLUX_IDSET_UNIVERSE (1UL << 31)
+
+/* Decode s exactly as flux's idset_decode(): one pair of surrounding
+ * brackets stripped, no other bracket; elements split at commas, empty
+ * ones skipped (strtok); each must start above the previous element's hi
+ * (as parsed, before flux orders a wrapped pair); an id of UINT_MAX - 1 or
+ * UINT_MAX is EINVAL, one past the universe ERANGE.  What flux accepts with
+ * an id over IDSET_MAX_ID is E2BIG: flux-preflight's limit. */
 struct idset *idset_decode(const char *s, char *err, size_t errsz)
 {
+    _cleanup_free_ char *copy = NULL;
     struct idset *ids;
-    const char *p, *end;
-    unsigned int lo, hi, prev_hi = 0;
+    char *a, *tok, *saveptr = NULL;
+    unsigned int maxid = IDSET_INVALID_ID - 1; /* flux's IDSET_INVALID_ID: "none yet" */
     bool have_prev = false;
     size_t len;
 
     set_err(err, errsz, "%s", "");
-    if (!s) {
-        set_err(err, errsz, "no idset");
+    if (!s || !(copy = strdup(s))) {
+        set_err(err, errsz, s ? "out of memory" : "input is NULL");
+        errno = s ? ENOMEM : EINVAL;
+        return NULL;
+    }
+    a = copy;
+    len = strlen(a);
+    if (len >= 2 && a[0] == '[' && a[len - 1] == ']') {
+        a[len - 1] = '\0';
+        a++;
+    }
+    if (strpbrk(a, "[]")) {
+        set_err(err, errsz, "mismatched or nested brackets in '%s'", s);
         errno = EINVAL;
         return NULL;
     }
-    len = strlen(s);
-    /* one optional pair of surrounding brackets, as flux strips them */
-    if (len > 0 && (s[0] == '[' || s[len - 1] == ']')) {
-        if (len < 2 || s[0] != '[' || s[len - 1] != ']') {
-            set_err(err, errsz, "mismatched brackets in '%s'", s);
-            errno = EINVAL;
+    if (!(ids = idset_create())) {
+        set_err(err, errsz, "out of memory");
+        return NULL;
+    }
+    while ((tok = strtok_r(a, ",", &saveptr))) {
+        const char *why = NULL;
+        unsigned int lo, hi;
+        int r;
+
+        a = NULL;
+        if (parse_range(tok, &lo, &hi, &why) < 0) {
+            set_err(err, errsz, "error parsing range '%s': %s", tok, why);
+            goto inval;
+        }
+        if (have_prev && lo <= maxid) {
+            set_err(err, errsz, "range '%s' is out of order", tok);
+            goto inval;
+        }
+        if (lo >= IDSET_INVALID_ID - 1 || hi >= IDSET_INVALID_ID - 1) {
+            set_err(err, errsz, "error appending '%s': %s", tok, strerror(EINVAL));
+            goto inval;
+        }
+        maxid = hi;
+        have_prev = true;
+        if (hi < lo) { /* a wrapped hi: flux sets the range the other way round */
+            unsigned int t = lo;
+            lo = hi;
+            hi = t;
+        }
+        if ((unsigned long)hi + 1 > FLUX_IDSET_UNIVERSE) {
+            set_err(err, errsz, "error appending '%s': set universe size would exceed maximum", tok);
+            idset_destroy(ids);
+            errno = ERANGE;
             return NULL;
         }
-        s++;
-        len -= 2;
-    }
-    ids = idset_create();
-    if (!ids)
-        return NULL;
-    for (p = s; p < s + len; p = end + 1) {
-        const char *why = NULL;
-
-        end = memchr(p, ',', (size_t)(s + len - p));
-        if (!end)
-            end = s + len;
-        if (end == p)
-            continue; /* "1,,2": flux skips empty elements */
-        if (parse_range(p, (size_t)(end - p), &lo, &hi, &why) < 0) {
-            if (why == id_too_big)
-                set_err(err, errsz, "error parsing range '%.*s': %s %u", (int)(end - p), p, why,
-                        IDSET_MAX_ID);
-            else
-                set_err(err, errsz, "error parsing range '%.*s': %s", (int)(end - p), p, why);
-            goto inval;
-        }
-        if (have_prev && lo <= prev_hi) {
-            set_err(err, errsz, "range '%.*s' is out of order", (int)(end - p), p);
-            goto inval;
-        }
-        int r = idset_set_range(ids, lo, hi);
-        if (r < 0) {
+        if ((r = idset_set_range(ids, lo, hi)) < 0) {
             set_err(err, errsz, "out of memory");
             idset_destroy(ids);
             errno = -r;
             return NULL;
         }
-        prev_hi = hi;
-        have_prev = true;
+    }
+    if (ids->n > 0 && ids->r[ids->n - 1].hi > IDSET_MAX_ID) {
+        set_err(err, errsz, "ids up to %u: over flux-preflight's limit of %u (flux-core accepts ids below 2^31)",
+                ids->r[ids->n - 1].hi, IDSET_MAX_ID);
+        idset_destroy(ids);
+        errno = E2BIG;
+        return NULL;
     }
     return ids;
 inval:

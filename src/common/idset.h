@@ -1,4 +1,6 @@
-/* RFC 22 idsets, decoded strictly as flux-core's idset_decode does. */
+/* RFC 22 idsets, decoded as flux-core 0.88.0's idset_decode does (its
+ * quirks are listed in idset.c; tests/parity/ holds it to flux-core's own
+ * library). */
 #ifndef FP_COMMON_IDSET_H
 #define FP_COMMON_IDSET_H
 
@@ -7,9 +9,13 @@
 
 struct idset;
 
-#define IDSET_MAX_ID (1U << 24) /* universe cap, like flux's IDSET_DEFAULT_MAX */
+/* flux-preflight's limit on an id; flux-core's own is 2^31 - 1. */
+#define IDSET_MAX_ID (1U << 24)
 
-/* NULL with errno EINVAL and a reason in err ("range '1' is out of order"). */
+/* Decode s, accepting exactly what flux-core's idset_decode() accepts.
+ * NULL with errno EINVAL or ERANGE as flux-core fails ("range '1' is out of
+ * order" in err), or E2BIG for a set flux-core accepts with an id over
+ * IDSET_MAX_ID (err says it is flux-preflight's limit). */
 struct idset *idset_decode(const char *s, char *err, size_t errsz);
 struct idset *idset_create(void);
 void idset_destroy(struct idset *ids);

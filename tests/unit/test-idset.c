@@ -23,17 +23,78 @@ static void check_decode(const char *in, const char *want_encoded, size_t want_c
     idset_destroy(ids);
 }
 
-static void check_reject(const char *in, const char *want_err)
+static void check_reject_errno(const char *in, int want_errno, const char *want_err)
 {
-    char err[128] = "";
+    char err[160] = "";
     struct idset *ids;
 
     errno = 0;
     ids = idset_decode(in, err, sizeof(err));
-    ok(ids == NULL && errno == EINVAL, "decode '%s' fails with EINVAL (%s)", in, err);
+    ok(ids == NULL && errno == want_errno && err[0], "decode '%s' fails with %s (%s)", in,
+       strerror(want_errno), err);
     if (want_err)
         is(err, want_err, "decode '%s' says why", in);
     idset_destroy(ids);
+}
+
+static void check_reject(const char *in, const char *want_err)
+{
+    check_reject_errno(in, EINVAL, want_err);
+}
+
+/* Split line at tabs into at most nf fields; returns how many. */
+static int split_tabs(char *line, char **f, int nf)
+{
+    int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *p = line; p && n < nf; n++) {
+        f[n] = p;
+        if ((p = strchr(p, '\t')))
+            *p++ = '\0';
+    }
+    return n;
+}
+
+/* tests/data/idset/vectors.tsv: input, flux-core 0.88.0's encoded set (or
+ * ERROR), its count (or the errno), source.  A set flux-core accepts with an
+ * id over IDSET_MAX_ID is E2BIG here, flux-preflight's own limit. */
+static void test_vectors(void)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096], line[4096];
+    int rows = 0, invalid = 0, capped = 0;
+
+    snprintf(path, sizeof(path), "%s/tests/data/idset/vectors.tsv", top ? top : ".");
+    _cleanup_fclose_ FILE *f = fopen(path, "r");
+    if (!ok(f != NULL, "%s is readable", path))
+        return;
+    if (!fgets(line, sizeof(line), f) || strncmp(line, "input\tencoded\tcount\tsource\n", 28) != 0) {
+        ok(0, "idset vectors.tsv header");
+        return;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        char *fld[4];
+        if (!ok(split_tabs(line, fld, 4) == 4, "idset vectors.tsv row %d has four fields", ++rows))
+            continue;
+        if (strcmp(fld[1], "ERROR") == 0) {
+            check_reject_errno(fld[0], strcmp(fld[2], "ERANGE") == 0 ? ERANGE : EINVAL, NULL);
+            invalid++;
+            continue;
+        }
+        /* the largest id is the last number of the encoded set */
+        const char *last = fld[1] + strlen(fld[1]);
+        while (last > fld[1] && last[-1] != ',' && last[-1] != '-')
+            last--;
+        unsigned long max = strtoul(last, NULL, 10);
+        if (max > IDSET_MAX_ID) {
+            check_reject_errno(fld[0], E2BIG, NULL);
+            capped++;
+            continue;
+        }
+        check_decode(fld[0], fld[1], strtoul(fld[2], NULL, 10));
+    }
+    ok(rows >= 50 && invalid >= 25 && capped >= 2, "idset vectors.tsv: %d rows, %d invalid, %d over the limit",
+       rows, invalid, capped);
 }
 
 static void test_decode(void)
@@ -49,6 +110,9 @@ static void test_decode(void)
     check_decode("0-1023", "0-1023", 1024);
     check_decode("1,3,5-7,9", "1,3,5-7,9", 6);
     check_decode("16777216", "16777216", 1);
+    check_decode("4294967296", "0", 1);         /* flux-core stores ids in 32 bits */
+    check_decode("5-4294967296", "0-5", 6);     /* and then sets the range the other way round */
+    check_decode("5-4294967296,1", "0-5", 6);   /* order is checked against the wrapped hi */
     check_decode("0-16777216", "0-16777216", 16777217);
     check_decode("10,20,30", "10,20,30", 3);
 }
@@ -68,20 +132,28 @@ static void test_reject(void)
     check_reject("-1", NULL);
     check_reject("1-2-3", NULL);
     check_reject("1--3", NULL);
-    check_reject("[1-3", "mismatched brackets in '[1-3'");
+    check_reject("[1-3", "mismatched or nested brackets in '[1-3'");
     check_reject("1-3]", NULL);
     check_reject("[", NULL);
     check_reject("]", NULL);
     check_reject("[[1]]", NULL);
     check_reject("[1],[2]", NULL);
     check_reject("1 ,2", "error parsing range '1 ': invalid character");
+    check_reject("1,00", "error parsing range '00': leading zero");
+    check_reject("99999999999999999999999", "error parsing range '99999999999999999999999': number too large");
+    check_reject("4294967294", "error appending '4294967294': Invalid argument");
+    check_reject("5-4294967296,0", "range '0' is out of order");
     check_reject(" 1", NULL);
     check_reject("+1", NULL);
     check_reject("a", NULL);
     check_reject("1;2", NULL);
-    check_reject("16777217", "error parsing range '16777217': id exceeds the maximum 16777216");
     check_reject("0-99999999999999999999999", NULL);
-    check_reject("4294967296", NULL);
+    check_reject_errno("2147483648", ERANGE, "error appending '2147483648': set universe size would exceed maximum");
+    check_reject_errno("3,2147483648", ERANGE, NULL);
+    check_reject_errno("16777217", E2BIG,
+                       "ids up to 16777217: over flux-preflight's limit of 16777216 (flux-core accepts ids below 2^31)");
+    check_reject_errno("0-3,16777217-16777219", E2BIG, NULL);
+    check_reject("20000000,1", "range '1' is out of order"); /* flux-core's error comes first */
 
     errno = 0;
     ok(idset_decode(NULL, NULL, 0) == NULL && errno == EINVAL, "decode NULL fails with EINVAL");
@@ -138,6 +210,7 @@ static void test_api(void)
 
 int main(void)
 {
+    test_vectors();
     test_decode();
     test_reject();
     test_api();
