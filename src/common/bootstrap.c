@@ -1,5 +1,6 @@
 /* [bootstrap] as flux-core's conf_bootstrap.c parses it (bootstrap.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -495,7 +496,17 @@ static int expand_hosts(struct bootstrap *b, json_t *hosts, struct bootstrap_err
         }
         if (!(hl[i] = hostlist_decode(e->val[KEY_HOST], NULL, 0))) {
             snprintf(kp, sizeof(kp), "bootstrap.hosts[%zu].host", i);
-            seterr(err, kp, "invalid hosts[%zu]: host key is not a valid RFC 29 hostlist", i);
+            if (errno == EOVERFLOW) { /* no broker message: it never gets that far */
+                seterr(err, kp,
+                       "hosts[%zu]: flux-core's libhostlist never finishes expanding host \"%s\" "
+                       "(a range ending at %lu followed by a suffix): the broker would hang "
+                       "at startup",
+                       i, e->val[KEY_HOST], ULONG_MAX);
+                if (err)
+                    err->over_cap = true;
+            } else {
+                seterr(err, kp, "invalid hosts[%zu]: host key is not a valid RFC 29 hostlist", i);
+            }
             goto out;
         }
         total += hostlist_count(hl[i]);

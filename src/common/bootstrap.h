@@ -37,8 +37,10 @@ struct bootstrap_error {
      * "" when not tied to a key. Indexes the *original* hosts array even when
      * the broker's text indexes the expanded list. */
     char keypath[256];
-    /* The table is over BOOTSTRAP_HOSTS_MAX: a limit of flux-preflight, not a
-     * fault the broker would report (text names the cap). */
+    /* Not a fault the broker would report, so text is not the broker's: the
+     * table is over BOOTSTRAP_HOSTS_MAX, a limit of flux-preflight (text
+     * names the cap), or a host key flux-core never finishes expanding (the
+     * broker would hang; hostlist.h, EOVERFLOW). */
     bool over_cap;
 };
 

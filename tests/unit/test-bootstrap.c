@@ -342,6 +342,41 @@ static void test_expansion(void)
     bootstrap_destroy(b);
 }
 
+/* Hostlists the broker reads as flux-core's libhostlist does (hostlist.c),
+ * not as RFC 29 would: the ranks follow flux-core. */
+static void test_flux_hostlists(void)
+{
+    struct bootstrap *b;
+    static struct bootstrap_error err;
+    json_t *o;
+
+    b = parse("[bootstrap]\n" CERT "hosts = [{host = \"vm[1-]\"}, {host = \"vm[+2],n[ 1-2]\"}]\n",
+              "vm02");
+    ok(b && bootstrap_size(b) == 4 && bootstrap_rank(b) == 1,
+       "vm[1-] is vm1 and vm[+2] is vm02 (rank 1), as flux-core reads them");
+    is(b ? bootstrap_host(b, 3) : "", "n02", "n[ 1-2] is n01,n02");
+    bootstrap_destroy(b);
+
+    is(error_of("[bootstrap]\n" CERT "hosts = [{host = \"vm\"}, {host = \"a]b[1]\"}]\n", "vm"),
+       "invalid hosts[1]: a]b1 domain label contains invalid character ']' (0x5d)",
+       "a]b[1] decodes (a]b1) and fails the broker's RFC 1035 check, not the hostlist one");
+
+    b = parse("[bootstrap]\n" CERT "hosts = [{host = \"vm,n99999999999999999999999\"}]\n", "vm");
+    ok(b && bootstrap_size(b) == 1, "a name whose digits overflow unsigned long is dropped, as flux-core drops it");
+    bootstrap_destroy(b);
+
+    o = toml("[bootstrap]\n" CERT "hosts = [{host = \"vm\"}, {host = \"x[18446744073709551615]-ib\"}]\n");
+    b = bootstrap_parse(o, "vm", &err);
+    ok(!b && err.over_cap, "a hostlist flux-core never finishes expanding is refused, not in the broker's words");
+    is(err.text,
+       "hosts[1]: flux-core's libhostlist never finishes expanding host \"x[18446744073709551615]-ib\" "
+       "(a range ending at 18446744073709551615 followed by a suffix): the broker would hang at startup",
+       "and the message says why");
+    is(err.keypath, "bootstrap.hosts[1].host", "at hosts[1].host");
+    bootstrap_destroy(b);
+    json_decref(o);
+}
+
 static void test_warnings(void)
 {
     struct bootstrap *b;
@@ -439,6 +474,7 @@ int main(void)
     test_core_vector();
     test_singleton();
     test_expansion();
+    test_flux_hostlists();
     test_warnings();
     test_scale();
     return done_testing();

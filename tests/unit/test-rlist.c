@@ -1,4 +1,5 @@
 /* rlist: [resource], resource.config, R v1 and the bootstrap re-rank. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,7 +175,34 @@ static void test_parse_config(void)
     is(parse_config_error("[resource]\nconfig = 5\n"), "resource.config must be an array of tables",
        "config not an array");
     is(parse_config_error("[resource]\nconfig = [{hosts = \"\", cores = \"0\"}]\n"),
-       "no hosts configured", "an empty hostlist configures no host");
+       "config[0]: empty hostlist specified", "an empty hostlist (librlist)");
+    is(parse_config_error("[resource]\nconfig = [{hosts = \"t0\", cores = \"0\"}, {hosts = \",\"}]\n"),
+       "config[1]: empty hostlist specified", "a hostlist of separators is empty too");
+    is(parse_config_error("[resource]\nconfig = [{hosts = \"t[1-],t[+2]\", cores = \"0\"}]\n"), "",
+       "t[1-],t[+2] are hosts to flux-core (t1, t02)");
+    is(parse_config_error("[resource]\nconfig = [{hosts = \"t0\", cores = \"4294967296\"}]\n"), "",
+       "cores = 4294967296 is core 0 to flux-core (ids are 32 bits)");
+    errno = 0;
+    is(parse_config_error("[resource]\nconfig = [{hosts = \"t0\", cores = \"0-16777217\"}]\n"),
+       "config[0]: cores='0-16777217': ids up to 16777217: over flux-preflight's limit of 16777216 "
+       "(flux-core accepts ids below 2^31)",
+       "a core id over flux-preflight's limit is said to be its limit");
+    is_int(errno, E2BIG, "with E2BIG (not checked, not a broker error)");
+    is(parse_config_error("[resource]\nconfig = [{hosts = \"t0\", gpus = \"2147483648\"}]\n"),
+       "config[0]: invalid idset gpus='2147483648'", "an id past flux-core's universe is its error");
+    errno = 0;
+    is(parse_config_error("[resource]\nconfig = [{hosts = \"t[0-18446744073709551615]x\", cores = \"0\"}]\n"),
+       "config[0]: hosts='t[0-18446744073709551615]x': 't[0-18446744073709551615]x': a range that ends "
+       "at 18446744073709551615 followed by a suffix: flux-core's libhostlist never finishes expanding it",
+       "a hostlist flux-core never finishes expanding");
+    is_int(errno, E2BIG, "with E2BIG");
+    /* librlist reads each new name again as a hostlist for its host map */
+    is(parse_config_error("[resource]\nconfig = [{hosts = \"t0,a]b[1]\", cores = \"0\"}]\n"),
+       "failed to append a]b1 to host map", "a]b[1] expands to a]b1, which is no hostlist");
+    is(parse_config_error("[resource]\nconfig = [{hosts = \"t[1]99999999999999999999999\", cores = \"0\"}]\n"),
+       "idset_set(ranks, -1): Invalid argument", "a first host whose digits overflow gets rank -1");
+    is(parse_config_error("[resource]\nconfig = [{hosts = \"t1[2]\", cores = \"0\"}]\n"), "",
+       "t1[2] decodes again (t12): accepted");
 }
 
 static void test_resource_table(void)
@@ -438,6 +466,10 @@ static void test_exclude(void)
     idset_destroy(ids);
     ok(resource_exclude_ranks("8", rl, err, sizeof(err)) == NULL, "a rank beyond the size");
     is(err, "exclude: rank 8 is not in the instance (size 8)", "named");
+    ok(resource_exclude_ranks("20000000", rl, err, sizeof(err)) == NULL,
+       "a rank over flux-preflight's idset limit (an idset to flux-core)");
+    is(err, "exclude: '20000000' names ranks over 16777216, not in the instance (size 8)",
+       "is out of range, not a host name");
     ok(resource_exclude_ranks("test9", rl, err, sizeof(err)) == NULL, "an unknown host");
     is(err, "exclude: host test9 is not in the resource set", "named");
     ok(resource_exclude_ranks("x[", rl, err, sizeof(err)) == NULL, "garbage");
