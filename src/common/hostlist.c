@@ -100,14 +100,32 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* The decimal digits at p, at most max of them: *v gets their value, and
+ * the return is whether it fits unsigned long (*v is then meaningless);
+ * *stop is where the digits end. */
+static bool read_decimal(const char *p, size_t max, const char **stop, unsigned long *v)
+{
+    bool fits = true;
+
+    for (*v = 0; max > 0 && is_digit(*p); p++, max--) {
+        unsigned long d = (unsigned long)(*p - '0');
+        if (*v > (ULONG_MAX - d) / 10)
+            fits = false;
+        else
+            *v = *v * 10 + d;
+    }
+    *stop = p;
+    return fits;
+}
+
 /* strtoul(s, &end, 10) in the C locale, as glibc does it: leading blanks,
  * an optional sign, digits; a '-' negates in unsigned arithmetic; too many
  * digits give ULONG_MAX.  *end is s when there are no digits. */
 static unsigned long c_strtoul(const char *s, const char **end)
 {
     const char *p = s;
-    bool neg = false, overflow = false;
-    unsigned long v = 0;
+    bool neg = false;
+    unsigned long v;
 
     while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
         p++;
@@ -117,15 +135,7 @@ static unsigned long c_strtoul(const char *s, const char **end)
         *end = s;
         return 0;
     }
-    for (; is_digit(*p); p++) {
-        unsigned long d = (unsigned long)(*p - '0');
-        if (v > (ULONG_MAX - d) / 10)
-            overflow = true;
-        else
-            v = v * 10 + d;
-    }
-    *end = p;
-    if (overflow)
+    if (!read_decimal(p, SIZE_MAX, end, &v))
         return ULONG_MAX;
     return neg ? -v : v;
 }
@@ -362,6 +372,17 @@ static void iter_update(struct hostlist *hl)
     hl->iter_done = k;
 }
 
+bool hostlist_name_dropped(const char *host)
+{
+    size_t len = strlen(host), idx = len;
+    const char *end;
+    unsigned long num;
+
+    while (idx > 0 && is_digit(host[idx - 1]))
+        idx--;
+    return !read_decimal(host + idx, len - idx, &end, &num);
+}
+
 /* A bare name, as flux's hostlist_append_host(): trailing digits make it
  * prefix + number (so "x9,x10" encode as x[9-10]); digits too many for
  * unsigned long make hostname_create() fail, and flux drops the name
@@ -378,15 +399,7 @@ static int hostrange_from_name(const char *name, size_t len, struct hostrange *h
         idx--;
     numbered = idx < len;
     if (numbered) {
-        bool overflow = false;
-        for (end = name + idx; end < name + len; end++) {
-            unsigned long d = (unsigned long)(*end - '0');
-            if (num > (ULONG_MAX - d) / 10)
-                overflow = true;
-            else
-                num = num * 10 + d;
-        }
-        if (overflow)
+        if (!read_decimal(name + idx, len - idx, &end, &num))
             return 1;
         hr->kind = HR_NUMBERED;
         hr->lo = hr->hi = num;
@@ -769,7 +782,7 @@ int hostlist_nth(const struct hostlist *hl, size_t n, char *buf, size_t bufsz)
 static bool hostrange_find(const struct hostrange *hr, const char *host, size_t hostlen, size_t *index)
 {
     char name[HOSTLIST_NAME_MAX + 1];
-    const char *digits;
+    const char *digits, *end;
     size_t ndigits, printed, fixed;
     unsigned long num;
 
@@ -800,13 +813,8 @@ static bool hostrange_find(const struct hostrange *hr, const char *host, size_t 
         return false;
     digits = host + hr->prefix_len;
     ndigits = hostlen - fixed;
-    num = 0;
-    for (size_t i = 0; i < ndigits; i++) {
-        unsigned long d = (unsigned long)(digits[i] - '0');
-        if (!is_digit(digits[i]) || num > (ULONG_MAX - d) / 10)
-            return false;
-        num = num * 10 + d;
-    }
+    if (!read_decimal(digits, ndigits, &end, &num) || end != digits + ndigits)
+        return false;
     if (num < hr->lo || num - hr->lo >= hr->nexp)
         return false;
     printed = decimal_digits(num);

@@ -6,6 +6,7 @@
 #ifndef FP_COMMON_HOSTLIST_H
 #define FP_COMMON_HOSTLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -23,6 +24,9 @@ struct hostlist *hostlist_create(void);
  * joined across ULONG_MAX ("x[18446744073709551615],x[0-3]"), which
  * flux-core cannot copy (its list is then corrupt and encoding it crashes). */
 int hostlist_append(struct hostlist *hl, const char *s);
+/* Whether flux-core drops host when it appends it as a name: its trailing
+ * digits do not fit unsigned long ("x99999999999999999999999"). */
+bool hostlist_name_dropped(const char *host);
 /* Append one literal host name (no bracket parsing). */
 int hostlist_append_host(struct hostlist *hl, const char *host);
 void hostlist_destroy(struct hostlist *hl);

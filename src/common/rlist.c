@@ -1,6 +1,5 @@
 /* Resources: [resource], resource.config, R v1, re-rank (rlist.h). */
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -300,23 +299,6 @@ static struct rset *decode_rset(const char *where, const char *key, const char *
     return NULL;
 }
 
-/* Trailing digits that do not fit unsigned long (flux-core's hostname_create() fails). */
-static bool digits_overflow(const char *host)
-{
-    size_t len = strlen(host), k = len;
-    unsigned long v = 0;
-
-    while (k > 0 && host[k - 1] >= '0' && host[k - 1] <= '9')
-        k--;
-    for (; k < len; k++) {
-        unsigned long d = (unsigned long)(host[k] - '0');
-        if (v > (ULONG_MAX - d) / 10)
-            return true;
-        v = v * 10 + d;
-    }
-    return false;
-}
-
 /* librlist puts each new host in its host map with hostlist_append(), which
  * reads the name as a hostlist again: a name holding one of ",[]\t " (as
  * "a]b[1]" or "foo[1]x[" expand to) may not decode, and one whose digits
@@ -335,7 +317,7 @@ static bool hostmap_fails(const struct rlist *rl, const char *host, char *err, s
         }
         added = hostlist_nhosts(hl);
         hostlist_destroy(hl);
-    } else if (digits_overflow(host)) {
+    } else if (hostlist_name_dropped(host)) {
         added = 0;
     }
     if (added == 0 && rl->n == 0) {
