@@ -10,10 +10,8 @@
 
 static char *hostlist_outcome(const struct hostlist *hl)
 {
-    struct outcome o = { 0 };
     struct names nm;
     char name[512];
-    char *enc;
 
     names_init(&nm, hostlist_count(hl));
     for (size_t i = 0; i < nm.total; i++) {
@@ -21,15 +19,7 @@ static char *hostlist_outcome(const struct hostlist *hl)
             abort();
         names_add(&nm, name);
     }
-    out_printf(&o, "ok nhosts=%d names=%zu hash=%016llx", (int)hostlist_nhosts(hl), nm.n, nm.hash);
-    out_put(&o, nm.shown.s, nm.shown.len);
-    if (!(enc = hostlist_encode(hl)))
-        abort();
-    out_put(&o, " enc=", 5);
-    out_long(&o, enc);
-    free(enc);
-    free(nm.shown.s);
-    return o.s;
+    return out_hostlist((int)hostlist_nhosts(hl), &nm, hostlist_encode(hl));
 }
 
 char *gate_hostlist(const char *in)

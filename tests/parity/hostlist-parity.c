@@ -22,6 +22,7 @@
 
 #include "outcome.h"
 #include "parity.h"
+#include "../unit/tsv.h"
 
 #define SHOW_MAX 25 /* disagreements printed per run */
 
@@ -172,20 +173,6 @@ static double now(void)
 }
 
 /* --- vectors ------------------------------------------------------------ */
-
-/* Split line at tabs into at most nf fields; returns how many. */
-static int split_tabs(char *line, char **f, int nf)
-{
-    int n = 0;
-
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; p && n < nf; n++) {
-        f[n] = p;
-        if ((p = strchr(p, '\t')))
-            *p++ = '\0';
-    }
-    return n;
-}
 
 enum vectors_kind { VEC_HOSTLIST, VEC_SHARED, VEC_IDSET };
 

@@ -115,6 +115,24 @@ static inline void out_long(struct outcome *o, const char *s)
     out_printf(o, "(%zu bytes, hash %016llx)", len, h);
 }
 
+/* A decoded hostlist's outcome, "ok nhosts=N names=K hash=H name... enc=E",
+ * from its host count, the names walked and its encoded form (enc and the
+ * names are freed; both sides print through this). */
+static inline char *out_hostlist(int nhosts, struct names *nm, char *enc)
+{
+    struct outcome o = { 0 };
+
+    if (!enc)
+        abort();
+    out_printf(&o, "ok nhosts=%d names=%zu hash=%016llx", nhosts, nm->n, nm->hash);
+    out_put(&o, nm->shown.s, nm->shown.len);
+    out_put(&o, " enc=", 5);
+    out_long(&o, enc);
+    free(enc);
+    free(nm->shown.s);
+    return o.s;
+}
+
 static inline const char *errno_class(int e)
 {
     switch (e) {

@@ -9,25 +9,15 @@
 
 static char *hostlist_outcome(struct hostlist *hl)
 {
-    struct outcome o = { 0 };
     struct names nm;
     size_t total = 0;
-    char *enc;
 
     for (const char *h = hostlist_first(hl); h; h = hostlist_next(hl))
         total++;
     names_init(&nm, total);
     for (const char *h = hostlist_first(hl); h; h = hostlist_next(hl))
         names_add(&nm, h);
-    out_printf(&o, "ok nhosts=%d names=%zu hash=%016llx", hostlist_count(hl), nm.n, nm.hash);
-    out_put(&o, nm.shown.s, nm.shown.len);
-    if (!(enc = hostlist_encode(hl)))
-        abort();
-    out_put(&o, " enc=", 5);
-    out_long(&o, enc);
-    free(enc);
-    free(nm.shown.s);
-    return o.s;
+    return out_hostlist(hostlist_count(hl), &nm, hostlist_encode(hl));
 }
 
 char *ref_hostlist(const char *in)

@@ -8,6 +8,7 @@
 #include "common/cleanup.h"
 #include "common/hostlist.h"
 #include "tap.h"
+#include "tsv.h"
 
 /* All hosts of hl joined with commas, as vectors.tsv writes them. */
 static char *expand(const struct hostlist *hl)
@@ -120,19 +121,6 @@ static void check_find(const char *list, const char *host, ssize_t want)
     ok(hl != NULL, "decode '%s'", list);
     is_int(hostlist_find(hl, host), want, "find '%s' in '%s'", host, list);
     hostlist_destroy(hl);
-}
-
-/* Split LINE at tabs into at most NF fields; returns how many there were. */
-static int split_tabs(char *line, char **f, int nf)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; p && n < nf; n++) {
-        f[n] = p;
-        if ((p = strchr(p, '\t')))
-            *p++ = '\0';
-    }
-    return n;
 }
 
 /* The project's own vectors (tests/data/hostlist/vectors.tsv): every row was

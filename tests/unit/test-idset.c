@@ -7,6 +7,7 @@
 #include "common/cleanup.h"
 #include "common/idset.h"
 #include "tap.h"
+#include "tsv.h"
 
 static void check_decode(const char *in, const char *want_encoded, size_t want_count)
 {
@@ -40,19 +41,6 @@ static void check_reject_errno(const char *in, int want_errno, const char *want_
 static void check_reject(const char *in, const char *want_err)
 {
     check_reject_errno(in, EINVAL, want_err);
-}
-
-/* Split line at tabs into at most nf fields; returns how many. */
-static int split_tabs(char *line, char **f, int nf)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; p && n < nf; n++) {
-        f[n] = p;
-        if ((p = strchr(p, '\t')))
-            *p++ = '\0';
-    }
-    return n;
 }
 
 /* tests/data/idset/vectors.tsv: input, flux-core 0.88.0's encoded set (or
