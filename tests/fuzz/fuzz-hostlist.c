@@ -1,5 +1,8 @@
 /* libFuzzer: hostlist decode, then check that nth/find agree with each other
- * and that the encoded form decodes back to the same hosts. */
+ * and that the encoded form decodes back to the same hosts (where it does in
+ * flux-core too: see check_roundtrip).  Errors are the documented ones
+ * (hostlist.h): EINVAL, ERANGE, EOVERFLOW; hostlist_append() may also
+ * refuse a decodable list with EFAULT, leaving the list unchanged. */
 #include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -53,21 +56,38 @@ static void check_find_all(const struct hostlist *hl, size_t count)
     free(names);
 }
 
+/* Does s hold a run of 16 digits or more (a number that may reach
+ * ULONG_MAX)? */
+static bool has_long_number(const char *s)
+{
+    size_t run = 0;
+
+    for (; *s; s++) {
+        run = (*s >= '0' && *s <= '9') ? run + 1 : 0;
+        if (run >= 16)
+            return true;
+    }
+    return false;
+}
+
 /* The encoded form decodes back to the same names. */
-static void check_roundtrip(const struct hostlist *hl, size_t count)
+static void check_roundtrip(const struct hostlist *hl, size_t count, const char *in)
 {
     char *enc = hostlist_encode(hl);
-    bool brackets = false;
+    bool literal = false;
 
     assert(enc);
-    for (size_t i = 0; i < count && !brackets; i++) {
+    for (size_t i = 0; i < count && !literal; i++) {
         char *h = nth(hl, i);
-        brackets = strpbrk(h, "[]") != NULL;
+        literal = strpbrk(h, "[], \t") != NULL;
         free(h);
     }
-    /* names holding brackets print literally and mean something else when
-     * decoded again (as in flux); everything else must survive */
-    if (!brackets) {
+    /* names holding brackets or separators (a word with an open bracket
+     * keeps them) print literally and mean something else when decoded
+     * again (as in flux); so do lists whose walk ends early (count is not
+     * nhosts) and numbers near ULONG_MAX, where flux-core's range arithmetic
+     * wraps (vectors.tsv "quirk" rows); everything else must survive */
+    if (!literal && count == hostlist_nhosts(hl) && !has_long_number(in)) {
         struct hostlist *again = hostlist_decode(enc, NULL, 0);
         assert(again);
         assert(hostlist_count(again) == count);
@@ -97,14 +117,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     appended = hostlist_create();
     assert(appended);
     if (!hl) {
-        assert(errno == EINVAL || errno == ERANGE);
+        int e = errno;
+        assert(e == EINVAL || e == ERANGE || e == EOVERFLOW);
         assert(err[0] != '\0');
-        assert(hostlist_append(appended, s) < 0 && hostlist_count(appended) == 0);
+        assert(hostlist_append(appended, s) < 0 && errno == e && hostlist_count(appended) == 0);
         goto out;
     }
-    assert(hostlist_append(appended, s) == 0);
     count = hostlist_count(hl);
-    assert(hostlist_count(appended) == count);
+    errno = 0;
+    if (hostlist_append(appended, s) == 0)
+        assert(hostlist_count(appended) == count && hostlist_nhosts(appended) == hostlist_nhosts(hl));
+    else
+        assert(errno == EFAULT && hostlist_count(appended) == 0 && hostlist_nhosts(appended) == 0);
     assert(hostlist_nth(hl, count, buf, sizeof(buf)) < 0 && errno == ERANGE);
     if (count <= FULL_CHECK_MAX) {
         check_find_all(hl, count);
@@ -114,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_find(hl, count - 1);
     }
     if (count <= ENCODE_MAX)
-        check_roundtrip(hl, count);
+        check_roundtrip(hl, count, s);
 out:
     hostlist_destroy(appended);
     hostlist_destroy(hl);

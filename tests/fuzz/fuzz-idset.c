@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     errno = 0;
     ids = idset_decode(s, err, sizeof(err));
     if (!ids) {
-        assert(errno == EINVAL && err[0] != '\0');
+        /* idset.h: EINVAL or ERANGE as flux-core fails, E2BIG over IDSET_MAX_ID */
+        assert((errno == EINVAL || errno == ERANGE || errno == E2BIG) && err[0] != '\0');
         free(s);
         return 0;
     }
