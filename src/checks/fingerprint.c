@@ -16,6 +16,7 @@
 #include "checks/fingerprint.h"
 #include "common/cleanup.h"
 #include "common/conf.h"
+#include "common/fileio.h"
 #include "common/zcert.h"
 #include "engine/context.h"
 
@@ -63,59 +64,11 @@ static enum fp_item_state state_of_errno(int e)
     return e == ENOENT || e == ENOTDIR ? FP_ITEM_MISSING : FP_ITEM_UNREADABLE;
 }
 
-/* Read a whole (small) file without blocking on a FIFO; judge the opened
- * descriptor. 0, or -errno (-EFBIG: over max, -EINVAL: not a regular file).
- * The caller wipes and frees *bufp. */
-static int read_small_file(const char *path, size_t max, char **bufp, size_t *lenp)
+static void file_error(struct fp_item *it, int rc, const char *why)
 {
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    struct stat st;
-    char *buf;
-    size_t len = 0;
-
-    if (fd < 0)
-        return -errno;
-    if (fstat(fd, &st) < 0)
-        return -errno;
-    if (!S_ISREG(st.st_mode))
-        return -EINVAL;
-    if (st.st_size > (off_t)max)
-        return -EFBIG;
-    if (!(buf = malloc(max + 1)))
-        return -ENOMEM;
-    for (;;) {
-        ssize_t n = read(fd, buf + len, max + 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            explicit_bzero(buf, len);
-            free(buf);
-            return -e;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len > max) {
-            explicit_bzero(buf, len);
-            free(buf);
-            return -EFBIG;
-        }
-    }
-    buf[len] = '\0';
-    *bufp = buf;
-    *lenp = len;
-    return 0;
-}
-
-static void file_error(struct fp_item *it, const char *path, int rc)
-{
-    if (rc == -EFBIG)
-        item_set_state(it, FP_ITEM_INVALID, "%s: larger than %d bytes", path, FP_ITEM_FILE_MAX);
-    else if (rc == -EINVAL)
-        item_set_state(it, FP_ITEM_INVALID, "%s: not a regular file", path);
-    else
-        item_set_state(it, state_of_errno(-rc), "%s: %s", path, strerror(-rc));
+    enum fp_item_state st = rc == -EFBIG || rc == -EINVAL ? FP_ITEM_INVALID
+                                                          : state_of_errno(-rc);
+    item_set_state(it, st, "%s", why);
 }
 
 /* Hash a file's bytes into it->value; the bytes are wiped. With zc, also
@@ -124,20 +77,20 @@ static void file_error(struct fp_item *it, const char *path, int rc)
 static int digest_file(const struct fp_ctx *ctx, const char *path, struct fp_item *it,
                        struct fp_item *cert_it)
 {
-    char full[PATH_MAX];
-    char *buf = NULL;
-    size_t len = 0;
+    struct fio_file f = { 0 };
+    char why[PATH_MAX + 128];
     int rc;
 
     snprintf(it->source, sizeof(it->source), "%s", path);
-    if (!fp_path(ctx, path, full, sizeof(full))) {
-        item_set_state(it, FP_ITEM_UNREADABLE, "%s: path too long", path);
-        return -ENAMETOOLONG;
-    }
-    if ((rc = read_small_file(full, FP_ITEM_FILE_MAX, &buf, &len)) < 0) {
-        file_error(it, path, rc);
+    /* inside the root, never a FIFO or a device, at most FP_ITEM_FILE_MAX */
+    if ((rc = fio_read(ctx->root, path, FP_ITEM_FILE_MAX, FIO_SECRET, &f, NULL, 0)) < 0) {
+        /* named as the admin names it, without the --root prefix */
+        fio_why(why, sizeof(why), path, rc, &f.st, FP_ITEM_FILE_MAX, 0);
+        file_error(it, rc, why);
         return rc;
     }
+    const char *buf = f.data;
+    size_t len = f.len;
     if (digest_sha256(buf, len, it->value) < 0)
         item_set_state(it, FP_ITEM_UNREADABLE, "%s: cannot compute sha256", path);
     else
@@ -155,8 +108,7 @@ static int digest_file(const struct fp_ctx *ctx, const char *path, struct fp_ite
             cert_it->state = FP_ITEM_OK;
         explicit_bzero(&zi, sizeof(zi));
     }
-    explicit_bzero(buf, len);
-    free(buf);
+    fio_file_free(&f); /* wiped */
     return 0;
 }
 
@@ -167,25 +119,24 @@ static struct conf *digest_config(const struct fp_ctx *ctx, const char *key, enu
                                   struct fp_item *it)
 {
     const char *path = fp_setting_str(ctx->set, key);
-    char full[PATH_MAX];
     struct conf *c = NULL;
     struct conf_diag diag;
-    struct stat st;
+    int fd;
 
     snprintf(it->source, sizeof(it->source), "%s", path);
-    if (!fp_path(ctx, path, full, sizeof(full))) {
-        item_set_state(it, FP_ITEM_UNREADABLE, "%s: path too long", path);
+    if ((fd = fio_open(ctx->root, path, O_PATH)) < 0) {
+        item_set_state(it, state_of_errno(-fd), "%s: %s", path, strerror(-fd));
         return NULL;
     }
-    if (stat(full, &st) < 0) {
-        item_set_state(it, state_of_errno(errno), "%s: %s", path, strerror(errno));
-        return NULL;
-    }
+    close(fd);
     /* flux-core's loader for everything: `flux config get` reads all three
      * that way; flux-security's shallow merge is redone below from the same
      * per-file objects. */
-    if (conf_load(full, CONF_MERGE_FLUX, &c, &diag) < 0) {
-        enum fp_item_state st2 = access(full, R_OK) < 0 ? FP_ITEM_UNREADABLE : FP_ITEM_INVALID;
+    if (conf_load(ctx->root, path, CONF_MERGE_FLUX, &c, &diag) < 0) {
+        /* what could not be opened or read is unreadable; what was read
+         * and refused (syntax, type, size) is invalid */
+        enum fp_item_state st2 = diag.err && diag.err != ENOMEM ? state_of_errno(diag.err)
+                                                                 : FP_ITEM_INVALID;
         if (diag.line > 0)
             item_set_state(it, st2, "%s:%d: %s", diag.file, diag.line, diag.msg);
         else if (diag.file[0])
@@ -394,51 +345,5 @@ void fp_manifest_fini(struct fp_manifest *m)
 
 int fp_write_atomic(const char *path, const char *data, size_t len, char *err, size_t errsz)
 {
-    char tmp[PATH_MAX];
-    _cleanup_free_ char *dcopy = strdup(path);
-    const char *dir = dcopy ? dirname(dcopy) : ".";
-    _cleanup_close_ int fd = -1;
-    struct stat st;
-
-    if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-        snprintf(err, errsz, "%s: path too long", path);
-        return -1;
-    }
-    /* O_EXCL under a random name: safe in a directory others can write */
-    if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-        snprintf(err, errsz, "cannot create a file in %s: %s", dir, strerror(errno));
-        return -1;
-    }
-    if (fstat(fd, &st) < 0)
-        goto fail;
-    /* a setgid directory hands out its group: ours is root's */
-    if (st.st_gid != 0 && fchown(fd, (uid_t)-1, 0) < 0)
-        goto fail;
-    if (fchmod(fd, 0644) < 0)
-        goto fail;
-    for (size_t off = 0; off < len;) {
-        ssize_t n = write(fd, data + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            goto fail;
-        off += (size_t)n;
-    }
-    if (fsync(fd) < 0)
-        goto fail;
-    if (close(TAKE_FD(fd)) < 0 || rename(tmp, path) < 0)
-        goto fail;
-    {
-        /* the rename itself must survive a crash */
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            (void)fsync(dfd);
-            close(dfd);
-        }
-    }
-    return 0;
-fail:
-    snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
-    unlink(tmp);
-    return -1;
+    return fio_write_atomic(path, data, len, 0644, FIO_GROUP_ROOT, err, errsz) < 0 ? -1 : 0;
 }

@@ -12,14 +12,13 @@
 
 #include "checks/fsutil.h"
 #include "common/cleanup.h"
-#include "common/rootpath.h"
+#include "common/fileio.h"
 #include "engine/context.h"
 
-/* path resolved inside the root (an absolute symlink in an image points into
- * the image, ".." stops at its top).  Returns an fd or -errno. */
+/* path resolved inside the root (common/fileio.h). An fd or -errno. */
 static int open_in_root(const struct fp_ctx *ctx, const char *path, int flags)
 {
-    return rootpath_open(ctx->root, path, flags);
+    return fio_open(ctx->root, path, flags);
 }
 
 int fsu_open_path(const struct fp_ctx *ctx, const char *path, bool follow)
@@ -97,42 +96,12 @@ const struct stat *fsu_final(const struct fsu_node *n)
 
 int fsu_open_regular(const struct fp_ctx *ctx, const char *path, struct stat *st)
 {
-    _cleanup_close_ int pfd = open_in_root(ctx, path, O_PATH);
-    char proc[64];
-    struct stat rst;
-    int fd = -1;
-
-    if (pfd < 0)
-        return pfd;
-    if (fstat(pfd, st) < 0)
-        return -errno;
-    if (!S_ISREG(st->st_mode))
-        return -EINVAL;
-    /* Reopen the very inode just judged, not the path again. */
-    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
-    fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    if (fstat(fd, &rst) < 0 || rst.st_dev != st->st_dev || rst.st_ino != st->st_ino) {
-        close(fd);
-        return -ESTALE;
-    }
-    *st = rst;
-    return fd;
+    return fio_open_read(ctx->root, path, 0, st);
 }
 
 const char *fsu_type_name(mode_t mode)
 {
-    switch (mode & S_IFMT) {
-    case S_IFREG: return "regular file";
-    case S_IFDIR: return "directory";
-    case S_IFLNK: return "symbolic link";
-    case S_IFIFO: return "FIFO";
-    case S_IFSOCK: return "socket";
-    case S_IFCHR: return "character device";
-    case S_IFBLK: return "block device";
-    default: return "file of unknown type";
-    }
+    return fio_type_name(mode);
 }
 
 static void add_group(struct fsu_user *u, gid_t gid)
@@ -158,16 +127,11 @@ int fsu_user_load(const struct fp_ctx *ctx, const char *name, struct fsu_user *u
         for (int i = 0; i < n; i++)
             add_group(u, groups[i]);
     } else {
-        char path[PATH_MAX], buf[16384];
-        struct group gr, *res;
-        _cleanup_fclose_ FILE *f = NULL;
+        gid_t groups[FSU_MAX_GROUPS];
+        int n = fp_group_members(ctx, name, groups, FSU_MAX_GROUPS);
 
-        if (fp_path(ctx, "/etc/group", path, sizeof(path)))
-            f = fopen(path, "re");
-        while (f && fgetgrent_r(f, &gr, buf, sizeof(buf), &res) == 0)
-            for (char **m = gr.gr_mem; m && *m; m++)
-                if (strcmp(*m, name) == 0)
-                    add_group(u, gr.gr_gid);
+        for (int i = 0; i < n; i++)
+            add_group(u, groups[i]);
     }
     return 0;
 }

@@ -3,8 +3,9 @@
  * A path is opened with O_PATH|O_NOFOLLOW (never for reading, so a FIFO or a
  * device cannot block or react) and judged on the descriptor with fstat: no
  * race between the look and the verdict, and a symlink is reported as a
- * symlink.  Under --root every lookup stays inside the image (openat2
- * RESOLVE_IN_ROOT: an absolute symlink in the image points into the image).
+ * symlink.  Every lookup goes through common/fileio.h: under --root it stays
+ * inside the image (an absolute symlink in the image points into the image,
+ * ".." stops at its top).
  *
  * Access "as the flux user" is computed from the mode bits, the owner and
  * the user's groups (NSS, or DIR/etc/passwd and DIR/etc/group under --root),
@@ -56,10 +57,11 @@ int fsu_open_dir(const struct fp_ctx *ctx, const char *path);
 const struct stat *fsu_final(const struct fsu_node *n);
 
 /* Open path for reading as a regular file, following symlinks inside the
- * root: looked at with O_PATH first, reopened O_RDONLY|O_NONBLOCK through
- * that descriptor only once fstat says it is a regular file, so a FIFO or
- * a device is never opened.  Returns an fd, or -errno (-EINVAL when it is
- * not a regular file; *st then says what it is). */
+ * root: fio_open_read() (looked at with O_PATH first, reopened
+ * O_RDONLY|O_NONBLOCK through that descriptor only once fstat says it is a
+ * regular file, so a FIFO or a device is never opened).  Returns an fd, or
+ * -errno (-EINVAL when it is not a regular file; *st then says what it is).
+ * To read the whole file with a cap, use fio_read(ctx->root, ...). */
 int fsu_open_regular(const struct fp_ctx *ctx, const char *path, struct stat *st);
 
 /* "regular file", "directory", "symbolic link", "FIFO", "socket",

@@ -24,6 +24,8 @@
 
 #include "checks/fsutil.h"
 #include "common/cleanup.h"
+#include "common/conf.h"
+#include "common/fileio.h"
 #include "engine/check.h"
 #include "engine/context.h"
 #include "engine/msgids.h"
@@ -216,49 +218,38 @@ static void judge_file(struct perms_run *pr, const struct conf_space *sp, const 
                 shown);
 }
 
-static int cmp_names(const void *a, const void *b)
+static bool is_toml(const char *name, void *arg)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    size_t len = strlen(name);
+    (void)arg;
+    return name[0] != '.' && len >= 6 && strcmp(name + len - 5, ".toml") == 0;
 }
 
 /* *.toml in the directory, as flux's glob would match them (no dotfiles),
- * in sorted order; each looked at with O_PATH|O_NOFOLLOW on the directory. */
+ * in sorted order (fio_list); each looked at with O_PATH|O_NOFOLLOW on the
+ * directory's descriptor. */
 static void judge_files(struct perms_run *pr, const struct conf_space *sp, const char *dir,
                         const char *shown_dir)
 {
-    int dfd = fsu_open_dir(pr->ctx, dir);
-    DIR *d;
-    struct dirent *e;
     char **names = NULL;
     size_t n = 0;
+    _cleanup_close_ int dfd = -1;
+    int rc = fio_list(pr->ctx->root, dir, is_toml, NULL, CONF_DIR_FILES_MAX, &names, &n, &dfd,
+                      NULL);
 
-    if (dfd < 0) {
-        fp_error(pr->r, "cannot list %s: %s", shown_dir, strerror(-dfd));
+    if (rc == -E2BIG) {
+        fp_error(pr->r, "cannot judge %s: more than %d *.toml files (flux-preflight's limit for "
+                        "one conf.d)", shown_dir, CONF_DIR_FILES_MAX);
         return;
     }
-    if (!(d = fdopendir(dfd))) {
-        fp_error(pr->r, "cannot list %s: %s", shown_dir, strerror(errno));
-        close(dfd);
+    if (rc < 0) {
+        fp_error(pr->r, "cannot list %s: %s", shown_dir, strerror(-rc));
         return;
     }
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        char **grown;
-        if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".toml") != 0)
-            continue;
-        if (!(grown = realloc(names, (n + 1) * sizeof(*names))) || !(grown[n] = strdup(e->d_name))) {
-            names = grown ? grown : names;
-            fp_error(pr->r, "out of memory");
-            break;
-        }
-        names = grown;
-        n++;
-    }
-    qsort(names, n, sizeof(*names), cmp_names);
     for (size_t i = 0; i < n; i++) {
         char shown[PATH_MAX * 2], link[PATH_MAX] = "";
         struct stat st;
-        _cleanup_close_ int fd = openat(dirfd(d), names[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int fd = openat(dfd, names[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
 
         snprintf(shown, sizeof(shown), "%s/%s", shown_dir, names[i]);
         if (fd < 0 || fstat(fd, &st) < 0) {
@@ -271,10 +262,8 @@ static void judge_files(struct perms_run *pr, const struct conf_space *sp, const
             }
             judge_file(pr, sp, shown, &st, S_ISLNK(st.st_mode) ? link : NULL);
         }
-        free(names[i]);
     }
-    free(names);
-    closedir(d);
+    fio_names_free(names, n);
 }
 
 static void judge_space(struct perms_run *pr, const struct conf_space *sp, const char *path)

@@ -26,36 +26,26 @@
 #define USERADD_FIX "useradd --system --no-create-home --shell /usr/sbin/nologin %s " \
                     "(with the same uid on every node: add -u UID)"
 
-/* Does gid name a group (NSS, or DIR/etc/group under --root)? */
-static bool group_exists(const struct fp_ctx *ctx, gid_t gid)
-{
-    struct group gr, *res = NULL;
-    char buf[16384], path[PATH_MAX];
-
-    if (ctx->live)
-        return getgrgid_r(gid, &gr, buf, sizeof(buf), &res) == 0 && res;
-    if (!fp_path(ctx, "/etc/group", path, sizeof(path)))
-        return false;
-    _cleanup_fclose_ FILE *f = fopen(path, "re");
-    while (f && fgetgrent_r(f, &gr, buf, sizeof(buf), &res) == 0)
-        if (gr.gr_gid == gid)
-            return true;
-    return false;
-}
-
 static void check_user_flux(const struct fp_ctx *ctx, struct fp_result *r)
 {
     const char *name = fp_setting_str(ctx->set, "flux-user");
-    char where[PATH_MAX], group[64];
+    char where[PATH_MAX], group[64], why[PATH_MAX + 256];
     uid_t uid;
     gid_t gid, named_gid;
+    int rc;
 
     if (ctx->live)
         snprintf(where, sizeof(where), "NSS (getent passwd %s)", name);
     else if (!fp_path(ctx, "/etc/passwd", where, sizeof(where)))
         snprintf(where, sizeof(where), "the image's /etc/passwd");
     fp_fact_str(r, "user", name);
-    if (fp_lookup_user(ctx, name, &uid, &gid) < 0) {
+    rc = fp_lookup_user(ctx, name, &uid, &gid);
+    if (rc < 0 && rc != -ENOENT) {
+        fp_user_db_why(ctx, rc, why, sizeof(why));
+        fp_error(r, "cannot tell whether user %s exists: %s", name, why);
+        return;
+    }
+    if (rc < 0) {
         fp_fail(r, "user %s does not exist in %s: flux.service runs the broker as User=%s and "
                    "fails to start (status=217/USER): " USERADD_FIX, name, where, name, name);
         return;
@@ -68,10 +58,13 @@ static void check_user_flux(const struct fp_ctx *ctx, struct fp_result *r)
         fp_fail(r, "user %s has uid 0: the broker would run as root, and with it every job "
                    "and every module: give %s its own system uid, the same on every node "
                    "(userdel %s; " USERADD_FIX ")", name, name, name, name);
-    if (!group_exists(ctx, gid))
+    if ((rc = fp_lookup_gid(ctx, gid, NULL, 0)) == -ENOENT)
         fp_fail(r, "the primary group of %s (gid %u) does not exist: groupadd -g %u %s",
                 name, (unsigned)gid, (unsigned)gid, name);
-    if (fp_lookup_group(ctx, name, &named_gid) < 0)
+    if ((rc = fp_lookup_group(ctx, name, &named_gid)) < 0 && rc != -ENOENT) {
+        fp_user_db_why(ctx, rc, why, sizeof(why));
+        fp_error(r, "cannot tell whether group %s exists: %s", name, why);
+    } else if (rc < 0)
         fp_fail(r, "group %s does not exist: flux.service runs the broker with Group=%s and "
                    "fails to start (status=216/GROUP): groupadd --system %s; usermod -g %s %s",
                 name, name, name, name, name);

@@ -12,6 +12,7 @@
 #include "common/cleanup.h"
 #include "common/conf.h"
 #include "common/digest.h"
+#include "common/fileio.h"
 #include "common/toml.h"
 
 static void diag_set(struct conf_diag *err, const char *file, int line, int col,
@@ -51,74 +52,42 @@ static const char *file_type_name(mode_t mode)
     }
 }
 
-/* Read a whole config file without ever blocking on it: O_NONBLOCK keeps a
- * FIFO planted in conf.d from hanging the gate at boot, and the type and size
- * are judged on the opened descriptor, not the path. */
-static int read_file(const char *path, char **bufp, size_t *lenp, struct conf_diag *err)
+/* Read a whole config file through fileio: resolved inside the root, its type
+ * judged on the descriptor before it is opened for reading (a FIFO planted in
+ * conf.d never blocks the gate, /dev/zero is never read), read with a cap.
+ * FD is the file open for reading, or -errno from opening it (ST says what it
+ * is). */
+static int read_file(int fd, const struct stat *st, const char *shown, char **bufp, size_t *lenp,
+                     struct conf_diag *err)
 {
-    _cleanup_close_ int fd = -1;
-    _cleanup_free_ char *buf = NULL;
-    struct stat st;
-    size_t len = 0;
+    int rc;
 
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd == -EINVAL) {
+        diag_set(err, shown, 0, 0, "not a regular file (%s)", file_type_name(st->st_mode));
+        return -1;
+    }
     if (fd < 0) {
-        diag_set(err, path, 0, 0, "%s", strerror(errno));
+        diag_set(err, shown, 0, 0, "%s", strerror(-fd));
+        if (err)
+            err->err = -fd;
         return -1;
     }
-    if (fstat(fd, &st) < 0) {
-        diag_set(err, path, 0, 0, "%s", strerror(errno));
+    if (st->st_size > CONF_FILE_MAX) {
+        diag_set(err, shown, 0, 0, "file too large (%lld bytes, limit %d)", (long long)st->st_size,
+                 CONF_FILE_MAX);
+        close(fd);
         return -1;
     }
-    if (!S_ISREG(st.st_mode)) {
-        diag_set(err, path, 0, 0, "not a regular file (%s)", file_type_name(st.st_mode));
-        return -1;
+    /* the size may change under us: read until EOF, within the limit */
+    rc = fio_read_fd(fd, CONF_FILE_MAX, 0, bufp, lenp);
+    close(fd);
+    if (rc == -EFBIG)
+        diag_set(err, shown, 0, 0, "file too large (more than %d bytes)", CONF_FILE_MAX);
+    else if (rc < 0 && err) {
+        diag_set(err, shown, 0, 0, "%s", strerror(-rc));
+        err->err = -rc;
     }
-    if (st.st_size > CONF_FILE_MAX) {
-        diag_set(err, path, 0, 0, "file too large (%lld bytes, limit %d)",
-                 (long long)st.st_size, CONF_FILE_MAX);
-        return -1;
-    }
-    /* The size may change under us: read until EOF, within the limit. */
-    size_t cap = (size_t)st.st_size + 1;
-    if (!(buf = malloc(cap))) {
-        diag_set(err, path, 0, 0, "%s", strerror(ENOMEM));
-        return -1;
-    }
-    for (;;) {
-        if (len == cap) {
-            if (cap > CONF_FILE_MAX) {
-                diag_set(err, path, 0, 0, "file too large (more than %d bytes)", CONF_FILE_MAX);
-                return -1;
-            }
-            size_t ncap = cap * 2 > (size_t)CONF_FILE_MAX + 1 ? (size_t)CONF_FILE_MAX + 1
-                                                               : cap * 2;
-            char *n = realloc(buf, ncap);
-            if (!n) {
-                diag_set(err, path, 0, 0, "%s", strerror(ENOMEM));
-                return -1;
-            }
-            buf = n;
-            cap = ncap;
-        }
-        ssize_t n = read(fd, buf + len, cap - len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            diag_set(err, path, 0, 0, "%s", strerror(errno));
-            return -1;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    if (len > CONF_FILE_MAX) {
-        diag_set(err, path, 0, 0, "file too large (more than %d bytes)", CONF_FILE_MAX);
-        return -1;
-    }
-    *bufp = TAKE_PTR(buf);
-    *lenp = len;
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -254,15 +223,16 @@ nomem:
     return -1;
 }
 
-/* Parse one file into cf (path already set); *total counts the bytes read
+/* Parse one file into cf (path already set: as shown), read from FD (or the
+ * -errno of opening it; ST says what it is); *total counts the bytes read
  * from the conf.d so far. */
-static int parse_file(struct conf *c, struct conf_file *cf, size_t *total, int flags,
-                      struct conf_diag *err)
+static int parse_file(struct conf *c, struct conf_file *cf, int fd, const struct stat *st,
+                      size_t *total, int flags, struct conf_diag *err)
 {
     _cleanup_free_ char *buf = NULL;
     size_t len;
 
-    if (read_file(cf->path, &buf, &len, err) < 0)
+    if (read_file(fd, st, cf->path, &buf, &len, err) < 0)
         return -1;
     *total += len;
     if (c->is_dir && *total > CONF_DIR_BYTES_MAX) {
@@ -382,74 +352,30 @@ static int merge_tracked(struct conf *c, size_t fi, json_t *dst, json_t *src, co
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+static bool is_toml(const char *name, void *arg)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    (void)arg;
+    return name[0] != '.' && has_suffix(name, ".toml");
 }
 
-static void free_names(char **names, size_t n)
+/* The *.toml files of the directory (listed through its descriptor, *dfd), as
+ * glob(3) lists them: no dotfiles, sorted in C-locale byte order (glob sorts
+ * with strcoll, which is strcmp under the C locale flux services run with). */
+static int list_dir(const char *root, const char *dir, const char *shown, int *dfd,
+                    char ***namesp, size_t *np, struct conf_diag *err)
 {
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
+    int rc = fio_list(root, dir, is_toml, NULL, CONF_DIR_FILES_MAX, namesp, np, dfd, NULL);
 
-/* The *.toml files of dir, as glob(3) lists them: no dotfiles, sorted in C-locale byte
- * order (glob sorts with strcoll, which is strcmp under the C locale flux
- * services run with). */
-static int list_dir(const char *dir, char ***namesp, size_t *np, struct conf_diag *err)
-{
-    DIR *d = opendir(dir);
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *de;
-
-    if (!d) {
-        diag_set(err, dir, 0, 0, "%s", strerror(errno));
-        return -1;
+    if (rc == -E2BIG)
+        diag_set(err, shown, 0, 0,
+                 "more than %d *.toml files (flux-preflight's limit for one conf.d)",
+                 CONF_DIR_FILES_MAX);
+    else if (rc < 0) {
+        diag_set(err, shown, 0, 0, "%s", strerror(-rc));
+        if (err)
+            err->err = -rc;
     }
-    errno = 0;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.' || !has_suffix(de->d_name, ".toml"))
-            continue;
-        if (n == CONF_DIR_FILES_MAX) {
-            diag_set(err, dir, 0, 0,
-                     "more than %d *.toml files (flux-preflight's limit for one conf.d)",
-                     CONF_DIR_FILES_MAX);
-            closedir(d);
-            free_names(names, n);
-            return -1;
-        }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            char **nn = realloc(names, ncap * sizeof(*nn));
-            if (!nn)
-                goto nomem;
-            names = nn;
-            cap = ncap;
-        }
-        if (asprintf(&names[n], "%s/%s", dir, de->d_name) < 0)
-            goto nomem;
-        n++;
-        errno = 0;
-    }
-    if (errno != 0) {
-        diag_set(err, dir, 0, 0, "%s", strerror(errno));
-        closedir(d);
-        free_names(names, n);
-        return -1;
-    }
-    closedir(d);
-    if (n > 0)
-        qsort(names, n, sizeof(*names), cmp_str);
-    *namesp = names;
-    *np = n;
-    return 0;
-nomem:
-    diag_set(err, dir, 0, 0, "%s", strerror(ENOMEM));
-    closedir(d);
-    free_names(names, n);
-    return -1;
+    return rc < 0 ? -1 : 0;
 }
 
 void conf_destroy(struct conf *c)
@@ -469,27 +395,34 @@ void conf_destroy(struct conf *c)
     free(c);
 }
 
-int conf_load(const char *path, enum conf_merge merge, struct conf **out, struct conf_diag *err)
+int conf_load(const char *root, const char *path, enum conf_merge merge, struct conf **out,
+              struct conf_diag *err)
 {
-    return conf_load_flags(path, merge, 0, out, err);
+    return conf_load_flags(root, path, merge, 0, out, err);
 }
 
-int conf_load_flags(const char *path, enum conf_merge merge, int flags, struct conf **out,
-                    struct conf_diag *err)
+int conf_load_flags(const char *root, const char *path, enum conf_merge merge, int flags,
+                    struct conf **out, struct conf_diag *err)
 {
     struct conf *c = NULL;
-    char **names = NULL;
+    char **names = NULL, shown[PATH_MAX + 1];
     size_t nnames = 0;
+    _cleanup_close_ int pfd = -1, dfd = -1;
     struct stat st;
 
     if (err)
         memset(err, 0, sizeof(*err));
     *out = NULL;
-    if (stat(path, &st) < 0) {
-        diag_set(err, path, 0, 0, "%s", strerror(errno));
+    fio_shown(root, path, shown, sizeof(shown));
+    /* looked at, never opened for reading, until its type is known */
+    if ((pfd = fio_open(root, path, O_PATH)) < 0 || fstat(pfd, &st) < 0) {
+        int e = pfd < 0 ? -pfd : errno;
+        diag_set(err, shown, 0, 0, "%s", strerror(e));
+        if (err)
+            err->err = e;
         return -1;
     }
-    if (!(c = calloc(1, sizeof(*c))) || !(c->path = strdup(path)) ||
+    if (!(c = calloc(1, sizeof(*c))) || !(c->path = strdup(shown)) ||
         !(c->merged = json_object()) || !(c->warnings = json_array()) ||
         !(c->overridden = json_array()))
         goto nomem;
@@ -497,41 +430,46 @@ int conf_load_flags(const char *path, enum conf_merge merge, int flags, struct c
     c->is_dir = S_ISDIR(st.st_mode);
 
     if (c->is_dir) {
-        if (access(path, R_OK | X_OK) < 0) {
-            diag_set(err, path, 0, 0, "%s", strerror(errno));
-            goto fail;
-        }
-        if (list_dir(path, &names, &nnames, err) < 0)
+        if (list_dir(root, path, shown, &dfd, &names, &nnames, err) < 0)
             goto fail;
         if (nnames == 0 && merge == CONF_MERGE_SHALLOW) {
-            diag_set(err, "", 0, 0, "%s/*.toml matched nothing", path);
+            diag_set(err, "", 0, 0, "%s/*.toml matched nothing", shown);
             goto fail;
         }
-    } else {
-        if (!(names = calloc(1, sizeof(*names))) || !(names[0] = strdup(path)))
-            goto nomem;
-        nnames = 1;
     }
-
-    if (nnames > 0 && !(c->files = calloc(nnames, sizeof(*c->files))))
+    size_t nfiles = c->is_dir ? nnames : 1;
+    if (nfiles > 0 && !(c->files = calloc(nfiles, sizeof(*c->files))))
         goto nomem;
     size_t total = 0;
-    for (size_t i = 0; i < nnames; i++) {
+    for (size_t i = 0; i < nfiles; i++) {
         struct conf_file *cf = &c->files[i];
-        cf->path = TAKE_PTR(names[i]);
+        struct stat fst;
+        int fd;
+
+        if (c->is_dir) {
+            if (asprintf(&cf->path, "%s/%s", shown, names[i]) < 0) {
+                cf->path = NULL;
+                goto nomem;
+            }
+            fd = fio_openat_read(root, dfd, path, names[i], 0, &fst);
+        } else {
+            if (!(cf->path = strdup(shown)))
+                goto nomem;
+            fd = fio_open_read(root, path, 0, &fst);
+        }
         c->nfiles++;
-        if (parse_file(c, cf, &total, flags, err) < 0)
+        if (parse_file(c, cf, fd, &fst, &total, flags, err) < 0)
             goto fail;
         if (merge_tracked(c, i, c->merged, cf->obj, "") < 0)
             goto nomem;
     }
-    free_names(names, nnames);
+    fio_names_free(names, nnames);
     *out = c;
     return 0;
 nomem:
-    diag_set(err, path, 0, 0, "%s", strerror(ENOMEM));
+    diag_set(err, shown, 0, 0, "%s", strerror(ENOMEM));
 fail:
-    free_names(names, nnames);
+    fio_names_free(names, nnames);
     conf_destroy(c);
     return -1;
 }

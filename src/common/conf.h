@@ -37,6 +37,8 @@ struct conf_diag {
     /* CONF_BROKER: flux-core's own verdict on that file (fluxtoml.h); kind
      * FLUXTOML_OK when the failure is not flux-core's (a read error) */
     struct fluxtoml_error broker;
+    int err;         /* the errno when a file could not be opened or read (0: its
+                      * content was refused) */
 };
 
 enum {
@@ -70,13 +72,18 @@ struct conf {
                                * value set twice. "identical": same value. */
 };
 
-/* Load path (dir or file). Returns 0, or -1 with *err filled (missing dir,
- * unreadable, not a regular file, too large, TOML/dialect error). A missing
- * directory is an error; an empty one gives an empty config for
- * CONF_MERGE_FLUX and an error for CONF_MERGE_SHALLOW. */
-int conf_load(const char *path, enum conf_merge merge, struct conf **out, struct conf_diag *err);
-int conf_load_flags(const char *path, enum conf_merge merge, int flags, struct conf **out,
-                    struct conf_diag *err);
+/* Load path (dir or file) of the node under root (NULL, "" or "/": the live
+ * node; common/fileio.h: resolved inside the root, the directory listed and
+ * its files opened through its descriptor, a FIFO or a device never read).
+ * Paths in the result and in *err are as shown to the admin (root prefix
+ * included). Returns 0, or -1 with *err filled (missing dir, unreadable, not
+ * a regular file, too large, TOML/dialect error). A missing directory is an
+ * error; an empty one gives an empty config for CONF_MERGE_FLUX and an error
+ * for CONF_MERGE_SHALLOW. */
+int conf_load(const char *root, const char *path, enum conf_merge merge, struct conf **out,
+              struct conf_diag *err);
+int conf_load_flags(const char *root, const char *path, enum conf_merge merge, int flags,
+                    struct conf **out, struct conf_diag *err);
 void conf_destroy(struct conf *c);
 
 /* The file and line that defined keypath ("bootstrap.hosts[2].host") in the

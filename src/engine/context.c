@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "engine/context.h"
 #include "engine/context_flux.h"
 
@@ -21,13 +22,61 @@ char *fp_path(const struct fp_ctx *ctx, const char *path, char *buf, size_t bufs
     return buf;
 }
 
-/* Under --root, users and groups come from the image, never from NSS. */
-static FILE *open_image_file(const struct fp_ctx *ctx, const char *path)
+void fp_user_db_why(const struct fp_ctx *ctx, int rc, char *why, size_t whysz)
 {
-    char buf[PATH_MAX];
-    if (!fp_path(ctx, path, buf, sizeof(buf)))
+    struct fio_file f = { 0 };
+
+    if (ctx->live) {
+        snprintf(why, whysz, "the user database (NSS): %s", strerror(-rc));
+    } else if (fp_image_db_read(ctx, "/etc/passwd", &f, why, whysz) == 0) {
+        /* readable now: then /etc/group was not, or memory ran out */
+        fio_file_free(&f);
+        if (fp_image_db_read(ctx, "/etc/group", &f, why, whysz) == 0) {
+            fio_file_free(&f);
+            snprintf(why, whysz, "%s", strerror(-rc));
+        }
+    }
+}
+
+int fp_image_db_read(const struct fp_ctx *ctx, const char *path, struct fio_file *f, char *why,
+                     size_t whysz)
+{
+    return fio_read(ctx->root, path, FIO_PASSWD_MAX, 0, f, why, whysz);
+}
+
+/* Under --root, users and groups come from the image, never from NSS: its
+ * file read through fileio (a FIFO, a device, a link out of the image or a
+ * runaway file is an error, not a hang), parsed from memory. NULL (errno)
+ * when it cannot be read. */
+struct image_db {
+    struct fio_file file;
+    FILE *f;
+};
+
+static FILE *image_db_open(const struct fp_ctx *ctx, const char *path, struct image_db *db)
+{
+    int rc = fp_image_db_read(ctx, path, &db->file, NULL, 0);
+
+    db->f = NULL;
+    if (rc < 0) {
+        errno = -rc;
         return NULL;
-    return fopen(buf, "re");
+    }
+    if (db->file.len == 0) /* fmemopen() refuses a zero size */
+        db->f = fmemopen((void *)"\n", 1, "r");
+    else
+        db->f = fmemopen(db->file.data, db->file.len, "r");
+    if (!db->f)
+        fio_file_free(&db->file);
+    return db->f;
+}
+
+static void image_db_close(struct image_db *db)
+{
+    if (db->f)
+        fclose(db->f);
+    db->f = NULL;
+    fio_file_free(&db->file);
 }
 
 int fp_lookup_user(const struct fp_ctx *ctx, const char *name, uid_t *uid, gid_t *gid)
@@ -36,17 +85,18 @@ int fp_lookup_user(const struct fp_ctx *ctx, const char *name, uid_t *uid, gid_t
     char buf[4096];
 
     if (ctx->live) {
-        if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || !res)
-            return -1;
+        int e = getpwnam_r(name, &pw, buf, sizeof(buf), &res);
+        if (e != 0 || !res)
+            return e != 0 && e != ENOENT ? -e : -ENOENT;
     } else {
-        _cleanup_fclose_ FILE *f = open_image_file(ctx, "/etc/passwd");
-        if (!f)
-            return -1;
-        while (fgetpwent_r(f, &pw, buf, sizeof(buf), &res) == 0)
+        _cleanup_(image_db_close) struct image_db db = { 0 };
+        if (!image_db_open(ctx, "/etc/passwd", &db))
+            return -errno; /* -ENOENT: no such file, no such user */
+        while (fgetpwent_r(db.f, &pw, buf, sizeof(buf), &res) == 0)
             if (strcmp(pw.pw_name, name) == 0)
                 break;
         if (!res || strcmp(pw.pw_name, name) != 0)
-            return -1;
+            return -ENOENT;
     }
     *uid = res->pw_uid;
     *gid = res->pw_gid;
@@ -59,20 +109,62 @@ int fp_lookup_group(const struct fp_ctx *ctx, const char *name, gid_t *gid)
     char buf[16384];
 
     if (ctx->live) {
-        if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) != 0 || !res)
-            return -1;
+        int e = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
+        if (e != 0 || !res)
+            return e != 0 && e != ENOENT ? -e : -ENOENT;
     } else {
-        _cleanup_fclose_ FILE *f = open_image_file(ctx, "/etc/group");
-        if (!f)
-            return -1;
-        while (fgetgrent_r(f, &gr, buf, sizeof(buf), &res) == 0)
+        _cleanup_(image_db_close) struct image_db db = { 0 };
+        if (!image_db_open(ctx, "/etc/group", &db))
+            return -errno; /* -ENOENT: no such file, no such user */
+        while (fgetgrent_r(db.f, &gr, buf, sizeof(buf), &res) == 0)
             if (strcmp(gr.gr_name, name) == 0)
                 break;
         if (!res || strcmp(gr.gr_name, name) != 0)
-            return -1;
+            return -ENOENT;
     }
     *gid = res->gr_gid;
     return 0;
+}
+
+int fp_lookup_gid(const struct fp_ctx *ctx, gid_t gid, char *out, size_t outsz)
+{
+    struct group gr, *res = NULL;
+    char buf[16384];
+
+    if (ctx->live) {
+        if (getgrgid_r(gid, &gr, buf, sizeof(buf), &res) != 0)
+            res = NULL;
+    } else {
+        _cleanup_(image_db_close) struct image_db db = { 0 };
+        if (!image_db_open(ctx, "/etc/group", &db))
+            return -errno;
+        while (fgetgrent_r(db.f, &gr, buf, sizeof(buf), &res) == 0)
+            if (gr.gr_gid == gid)
+                break;
+        if (res && res->gr_gid != gid)
+            res = NULL;
+    }
+    if (!res)
+        return -ENOENT;
+    if (out)
+        snprintf(out, outsz, "%s", res->gr_name);
+    return 0;
+}
+
+int fp_group_members(const struct fp_ctx *ctx, const char *user, gid_t *gids, int max)
+{
+    _cleanup_(image_db_close) struct image_db db = { 0 };
+    struct group gr, *res;
+    char buf[16384];
+    int n = 0;
+
+    if (!image_db_open(ctx, "/etc/group", &db))
+        return -errno;
+    while (n < max && fgetgrent_r(db.f, &gr, buf, sizeof(buf), &res) == 0)
+        for (char **m = gr.gr_mem; m && *m; m++)
+            if (strcmp(*m, user) == 0 && n < max)
+                gids[n++] = gr.gr_gid;
+    return n;
 }
 
 const char *fp_user_name(const struct fp_ctx *ctx, uid_t uid, char *out, size_t outsz)
@@ -84,10 +176,11 @@ const char *fp_user_name(const struct fp_ctx *ctx, uid_t uid, char *out, size_t 
         if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0)
             res = NULL;
     } else {
-        _cleanup_fclose_ FILE *f = open_image_file(ctx, "/etc/passwd");
-        while (f && fgetpwent_r(f, &pw, buf, sizeof(buf), &res) == 0)
-            if (pw.pw_uid == uid)
-                break;
+        _cleanup_(image_db_close) struct image_db db = { 0 };
+        if (image_db_open(ctx, "/etc/passwd", &db))
+            while (fgetpwent_r(db.f, &pw, buf, sizeof(buf), &res) == 0)
+                if (pw.pw_uid == uid)
+                    break;
         if (res && res->pw_uid != uid)
             res = NULL;
     }
@@ -100,23 +193,7 @@ const char *fp_user_name(const struct fp_ctx *ctx, uid_t uid, char *out, size_t 
 
 const char *fp_group_name(const struct fp_ctx *ctx, gid_t gid, char *out, size_t outsz)
 {
-    struct group gr, *res = NULL;
-    char buf[16384];
-
-    if (ctx->live) {
-        if (getgrgid_r(gid, &gr, buf, sizeof(buf), &res) != 0)
-            res = NULL;
-    } else {
-        _cleanup_fclose_ FILE *f = open_image_file(ctx, "/etc/group");
-        while (f && fgetgrent_r(f, &gr, buf, sizeof(buf), &res) == 0)
-            if (gr.gr_gid == gid)
-                break;
-        if (res && res->gr_gid != gid)
-            res = NULL;
-    }
-    if (res)
-        snprintf(out, outsz, "%s", res->gr_name);
-    else
+    if (fp_lookup_gid(ctx, gid, out, outsz) < 0)
         snprintf(out, outsz, "%u", (unsigned)gid);
     return out;
 }
@@ -124,14 +201,7 @@ const char *fp_group_name(const struct fp_ctx *ctx, gid_t gid, char *out, size_t
 static void load_conf(struct fp_ctx *ctx, const char *key, enum conf_merge merge, int flags,
                       struct conf **out, struct conf_diag *err)
 {
-    char path[PATH_MAX];
-    memset(err, 0, sizeof(*err));
-    if (!fp_path(ctx, fp_setting_str(ctx->set, key), path, sizeof(path))) {
-        snprintf(err->msg, sizeof(err->msg), "%s: path too long", fp_setting_str(ctx->set, key));
-        *out = NULL;
-        return;
-    }
-    if (conf_load_flags(path, merge, flags, out, err) < 0)
+    if (conf_load_flags(ctx->root, fp_setting_str(ctx->set, key), merge, flags, out, err) < 0)
         *out = NULL;
 }
 
@@ -169,8 +239,10 @@ int fp_ctx_init(struct fp_ctx *ctx, const char *root, const char *hostname,
     load_conf(ctx, "imp-config", CONF_MERGE_SHALLOW, 0, &ctx->imp, &ctx->imp_err);
     fp_ctx_load_bootstrap(ctx);
 
-    ctx->flux_user_found = fp_lookup_user(ctx, fp_setting_str(set, "flux-user"), &ctx->flux_uid,
-                                          &ctx->flux_gid) == 0;
+    int rc = fp_lookup_user(ctx, fp_setting_str(set, "flux-user"), &ctx->flux_uid, &ctx->flux_gid);
+    ctx->flux_user_found = rc == 0;
+    if (rc < 0 && rc != -ENOENT)
+        fp_user_db_why(ctx, rc, ctx->user_db_err, sizeof(ctx->user_db_err));
     return 0;
 }
 

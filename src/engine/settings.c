@@ -1,15 +1,18 @@
 /* The gate's own configuration. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/conf.h"
+#include "common/fileio.h"
 #include "common/fsd.h"
 #include "engine/registry.h"
 #include "engine/settings.h"
@@ -362,21 +365,22 @@ int fp_settings_load(const char *root, const char *path, struct fp_settings **ou
 {
     char full[PATH_MAX];
     struct conf_diag diag;
-    struct stat st;
     struct loader l = { .err = err, .errsz = errsz };
     bool explicit = path != NULL;
 
     if (!path)
         path = FP_DEFAULT_CONFIG;
-    if (snprintf(full, sizeof(full), "%s%s", root ? root : "", path) >= (int)sizeof(full)) {
-        snprintf(err, errsz, "%s: path too long", path);
-        return -1;
+    fio_shown(root, path, full, sizeof(full));
+    if (!explicit) { /* absent: the built-in defaults (looked at inside the root) */
+        int fd = fio_open(root, path, O_PATH);
+        if (fd == -ENOENT) {
+            *out = fp_settings_defaults();
+            return *out ? 0 : -1;
+        }
+        if (fd >= 0)
+            close(fd);
     }
-    if (!explicit && stat(full, &st) < 0 && errno == ENOENT) {
-        *out = fp_settings_defaults();
-        return *out ? 0 : -1;
-    }
-    if (conf_load(full, CONF_MERGE_FLUX, &l.conf, &diag) < 0) {
+    if (conf_load(root, path, CONF_MERGE_FLUX, &l.conf, &diag) < 0) {
         if (diag.line > 0)
             snprintf(err, errsz, "%s:%d:%d: %s", diag.file, diag.line, diag.col, diag.msg);
         else if (diag.file[0])

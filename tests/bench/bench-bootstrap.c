@@ -74,7 +74,7 @@ int main(int argc, char **argv)
         long long t0, t1, t2, t3;
 
         t0 = now_ns();
-        if (conf_load(argv[1], CONF_MERGE_FLUX, &conf, &diag) < 0) {
+        if (conf_load(NULL, argv[1], CONF_MERGE_FLUX, &conf, &diag) < 0) {
             fprintf(stderr, "%s:%d: %s\n", diag.file, diag.line, diag.msg);
             return 1;
         }

@@ -83,7 +83,7 @@ static void test_order(void)
     write_file(dir, "d.toml.rpmsave", "x = \"rpmsave\"\n");
     write_file(dir, "e.json", "{\"x\": \"json\"}");
 
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) == 0, "load a dir with several files");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) == 0, "load a dir with several files");
     is_int(c->nfiles, 4, "only *.toml, no dotfiles, no other extensions");
     ok(c->nfiles == 4 && strcmp(base(c->files[0].path), "A.toml") == 0 &&
            strcmp(base(c->files[1].path), "_u.toml") == 0 &&
@@ -121,7 +121,7 @@ static void test_recursive(void)
     write_file(dir, "d.toml",
                "[alpha]\nz = 9\n\n[alpha.sub]\nq = 1\n\n"
                "[[resource.config]]\nhosts = \"d0\"\ncores = \"0\"\n");
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) == 0, "load two files defining the same tables");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) == 0, "load two files defining the same tables");
     is(dump(c->merged),
        "{\"alpha\":{\"keep\":true,\"sub\":{\"q\":1},\"z\":9},"
        "\"resource\":{\"config\":[{\"cores\":\"0\",\"hosts\":\"d0\"}]}}",
@@ -155,7 +155,7 @@ static void test_recursive(void)
     write_file(dir, "1.toml", "[t]\na = 1\n");
     write_file(dir, "2.toml", "t = 5\n");
     write_file(dir, "3.toml", "[t]\nb = 2\n");
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) == 0, "load table/scalar/table");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) == 0, "load table/scalar/table");
     is(dump(c->merged), "{\"t\":{\"b\":2}}", "a non-table value replaces, then is replaced");
     ok(conf_locate(c, "t.a", &file, &line) < 0, "t.a, dropped with the table, is not located");
     conf_destroy(c);
@@ -172,7 +172,7 @@ static void test_shallow(void)
     write_file(dir, "imp.toml",
                "[exec]\nallowed-users = [\"flux\"]\n\n[run.prolog]\npath = \"/p\"\n");
     write_file(dir, "50-run.toml", "[run.epilog]\npath = \"/e\"\n");
-    ok(conf_load(dir, CONF_MERGE_SHALLOW, &c, &d) == 0, "load an IMP-style dir shallow");
+    ok(conf_load(NULL, dir, CONF_MERGE_SHALLOW, &c, &d) == 0, "load an IMP-style dir shallow");
     is(dump(c->merged),
        "{\"exec\":{\"allowed-users\":[\"flux\"]},\"run\":{\"prolog\":{\"path\":\"/p\"}}}",
        "shallow: imp.toml (sorted after 50-run.toml) replaces the whole run table");
@@ -192,7 +192,7 @@ static void test_shallow(void)
     ok(conf_locate(c, "run.epilog", &file, &line) < 0, "the dropped run.epilog is not located");
     conf_destroy(c);
 
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) == 0, "the same dir, flux merge");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) == 0, "the same dir, flux merge");
     ok(json_object_get(json_object_get(c->merged, "run"), "epilog") &&
            json_object_get(json_object_get(c->merged, "run"), "prolog"),
        "flux merge keeps both run.prolog and run.epilog");
@@ -209,17 +209,17 @@ static void test_errors(void)
 
     /* missing dir */
     snprintf(want, sizeof(want), "%s/nonexistent", tmpdir);
-    ok(conf_load(want, CONF_MERGE_FLUX, &c, &d) < 0 && c == NULL, "a missing dir fails");
+    ok(conf_load(NULL, want, CONF_MERGE_FLUX, &c, &d) < 0 && c == NULL, "a missing dir fails");
     is(d.file, want, "the error names the dir");
     is(d.msg, "No such file or directory", "missing dir: No such file or directory");
 
     /* empty dir */
     dir = make_dir("empty");
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) == 0, "an empty dir loads (flux)");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) == 0, "an empty dir loads (flux)");
     is(dump(c->merged), "{}", "as an empty object");
     is_int(c->nfiles, 0, "with no files");
     conf_destroy(c);
-    ok(conf_load(dir, CONF_MERGE_SHALLOW, &c, &d) < 0, "an empty dir fails (flux-security)");
+    ok(conf_load(NULL, dir, CONF_MERGE_SHALLOW, &c, &d) < 0, "an empty dir fails (flux-security)");
     snprintf(want, sizeof(want), "%s/*.toml matched nothing", dir);
     is(d.msg, want, "shallow: <dir>/*.toml matched nothing");
 
@@ -229,7 +229,7 @@ static void test_errors(void)
     snprintf(want, sizeof(want), "%s/b.toml", dir);
     ok(mkfifo(want, 0644) == 0, "mkfifo b.toml");
     double t0 = now();
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) < 0, "a FIFO named *.toml fails");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) < 0, "a FIFO named *.toml fails");
     ok(now() - t0 < 1.0, "without blocking on the FIFO");
     is(d.file, want, "the error names the FIFO");
     is(d.msg, "not a regular file (fifo)", "not a regular file (fifo)");
@@ -238,7 +238,7 @@ static void test_errors(void)
     dir = make_dir("subdir");
     snprintf(want, sizeof(want), "%s/x.toml", dir);
     mkdir(want, 0755);
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) < 0, "a directory named *.toml fails");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) < 0, "a directory named *.toml fails");
     is(d.msg, "not a regular file (directory)", "not a regular file (directory)");
 
     /* oversize (sparse) */
@@ -247,7 +247,7 @@ static void test_errors(void)
     int fd = open(want, O_CREAT | O_WRONLY, 0644);
     ok(fd >= 0 && ftruncate(fd, (off_t)CONF_FILE_MAX + 1) == 0, "a sparse file over the limit");
     close(fd);
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) < 0, "an oversize file fails");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) < 0, "an oversize file fails");
     ok(strncmp(d.msg, "file too large", 14) == 0, "file too large: %s", d.msg);
     is(d.file, want, "the error names the file");
 
@@ -256,7 +256,7 @@ static void test_errors(void)
     write_file(dir, "a.toml", "ok = 1\n");
     write_file(dir, "b.toml", "[tbon]\ntopo = \"kary:2\"\ntopo = \"kary:3\"\n");
     write_file(dir, "c.toml", "this is not toml\n");
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) < 0, "a duplicate key fails");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) < 0, "a duplicate key fails");
     snprintf(want, sizeof(want), "%s/b.toml", dir);
     is(d.file, want, "the first failing file in order is named");
     is_int(d.line, 3, "at line 3");
@@ -264,13 +264,13 @@ static void test_errors(void)
 
     dir = make_dir("mixed");
     write_file(dir, "a.toml", "a = 1\nb = [1, \"x\"]\n");
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) < 0 && d.line == 2,
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) < 0 && d.line == 2,
        "a mixed array fails at line 2 (TOML 0.5 dialect): %s", d.msg);
 
     /* datetime warning passes through with the file */
     dir = make_dir("warn");
     write_file(dir, "t.toml", "ts = 1979-05-27T00:32:00-07:00\n");
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) == 0, "an offset datetime loads");
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) == 0, "an offset datetime loads");
     json_t *w = json_array_get(c->warnings, 0);
     ok(w && strcmp(base(json_string_value(json_object_get(w, "file"))), "t.toml") == 0 &&
            json_integer_value(json_object_get(w, "line")) == 1,
@@ -288,7 +288,7 @@ static void test_single_file(void)
 
     write_file(tmpdir, "one.json", "{\"bootstrap\": {\"hosts\": [{\"host\": \"a\"}]}}");
     snprintf(path, sizeof(path), "%s/one.json", tmpdir);
-    ok(conf_load(path, CONF_MERGE_FLUX, &c, &d) == 0, "a single .json file loads");
+    ok(conf_load(NULL, path, CONF_MERGE_FLUX, &c, &d) == 0, "a single .json file loads");
     ok(!c->is_dir && c->nfiles == 1, "as one file, not a dir");
     is(dump(c->merged), "{\"bootstrap\":{\"hosts\":[{\"host\":\"a\"}]}}", "as JSON");
     const char *file;
@@ -299,18 +299,18 @@ static void test_single_file(void)
 
     write_file(tmpdir, "bad.json", "{\n  \"a\": 1,\n  \"b\": }\n");
     snprintf(path, sizeof(path), "%s/bad.json", tmpdir);
-    ok(conf_load(path, CONF_MERGE_FLUX, &c, &d) < 0, "invalid JSON fails");
+    ok(conf_load(NULL, path, CONF_MERGE_FLUX, &c, &d) < 0, "invalid JSON fails");
     ok(d.line == 3 && d.col > 0 && d.msg[0], "with line 3 and a column: %d:%d: %s", d.line,
        d.col, d.msg);
 
     write_file(tmpdir, "arr.json", "[1, 2]");
     snprintf(path, sizeof(path), "%s/arr.json", tmpdir);
-    ok(conf_load(path, CONF_MERGE_FLUX, &c, &d) < 0, "a JSON array is refused");
+    ok(conf_load(NULL, path, CONF_MERGE_FLUX, &c, &d) < 0, "a JSON array is refused");
     is(d.msg, "JSON config must be an object", "JSON config must be an object");
 
     write_file(tmpdir, "one.conf", "[tbon]\ntopo = \"binomial\"\n");
     snprintf(path, sizeof(path), "%s/one.conf", tmpdir);
-    ok(conf_load(path, CONF_MERGE_FLUX, &c, &d) == 0, "any other extension is TOML");
+    ok(conf_load(NULL, path, CONF_MERGE_FLUX, &c, &d) == 0, "any other extension is TOML");
     is(dump(c->merged), "{\"tbon\":{\"topo\":\"binomial\"}}", "parsed as TOML");
     conf_destroy(c);
 
@@ -320,7 +320,7 @@ static void test_single_file(void)
     snprintf(target, sizeof(target), "%s/one.conf", tmpdir);
     snprintf(path, sizeof(path), "%s/link.toml", dir);
     ok(symlink(target, path) == 0, "symlink link.toml");
-    ok(conf_load(dir, CONF_MERGE_FLUX, &c, &d) == 0 && c->nfiles == 1,
+    ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) == 0 && c->nfiles == 1,
        "a symlinked *.toml is read through");
     conf_destroy(c);
 }

@@ -46,7 +46,7 @@ static struct conf *load(const char *dir)
 {
     struct conf *c = NULL;
     struct conf_diag d;
-    if (conf_load(dir, CONF_MERGE_FLUX, &c, &d) < 0)
+    if (conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) < 0)
         diag("conf_load %s: %s:%d: %s", dir, d.file, d.line, d.msg);
     return c;
 }
@@ -224,7 +224,7 @@ static void test_flux_format(void)
     write_file(dir, "a.toml", "[run.prolog]\npath = \"/p\"\n");
     write_file(dir, "b.toml", "[run.epilog]\npath = \"/e\"\n");
     struct conf_diag d;
-    ok(conf_load(dir, CONF_MERGE_SHALLOW, &c, &d) == 0, "load the imp dir shallow");
+    ok(conf_load(NULL, dir, CONF_MERGE_SHALLOW, &c, &d) == 0, "load the imp dir shallow");
     s = digest_flux_config_get(c, NULL);
     is(s, "{\"run\":{\"prolog\":{\"path\":\"/p\"},\"epilog\":{\"path\":\"/e\"}}}\n",
        "the flux form merges recursively whatever the reader's merge");
