@@ -22,6 +22,7 @@
 #include <security/pam_modules.h>
 
 #include "common/cleanup.h"
+#include "common/sanitize.h"
 #include "common/statusfile.h"
 
 #define PF_NSS_BUF_MAX (4 * 1024 * 1024) /* getpwnam_r/getgrnam_r buffer cap */
@@ -71,59 +72,6 @@ static void pf_parse_args(pam_handle_t *h, int argc, const char **argv, struct p
     }
 }
 
-/* Length of the UTF-8 sequence at S, or 0 when it is not a valid one. */
-static size_t pf_utf8_len(const unsigned char *s)
-{
-    size_t len = *s < 0x80 ? 1 : *s < 0xc2 ? 0 : *s < 0xe0 ? 2 : *s < 0xf0 ? 3 : *s < 0xf5 ? 4 : 0;
-
-    for (size_t k = 1; k < len; k++)
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-    return len;
-}
-
-/* Copy SRC for a user's terminal into DST (DSTSZ >= 4): control characters
- * (C0, DEL, C1) and invalid UTF-8 become '?', and text that does not fit is
- * cut between words (within a long word, at a character) and ends in "...". */
-static void pf_sanitise(char *dst, size_t dstsz, const char *src)
-{
-    const unsigned char *s = (const unsigned char *)src;
-    size_t limit = dstsz - 1, n = 0;
-    bool cut = strlen(src) > limit;
-
-    if (cut)
-        limit -= 3;
-    while (*s) {
-        size_t len = pf_utf8_len(s);
-        bool ctl = len == 1 ? (*s < 0x20 || *s == 0x7f) : (len == 2 && s[0] == 0xc2 && s[1] < 0xa0);
-
-        if (len == 0 || ctl) {
-            if (n + 1 > limit)
-                break;
-            dst[n++] = '?';
-            s += len ? len : 1;
-            continue;
-        }
-        if (n + len > limit)
-            break;
-        memcpy(dst + n, s, len);
-        n += len;
-        s += len;
-    }
-    if (cut) {
-        /* end at a word when one ends near the cut: "Failed to access...",
-         * not "Failed to access \"/run/mun..." */
-        for (size_t k = n; k > 0 && n - k < 24; k--)
-            if (dst[k - 1] == ' ') {
-                n = k - 1;
-                break;
-            }
-        memcpy(dst + n, "...", 3);
-        n += 3;
-    }
-    dst[n] = '\0';
-}
-
 /* "munge.daemon (no answer from munged within 5s), statedir.space (...), and 3 more" */
 static void pf_failure_list(const struct statusfile *sf, char *buf, size_t bufsz)
 {
@@ -136,10 +84,10 @@ static void pf_failure_list(const struct statusfile *sf, char *buf, size_t bufsz
         char sid[48], item[160];
         size_t ilen;
 
-        pf_sanitise(sid, sizeof(sid), id);
+        sanitize_copy(sid, sizeof(sid), id);
         if (msg && *msg) {
             char smsg[96];
-            pf_sanitise(smsg, sizeof(smsg), msg);
+            sanitize_copy(smsg, sizeof(smsg), msg);
             snprintf(item, sizeof(item), "%s%s (%s)", shown ? ", " : "", sid, smsg);
         } else
             snprintf(item, sizeof(item), "%s%s", shown ? ", " : "", sid);
@@ -314,7 +262,7 @@ static void pf_host(const struct statusfile *sf, char *host, size_t hostsz)
 
     if (!src)
         src = gethostname(name, sizeof(name) - 1) == 0 && name[0] ? name : "this node";
-    pf_sanitise(host, hostsz, src);
+    sanitize_copy(host, hostsz, src);
 }
 
 static int pf_check(pam_handle_t *h, int flags, int argc, const char **argv, enum pf_phase phase)
@@ -357,13 +305,13 @@ static int pf_check(pam_handle_t *h, int flags, int argc, const char **argv, enu
     pf_host(&sf, host, sizeof(host));
     if (failed && sf.state == STATUSFILE_RUNNING) {
         char when[40];
-        pf_sanitise(when, sizeof(when), sf.time ? sf.time : "?");
+        sanitize_copy(when, sizeof(when), sf.time ? sf.time : "?");
         snprintf(reason, sizeof(reason), "its preflight has not finished (started %s)", when);
     } else if (failed) {
         char list[320];
         pf_failure_list(&sf, list, sizeof(list));
         if (!list[0] && sf.summary) /* the gate could not run: its summary says why */
-            pf_sanitise(list, sizeof(list), sf.summary);
+            sanitize_copy(list, sizeof(list), sf.summary);
         snprintf(reason, sizeof(reason), "its preflight failed%s%s", list[0] ? ": " : "", list);
     } else
         snprintf(reason, sizeof(reason), "there is no preflight result for this boot");
@@ -385,7 +333,7 @@ static int pf_check(pam_handle_t *h, int flags, int argc, const char **argv, enu
             pf_show_once(h, flags, "%s: WARNING: %s: %s.%s", host, headline, reason, refused);
         else {
             char swhy[200];
-            pf_sanitise(swhy, sizeof(swhy), why);
+            sanitize_copy(swhy, sizeof(swhy), why);
             pf_show_once(h, flags, "%s: WARNING: %s: %s (%s).%s", host, headline, reason, swhy,
                          refused);
         }

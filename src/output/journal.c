@@ -1,4 +1,6 @@
 /* journald: one structured entry per check, one summary entry per run.
+ * MESSAGE is sanitised (common/sanitize.h): what journalctl prints on a
+ * terminal holds no control character from a node, an image or a manifest.
  * `journalctl FLUX_PREFLIGHT_CHECK=munge.daemon` finds a check's entry and
  * `journalctl -x` explains it through the catalog (keyed by MESSAGE_ID). */
 #include <ctype.h>
@@ -13,6 +15,7 @@
 #include <systemd/sd-journal.h>
 #include <systemd/sd-login.h>
 
+#include "common/sanitize.h"
 #include "engine/msgids.h"
 #include "output/output.h"
 
@@ -122,7 +125,9 @@ int output_journal(const struct fp_ctx *ctx, const struct fp_run *run, const cha
 
     for (size_t i = 0; i < run->n; i++) {
         const struct fp_result *r = &run->results[i];
-        add(&f, "MESSAGE=%s: %s", r->check->id, r->message ? r->message : fp_status_name(r->status));
+        char *msg = sanitize_dup(r->message ? r->message : fp_status_name(r->status));
+        add(&f, "MESSAGE=%s: %s", r->check->id, msg ? msg : fp_status_name(r->status));
+        free(msg);
         add(&f, "PRIORITY=%d", priority_of(fp_run_outcome(run, i)));
         add(&f, "MESSAGE_ID=%s", r->check->message_id);
         add(&f, "SYSLOG_IDENTIFIER=flux-preflight");
@@ -137,7 +142,9 @@ int output_journal(const struct fp_ctx *ctx, const struct fp_run *run, const cha
             rc = -1;
         release(&f);
     }
-    add(&f, "MESSAGE=%s", verdict_line ? verdict_line : "");
+    char *line = sanitize_dup(verdict_line);
+    add(&f, "MESSAGE=%s", line ? line : "");
+    free(line);
     add(&f, "PRIORITY=%d", run->failed ? 3
                            : run->outcomes[FP_OUTCOME_WARN] + run->outcomes[FP_OUTCOME_DEMOTED] ? 4
                            : 6);

@@ -26,7 +26,13 @@ char *output_verdict_line(const struct fp_run *run);
 char *output_ids(const struct fp_run *run, bool (*want)(enum fp_outcome), const char *sep);
 bool output_is_demoted(enum fp_outcome o);
 
-/* The table. width 0: not a terminal: every check in full, registry order
+/* One line on F: the formatted text sanitised (common/sanitize.h: a control
+ * character from a node, an image or a manifest is never printed raw), then a
+ * newline. Every line of text the gate prints goes here or through the
+ * table. */
+void output_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The table (every field sanitised). width 0: not a terminal: every check in full, registry order
  * (the stable format for scripts). width > 0: fits that many columns, what
  * blocks or warns first, skips folded into one line, DETAILS shortened, or
  * wrapped in full when verbose. */

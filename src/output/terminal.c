@@ -4,13 +4,37 @@
  * registry order, DETAILS in full, then the verdict: the stable format
  * scripts read (flux-preflight(8), OUTPUT). On a terminal the table fits its
  * width: what blocks or warns comes first, DETAILS is shortened to one line
- * (in full with --verbose, wrapped), and skipped checks fold into one line. */
+ * (in full with --verbose, wrapped), and skipped checks fold into one line.
+ *
+ * Messages carry text from the node, the image and the manifest (file names,
+ * a manifest's "host"): every field is sanitised (common/sanitize.h), and
+ * so is every other line the gate prints (output_line()). */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
+#include "common/sanitize.h"
 #include "output/output.h"
+
+void output_line(FILE *f, const char *fmt, ...)
+{
+    _cleanup_free_ char *text = NULL, *safe = NULL;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&text, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        text = NULL;
+        return;
+    }
+    if ((safe = sanitize_line(text)))
+        fprintf(f, "%s\n", safe);
+}
 
 static const char *color_of(enum fp_status st)
 {
@@ -80,11 +104,15 @@ static bool put_shortened(FILE *f, const char *s, int cols)
 
 bool output_put_shortened(FILE *f, const char *s, int cols)
 {
+    _cleanup_free_ char *safe = sanitize_line(s);
+
+    if (!safe)
+        return false;
     if (cols <= 0) {
-        fputs(s, f);
+        fputs(safe, f);
         return false;
     }
-    return put_shortened(f, s, cols);
+    return put_shortened(f, safe, cols);
 }
 
 int output_terminal_width(int fd)
@@ -145,7 +173,8 @@ static void put_result(FILE *f, const struct fp_run *run, size_t i, int w,
 {
     const struct fp_result *r = &run->results[i];
     const char *name = fp_status_name(r->status);
-    const char *msg = r->message ? r->message : "";
+    _cleanup_free_ char *safe = sanitize_line(r->message);
+    const char *msg = safe ? safe : "(out of memory)";
     char shown[8];
     bool failed = fp_outcome_failed(fp_run_outcome(run, i));
 
@@ -199,9 +228,11 @@ void output_terminal(FILE *f, const struct fp_ctx *ctx, const struct fp_run *run
         if (run->results[i].status == FP_SKIP)
             nskip++;
     }
-    fprintf(f, "flux-preflight on %s", ctx->hostname);
+    _cleanup_free_ char *host = sanitize_line(ctx->hostname);
+    _cleanup_free_ char *image = sanitize_line(ctx->root);
+    fprintf(f, "flux-preflight on %s", host ? host : "?");
     if (ctx->root && *ctx->root)
-        fprintf(f, " (image %s)", ctx->root);
+        fprintf(f, " (image %s)", image ? image : "?");
     if (ctx->rank >= 0)
         fprintf(f, ", rank %d of %d", ctx->rank, ctx->size);
     fputc('\n', f);
@@ -252,7 +283,8 @@ void output_terminal(FILE *f, const struct fp_ctx *ctx, const struct fp_run *run
                     o->color ? "\033[2m" : "", o->color ? "\033[0m" : "");
     }
 
-    char *line = output_verdict_line(run);
+    _cleanup_free_ char *raw = output_verdict_line(run);
+    char *line = raw ? sanitize_line(raw) : NULL;
     if (line) {
         bool bad = run->failed;
         fputs(o->color ? (bad ? "\033[1;31m" : "\033[1;32m") : "", f);
