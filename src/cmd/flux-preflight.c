@@ -133,7 +133,7 @@ static json_t *parse_check_list(const char *s, char *err, size_t errsz)
 
 static int config_error(const char *msg)
 {
-    fprintf(stderr, "flux-preflight: gate config error: %s\n", msg);
+    output_line(stderr, "flux-preflight: gate config error: %s", msg);
     char status[600];
     snprintf(status, sizeof(status), "ERROR: gate config: %.560s", msg);
     output_notify_verdict(status);
@@ -144,10 +144,19 @@ static int config_error(const char *msg)
  * find an old verdict while this run is under way, nor none when it dies. */
 static void record(const char *path, json_t *doc)
 {
+    static bool refused; /* said once: a directory that is not trusted stays so */
     char err[PATH_MAX + 256];
-    if (!doc || output_statusfile_write(path, doc, err, sizeof(err)) < 0)
-        fprintf(stderr, "flux-preflight: cannot record the verdict: %s\n",
-                doc ? err : "out of memory");
+    int rc;
+
+    if (refused)
+        return;
+    if (!doc) {
+        output_line(stderr, "flux-preflight: cannot record the verdict: out of memory");
+        return;
+    }
+    if ((rc = output_statusfile_write(path, doc, err, sizeof(err))) < 0)
+        output_line(stderr, "flux-preflight: cannot record the verdict: %s", err);
+    refused = rc == -EPERM;
 }
 
 /* The gate could not run (its own config is broken): the node is not judged
@@ -184,13 +193,13 @@ static int cmd_run(struct options *o)
     if (root && (!*root || strcmp(root, "/") == 0))
         root = NULL;
     if (o->checks && !(only = parse_check_list(o->checks, err, sizeof(err)))) {
-        fprintf(stderr, "flux-preflight: %s\n", err);
+        output_line(stderr, "flux-preflight: %s", err);
         return EXIT_USAGE;
     }
     /* Test-only fault injection: it can only turn results into errors. */
     if (getenv("FLUX_PREFLIGHT_TEST_FAULT") &&
         (faults = fp_fault_parse(getenv("FLUX_PREFLIGHT_TEST_FAULT"))) < 0) {
-        fprintf(stderr, "flux-preflight: FLUX_PREFLIGHT_TEST_FAULT: unknown fault\n");
+        output_line(stderr, "flux-preflight: FLUX_PREFLIGHT_TEST_FAULT: unknown fault");
         return EXIT_USAGE;
     }
     /* Only a full run of the live node speaks for the node (or where asked). */
@@ -221,7 +230,7 @@ static int cmd_run(struct options *o)
         .faults = (unsigned)faults,
     };
     if (fp_run_checks(&ctx, &ro, &run, err, sizeof(err)) < 0) {
-        fprintf(stderr, "flux-preflight: %s\n", err);
+        output_line(stderr, "flux-preflight: %s", err);
         fp_ctx_fini(&ctx);
         fp_settings_destroy(set);
         return EXIT_BLOCKED; /* the gate could not judge: never wave the node through */
@@ -375,7 +384,7 @@ static int cmd_explain(const char *id)
 {
     const struct fp_check *c = id ? fp_registry_find(id) : NULL;
     if (!c) {
-        fprintf(stderr, "flux-preflight: unknown check id '%s' (see flux-preflight list)\n",
+        output_line(stderr, "flux-preflight: unknown check id '%s' (see flux-preflight list)",
                 id ? id : "");
         return EXIT_USAGE;
     }
@@ -407,7 +416,7 @@ static int cmd_status(struct options *o)
     const char *path = o->status_file ? o->status_file : fp_setting_str(set, "status-file");
     int rc = statusfile_read(path, NULL, &sf, why, sizeof(why));
     if (rc < 0) {
-        fprintf(stderr, "flux-preflight: no result for this boot: %s\n", why);
+        output_line(stderr, "flux-preflight: no result for this boot: %s", why);
         fp_settings_destroy(set);
         return EXIT_BLOCKED;
     }
@@ -420,19 +429,21 @@ static int cmd_status(struct options *o)
         json_t *results = json_object_get(sf.root, "results");
         size_t i;
         json_t *r;
-        printf("%s: %s at %s\n", json_string_value(json_object_get(sf.root, "host")),
-               json_string_value(json_object_get(sf.root, "verdict")),
-               json_string_value(json_object_get(sf.root, "time")));
+        /* the file is root's, but what it says comes from the node, the image
+         * and the manifest: every line is sanitised */
+        output_line(stdout, "%s: %s at %s", sf.host ? sf.host : "(null)", sf.verdict,
+                    sf.time ? sf.time : "(null)");
         if (sf.summary && *sf.summary)
-            printf("  %s\n", sf.summary);
+            output_line(stdout, "  %s", sf.summary);
         if (sf.state == STATUSFILE_RUNNING)
             printf("  the gate has not finished; if it is not running any more, it died "
                    "before writing a verdict: systemctl status flux-preflight\n");
         json_array_foreach(results, i, r) {
             const char *res = json_string_value(json_object_get(r, "result"));
+            const char *id = json_string_value(json_object_get(r, "id"));
+            const char *msg = json_string_value(json_object_get(r, "message"));
             if (res && strcmp(res, "pass") != 0 && strcmp(res, "skip") != 0)
-                printf("  %s %s: %s\n", json_string_value(json_object_get(r, "id")), res,
-                       json_string_value(json_object_get(r, "message")));
+                output_line(stdout, "  %s %s: %s", id ? id : "(null)", res, msg ? msg : "(null)");
         }
     }
     /* running is no verdict yet: not a pass */
@@ -454,15 +465,15 @@ static int cmd_fleet(struct options *o, bool manifest)
     int rc = EXIT_PASS;
 
     if (o->format && (manifest || strcmp(o->format, "flux") != 0)) {
-        fprintf(stderr, "flux-preflight: --format=flux is the only format (fingerprint only)\n");
+        output_line(stderr, "flux-preflight: --format=flux is the only format (fingerprint only)");
         return EXIT_USAGE;
     }
     if (o->output && !manifest) {
-        fprintf(stderr, "flux-preflight: -o is for manifest\n");
+        output_line(stderr, "flux-preflight: -o is for manifest");
         return EXIT_USAGE;
     }
     if (root && access(root, X_OK) < 0) {
-        fprintf(stderr, "flux-preflight: --root %s: %s\n", root, strerror(errno));
+        output_line(stderr, "flux-preflight: --root %s: %s", root, strerror(errno));
         return EXIT_USAGE;
     }
     if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
@@ -472,26 +483,26 @@ static int cmd_fleet(struct options *o, bool manifest)
     for (int i = 0; i < FP_ITEM_COUNT; i++) {
         const struct fp_item *it = &fp.items[i];
         if (it->state == FP_ITEM_UNREADABLE || it->state == FP_ITEM_INVALID) {
-            fprintf(stderr, "flux-preflight: %s %s: %s\n", it->name, it->value, it->detail);
+            output_line(stderr, "flux-preflight: %s %s: %s", it->name, it->value, it->detail);
             rc = EXIT_BLOCKED;
         }
     }
     if (!manifest) {
         fp_fingerprint_print(stdout, &fp, o->format != NULL);
     } else if (rc != EXIT_PASS) {
-        fprintf(stderr, "flux-preflight: no manifest written: the reference must not hold "
-                        "unreadable or invalid items\n");
+        output_line(stderr, "flux-preflight: no manifest written: the reference must not hold "
+                        "unreadable or invalid items");
     } else {
         _cleanup_json_ json_t *doc = fp_manifest_doc(&ctx, &fp);
         _cleanup_free_ char *s = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
         _cleanup_free_ char *text = NULL;
         if (!s || asprintf(&text, "%s\n", s) < 0) {
-            fprintf(stderr, "flux-preflight: cannot format the manifest\n");
+            output_line(stderr, "flux-preflight: cannot format the manifest");
             rc = EXIT_BLOCKED;
         } else if (!o->output || strcmp(o->output, "-") == 0) {
             fputs(text, stdout);
         } else if (fp_write_atomic(o->output, text, strlen(text), err, sizeof(err)) < 0) {
-            fprintf(stderr, "flux-preflight: %s\n", err);
+            output_line(stderr, "flux-preflight: %s", err);
             rc = EXIT_BLOCKED;
         }
     }

@@ -2,6 +2,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "common/statusfile.h"
 
 static int fail(int r, char *why, size_t whysz, const char *fmt, ...)
@@ -67,60 +70,69 @@ static int boot_id_current(char out[33], char *why, size_t whysz)
     return 0;
 }
 
-/* Open PATH and check the descriptor: what fstat() says is what we read. */
-static int open_trusted(const char *path, off_t *size, char *why, size_t whysz)
+/* Open PATH through its directory and check both descriptors: what fstat()
+ * says is what we read. The directory must be root's and writable by nobody
+ * else (a user who can write there can delete or replace the file). */
+static int open_trusted(const char *path, struct stat *st, char *why, size_t whysz)
 {
-    struct stat st;
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    _cleanup_free_ char *dcopy = strdup(path), *bcopy = strdup(path);
+    _cleanup_close_ int dfd = -1;
+    const char *dir, *base;
+    char dwhy[PATH_MAX + 128];
+    int fd;
 
-    if (fd < 0) {
-        if (errno == ENOENT)
+    if (!dcopy || !bcopy)
+        return fail(-ENOMEM, why, whysz, "out of memory reading %s", path);
+    dir = dirname(dcopy);
+    base = basename(bcopy);
+    if ((dfd = fio_open(NULL, dir, O_PATH | O_DIRECTORY)) < 0) {
+        if (dfd == -ENOENT)
             return fail(STATUSFILE_MISSING, why, whysz, "%s does not exist", path);
-        if (errno == ELOOP)
-            return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s is a symbolic link", path);
-        return fail(-errno, why, whysz, "cannot open %s: %s", path, strerror(errno));
+        return fail(dfd, why, whysz, "cannot open %s: %s", dir, strerror(-dfd));
     }
-    if (fstat(fd, &st) < 0)
-        return fail(-errno, why, whysz, "cannot stat %s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
+    if (fio_dir_trusted(dfd, dir, dwhy, sizeof(dwhy)) < 0)
+        return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s: anyone else who can write there can "
+                    "replace or delete %s", dwhy, base);
+    fd = fio_openat_read(NULL, dfd, dir, base, FIO_NOFOLLOW, st);
+    if (fd == -ENOENT)
+        return fail(STATUSFILE_MISSING, why, whysz, "%s does not exist", path);
+    if (fd == -ELOOP)
+        return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s is a symbolic link", path);
+    if (fd == -EINVAL)
         return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s is not a regular file", path);
-    if (st.st_uid != 0)
+    if (fd < 0)
+        return fail(fd, why, whysz, "cannot open %s: %s", path, strerror(-fd));
+    if (st->st_uid != 0) {
+        close(fd);
         return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s is owned by uid %u, not root", path,
-                    (unsigned)st.st_uid);
-    if (st.st_mode & (S_IWGRP | S_IWOTH))
+                    (unsigned)st->st_uid);
+    }
+    if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+        close(fd);
         return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s is %s-writable (mode %04o)", path,
-                    (st.st_mode & S_IWOTH) ? "world" : "group", (unsigned)(st.st_mode & 07777));
-    if (st.st_size > STATUSFILE_MAX_SIZE)
+                    (st->st_mode & S_IWOTH) ? "world" : "group", (unsigned)(st->st_mode & 07777));
+    }
+    if (st->st_size > STATUSFILE_MAX_SIZE) {
+        close(fd);
         return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s is %lld bytes, over the %d byte limit",
-                    path, (long long)st.st_size, STATUSFILE_MAX_SIZE);
-    *size = st.st_size;
-    return TAKE_FD(fd);
+                    path, (long long)st->st_size, STATUSFILE_MAX_SIZE);
+    }
+    return fd;
 }
 
-/* Read exactly the SIZE bytes fstat() reported. The gate replaces the file by
+/* Read what fstat() reported, and no more. The gate replaces the file by
  * rename(), so a file that changes while we read it is not the gate's. */
-static int read_all(int fd, const char *path, off_t size, char **bufp, size_t *lenp, char *why,
-                    size_t whysz)
+static int read_all(int fd, const char *path, const struct stat *st, char **bufp, size_t *lenp,
+                    char *why, size_t whysz)
 {
-    size_t cap = (size_t)size + 1, len = 0;
-    _cleanup_free_ char *buf = malloc(cap);
+    int r = fio_read_fd(fd, (size_t)st->st_size, 0, bufp, lenp);
 
-    if (!buf)
+    if (r == -EFBIG)
+        return fail(-EAGAIN, why, whysz, "%s grew while being read", path);
+    if (r == -ENOMEM)
         return fail(-ENOMEM, why, whysz, "out of memory reading %s", path);
-    for (;;) {
-        ssize_t n = read(fd, buf + len, cap - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return fail(-errno, why, whysz, "cannot read %s: %s", path, strerror(errno));
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len == cap)
-            return fail(-EAGAIN, why, whysz, "%s grew while being read", path);
-    }
-    *bufp = TAKE_PTR(buf);
-    *lenp = len;
+    if (r < 0)
+        return fail(r, why, whysz, "cannot read %s: %s", path, strerror(-r));
     return 0;
 }
 
@@ -206,7 +218,7 @@ int statusfile_read(const char *path, const char *boot_id, struct statusfile *ou
     _cleanup_close_ int fd = -1;
     _cleanup_free_ char *buf = NULL;
     size_t len = 0;
-    off_t size = 0;
+    struct stat st;
     json_error_t jerr;
     int r;
 
@@ -219,9 +231,9 @@ int statusfile_read(const char *path, const char *boot_id, struct statusfile *ou
     } else if ((r = boot_id_current(current, why, whysz)) < 0)
         return r;
 
-    if ((fd = open_trusted(path, &size, why, whysz)) < 0)
+    if ((fd = open_trusted(path, &st, why, whysz)) < 0)
         return fd;
-    if ((r = read_all(fd, path, size, &buf, &len, why, whysz)) < 0)
+    if ((r = read_all(fd, path, &st, &buf, &len, why, whysz)) < 0)
         return r;
 
     out->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);

@@ -1,10 +1,12 @@
 /* The status file (DESIGN.md §2.2): the gate's verdict for this boot, read by
  * pam_flux_preflight(8) and `flux-preflight status`.
  *
- * The reader trusts a file only when it is what the gate writes: a regular
- * file (not a symlink), owned by root, not group- or world-writable, at most
- * STATUSFILE_MAX_SIZE bytes, valid JSON of schema version 1. Checks are made on
- * the opened descriptor, so the file cannot be swapped between check and use.
+ * The reader trusts a file only when it is what the gate writes: in a
+ * directory owned by root and writable by nobody else, a regular file (not a
+ * symlink), owned by root, not group- or world-writable, at most
+ * STATUSFILE_MAX_SIZE bytes, valid JSON of schema version 1. Checks are made
+ * on the opened descriptors (common/fileio.h: the file is opened through its
+ * directory's), so neither can be swapped between check and use.
  *
  * It is linked into a PAM module that lives inside sshd: no globals, no
  * output, no exit; everything it allocates is released by statusfile_free().
@@ -23,7 +25,9 @@
 
 /* statusfile_read() results other than 0 (negative errno, one per kind) */
 #define STATUSFILE_MISSING (-ENOENT)     /* no such file */
-#define STATUSFILE_UNTRUSTED (-EPERM)    /* symlink, not regular, not root's, writable, too big */
+#define STATUSFILE_UNTRUSTED (-EPERM)    /* symlink, not regular, not root's, writable, too big,
+                                          * or in a directory that is not root's or is
+                                          * writable by group or other */
 #define STATUSFILE_MALFORMED (-EBADMSG)  /* not JSON, or not the version 1 schema */
 #define STATUSFILE_STALE (-ESTALE)       /* written during an earlier boot */
 /* any other negative value: -errno from open/read, or from reading the boot id */
