@@ -13,7 +13,15 @@
 #include <dlfcn.h>
 #include <stdio.h>
 
+/* Both protocol options are compiled in and one is chosen at run time, from
+ * the libcurl that is loaded (fp_curl_version_num()): the bitmask form is
+ * deprecated from 7.85, the string form does not exist before it. */
+#define CURL_DISABLE_DEPRECATION 1
 #include <curl/curl.h>
+#ifndef CURLOPT_PROTOCOLS_STR /* headers older than 7.85: the values libcurl uses */
+#define CURLOPT_PROTOCOLS_STR ((CURLoption)(CURLOPTTYPE_STRINGPOINT + 318))
+#define CURLOPT_REDIR_PROTOCOLS_STR ((CURLoption)(CURLOPTTYPE_STRINGPOINT + 319))
+#endif
 
 #define FP_LIBCURL_SONAME "libcurl.so.4"
 
@@ -31,6 +39,7 @@ struct fp_curl {
     void (*url_cleanup)(CURLU *);
     CURLUcode (*url_get)(const CURLU *, CURLUPart, char **, unsigned int);
     CURLUcode (*url_set)(CURLU *, CURLUPart, const char *, unsigned int);
+    curl_version_info_data *(*version_info)(CURLversion);
 };
 
 /* One per process (the fleet.sync child): filled by fp_curl_load(). */
@@ -65,9 +74,24 @@ static inline int fp_curl_load(char *err, size_t errsz)
     FP_CURL_SYM(url_cleanup, "curl_url_cleanup")
     FP_CURL_SYM(url_get, "curl_url_get")
     FP_CURL_SYM(url_set, "curl_url_set")
+    FP_CURL_SYM(version_info, "curl_version_info")
     FP_CURL_SYM(easy_init, "curl_easy_init")
 #undef FP_CURL_SYM
     return 0;
+}
+
+/* The loaded libcurl's version, as LIBCURL_VERSION_NUM (0x075500 is 7.85.0);
+ * 0 when unknown (taken as old). */
+static inline unsigned fp_curl_version_num(void)
+{
+    curl_version_info_data *v = fp_curl.version_info ? fp_curl.version_info(CURLVERSION_NOW) : NULL;
+    return v ? v->version_num : 0;
+}
+
+static inline const char *fp_curl_version(void)
+{
+    curl_version_info_data *v = fp_curl.version_info ? fp_curl.version_info(CURLVERSION_NOW) : NULL;
+    return v && v->version ? v->version : "(unknown version)";
 }
 
 #define curl_global_init fp_curl.global_init

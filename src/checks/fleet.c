@@ -20,8 +20,10 @@
  *                                               one: error (blocks under
  *                                               severity fail), or warn with
  *                                               [fleet] allow-unreachable = true
- * Under --root: file:// resolves inside the root, http(s) is skipped, and the
- * cache is neither read nor written. */
+ * A file:// manifest is read through fileio (not libcurl): inside the root
+ * under --root, never a FIFO or a device, at most fleet.max-size. Under
+ * --root http(s) is skipped, and the cache is neither read nor written. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -39,6 +41,7 @@
 #include "checks/curl-dl.h"
 #include "checks/fingerprint.h"
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "engine/check.h"
 #include "engine/context.h"
 #include "engine/msgids.h"
@@ -70,8 +73,9 @@ static void describe_fleet_sync(const struct fp_ctx *ctx, struct fp_result *r)
 
 enum fetch_status {
     FETCH_OK,
-    FETCH_FAILED, /* unreachable, HTTP error, too large, bad document: the cache may stand in */
-    FETCH_TLS,    /* the server's certificate does not verify: no stand-in */
+    FETCH_FAILED,  /* unreachable, HTTP error, too large, bad document: the cache may stand in */
+    FETCH_TLS,     /* the server's certificate does not verify: no stand-in */
+    FETCH_REFUSED, /* not fetched: a restriction could not be set, or not a URL we fetch */
 };
 
 struct fetch {
@@ -147,30 +151,81 @@ static double transfer_budget(const struct fp_ctx *ctx)
     return t < 0.5 ? 0.5 : t;
 }
 
-/* Point a file:// URL inside --root. 0, or -1 with why. */
-static int root_file_url(const struct fp_ctx *ctx, CURLU *u, char *why, size_t whysz)
+/* The path of a file:// URL, percent-decoded: "file:///srv/m.json" or
+ * "file://localhost/srv/m.json". 0, or -1 with why. */
+static int file_url_path(const char *url, char *path, size_t pathsz, char *why, size_t whysz)
 {
-    char *path = NULL;
-    char full[PATH_MAX];
-    int rc = -1;
+    const char *p = url + strlen("file://");
+    size_t n = 0;
 
-    if (curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) != CURLUE_OK || !path) {
-        snprintf(why, whysz, "cannot read the path of the file:// URL");
-        goto out;
+    if (strncasecmp(p, "localhost/", 10) == 0)
+        p += 9;
+    if (*p != '/') {
+        snprintf(why, whysz, "a file:// URL names a file of this host: file:///PATH");
+        return -1;
     }
-    if (!fp_path(ctx, path, full, sizeof(full))) {
-        snprintf(why, whysz, "%s: path too long under --root", path);
-        goto out;
+    for (; *p; p++) {
+        int c = (unsigned char)*p;
+        if (c == '?' || c == '#') {
+            snprintf(why, whysz, "a file:// URL with a query or a fragment is not a file");
+            return -1;
+        }
+        if (c == '%') {
+            unsigned v;
+            if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]) ||
+                sscanf(p + 1, "%2x", &v) != 1) {
+                snprintf(why, whysz, "not a valid URL (a %% not followed by two hex digits)");
+                return -1;
+            }
+            c = (int)v;
+            p += 2;
+        }
+        if (c == 0) {
+            snprintf(why, whysz, "not a valid URL (%%00 in the path)");
+            return -1;
+        }
+        if (n + 1 >= pathsz) {
+            snprintf(why, whysz, "the path of the file:// URL is too long");
+            return -1;
+        }
+        path[n++] = (char)c;
     }
-    if (curl_url_set(u, CURLUPART_PATH, full, CURLU_URLENCODE) != CURLUE_OK) {
-        snprintf(why, whysz, "cannot build the file:// URL under --root");
-        goto out;
-    }
-    rc = 0;
-out:
-    curl_free(path);
-    return rc;
+    path[n] = '\0';
+    return 0;
 }
+
+/* A file:// manifest is read like every file of the node: through fileio,
+ * inside the root under --root (where "%2e%2e" decodes to a ".." that stops
+ * at the image's top), never a FIFO or a device, at most f->max bytes. */
+static enum fetch_status fetch_file(const struct fp_ctx *ctx, const char *url, struct fetch *f,
+                                    char *why, size_t whysz)
+{
+    char path[PATH_MAX];
+    struct fio_file file = { 0 };
+
+    if (file_url_path(url, path, sizeof(path), why, whysz) < 0)
+        return FETCH_FAILED;
+    if (fio_read(ctx->root, path, f->max, 0, &file, why, whysz) < 0)
+        return FETCH_FAILED;
+    f->buf = TAKE_PTR(file.data);
+    f->len = file.len;
+    f->cap = file.len + 1;
+    return FETCH_OK;
+}
+
+/* Every restriction is set, or nothing is fetched: an option that the loaded
+ * libcurl refuses (too old, built without it) would otherwise be dropped in
+ * silence, and with it the limit. */
+#define SETOPT(h, opt, val)                                                                     \
+    do {                                                                                        \
+        CURLcode _c = curl_easy_setopt(h, opt, val);                                            \
+        if (_c != CURLE_OK) {                                                                   \
+            snprintf(why, whysz, "%s: libcurl %s refuses %s (%s): not fetched without it",      \
+                     url, fp_curl_version(), #opt, curl_easy_strerror(_c));                     \
+            st = FETCH_REFUSED;                                                                 \
+            goto out;                                                                           \
+        }                                                                                       \
+    } while (0)
 
 static enum fetch_status fetch(const struct fp_ctx *ctx, const char *url, struct fetch *f,
                                struct fp_result *r, char *why, size_t whysz)
@@ -180,12 +235,18 @@ static enum fetch_status fetch(const struct fp_ctx *ctx, const char *url, struct
     double budget = transfer_budget(ctx);
     double connect = fp_setting_num(ctx->set, "fleet.connect-timeout");
     enum fetch_status st = FETCH_FAILED;
+    bool https = has_prefix(url, "https://");
     CURLU *u = NULL;
     CURL *h = NULL;
     CURLcode rc;
-    struct stat sb;
 
     f->max = (size_t)fp_setting_num(ctx->set, "fleet.max-size");
+    if (has_prefix(url, "file://"))
+        return fetch_file(ctx, url, f, why, whysz);
+    if (!https && !has_prefix(url, "http://")) {
+        snprintf(why, whysz, "%s: only https://, http:// and file:// manifests are fetched", url);
+        return FETCH_REFUSED;
+    }
     if (fp_curl_load(why, whysz) < 0)
         return FETCH_FAILED;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -200,47 +261,49 @@ static enum fetch_status fetch(const struct fp_ctx *ctx, const char *url, struct
         snprintf(why, whysz, "not a valid URL");
         goto out;
     }
-    if (!ctx->live && has_prefix(url, "file://") && root_file_url(ctx, u, why, whysz) < 0)
-        goto out;
 
-    curl_easy_setopt(h, CURLOPT_CURLU, u);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "flux-preflight/" PACKAGE_VERSION);
-#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
-    /* a redirect never leaves http(s), and never drops TLS */
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR,
-                     has_prefix(url, "https://") ? "https" : "http,https");
-#else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE));
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS,
-                     has_prefix(url, "https://") ? (long)CURLPROTO_HTTPS
-                                                 : (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, FLEET_MAX_REDIRS);
-    curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    /* A configured CA replaces the system store: the bundle and the
-     * directory libcurl was built with are both cleared. */
-    if (ca) {
-        bool dir = stat(ca, &sb) == 0 && S_ISDIR(sb.st_mode);
-        curl_easy_setopt(h, CURLOPT_CAINFO, dir ? NULL : ca);
-        curl_easy_setopt(h, CURLOPT_CAPATH, dir ? ca : NULL);
+    SETOPT(h, CURLOPT_CURLU, u);
+    SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
+    SETOPT(h, CURLOPT_NOSIGNAL, 1L);
+    SETOPT(h, CURLOPT_USERAGENT, "flux-preflight/" PACKAGE_VERSION);
+    /* http(s) only, and a redirect never leaves http(s) nor drops TLS: the
+     * string form where the loaded libcurl has it (7.85 and later), the
+     * bitmask before (removed from the string-only builds) */
+    if (fp_curl_version_num() >= 0x075500) {
+        SETOPT(h, CURLOPT_PROTOCOLS_STR, https ? "https" : "http,https");
+        SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+    } else {
+        long https_only = (long)CURLPROTO_HTTPS, both = (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS);
+        SETOPT(h, CURLOPT_PROTOCOLS, https ? https_only : both);
+        SETOPT(h, CURLOPT_REDIR_PROTOCOLS, https ? https_only : both);
     }
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ms_of(connect < budget ? connect : budget));
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms_of(budget));
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+    SETOPT(h, CURLOPT_FOLLOWLOCATION, 1L);
+    SETOPT(h, CURLOPT_MAXREDIRS, FLEET_MAX_REDIRS);
+    SETOPT(h, CURLOPT_FAILONERROR, 1L);
+    SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    /* A configured CA replaces the system store: the bundle and the
+     * directory libcurl was built with are both cleared. It is a path of
+     * this host (the gate's own config), looked at without being opened. */
+    if (ca) {
+        struct stat sb;
+        _cleanup_close_ int cfd = fio_open(NULL, ca, O_PATH);
+        bool dir = cfd >= 0 && fstat(cfd, &sb) == 0 && S_ISDIR(sb.st_mode);
+        SETOPT(h, CURLOPT_CAINFO, dir ? NULL : ca);
+        SETOPT(h, CURLOPT_CAPATH, dir ? ca : NULL);
+    }
+    SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, ms_of(connect < budget ? connect : budget));
+    SETOPT(h, CURLOPT_TIMEOUT_MS, ms_of(budget));
+    SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max);
+    SETOPT(h, CURLOPT_WRITEFUNCTION, on_data);
+    SETOPT(h, CURLOPT_WRITEDATA, f);
 
     rc = curl_easy_perform(h);
     if (rc == CURLE_OK) {
         st = FETCH_OK;
         goto out;
     }
+    st = FETCH_FAILED;
     fp_fact_int(r, "curl_code", rc);
     char bytes[32];
     if (f->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
@@ -266,6 +329,7 @@ out:
     curl_global_cleanup();
     return st;
 }
+#undef SETOPT
 
 /* Add to the message without changing the result (a pass note after a
  * finding would be dropped). */
@@ -294,44 +358,32 @@ static bool cache_path(const struct fp_ctx *ctx, char *buf, size_t bufsz)
 static int cache_read(const char *path, size_t max, char **bufp, size_t *lenp, char *why,
                       size_t whysz)
 {
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    struct fetch f = { .max = max };
+    struct fio_file f = { 0 };
+    int rc = fio_read(NULL, path, max, FIO_NOFOLLOW, &f, why, whysz);
 
-    if (fd < 0) {
-        if (errno == ENOENT)
-            snprintf(why, whysz, "no cached copy at %s", path);
-        else if (errno == ELOOP)
-            snprintf(why, whysz, "cached copy %s ignored: a symbolic link", path);
-        else
-            snprintf(why, whysz, "cached copy %s: %s", path, strerror(errno));
+    if (rc == -ENOENT) {
+        snprintf(why, whysz, "no cached copy at %s", path);
         return -1;
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
-        (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    if (rc == -ELOOP) {
+        snprintf(why, whysz, "cached copy %s ignored: a symbolic link", path);
+        return -1;
+    }
+    if (rc == -EFBIG) {
+        snprintf(why, whysz, "cached copy %s ignored: too large", path);
+        return -1;
+    }
+    if (rc == -EINVAL || (rc == 0 && (f.st.st_uid != 0 || (f.st.st_mode & (S_IWGRP | S_IWOTH))))) {
+        fio_file_free(&f);
         snprintf(why, whysz, "cached copy %s ignored: not a regular file owned by root and "
                              "writable only by root", path);
         return -1;
     }
-    for (;;) {
-        char chunk[4096];
-        ssize_t n = read(fd, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(why, whysz, "cached copy %s: %s", path, strerror(errno));
-            free(f.buf);
-            return -1;
-        }
-        if (n == 0)
-            break;
-        if (on_data(chunk, 1, (size_t)n, &f) != (size_t)n) {
-            snprintf(why, whysz, "cached copy %s ignored: too large", path);
-            free(f.buf);
-            return -1;
-        }
+    if (rc < 0) {
+        snprintf(why, whysz, "cached copy %s: %s", path, strerror(-rc));
+        return -1;
     }
-    *bufp = f.buf ? f.buf : strdup("");
+    *bufp = f.data;
     *lenp = f.len;
     return 0;
 }
@@ -346,10 +398,11 @@ static int cache_store(const char *statedir, const char *path, const struct fetc
     struct stat st;
     char *old = NULL;
     size_t oldlen = 0;
-    char why[256];
+    char why[PATH_MAX + 256];
+    _cleanup_close_ int sfd = fio_open(NULL, statedir, O_PATH);
 
     /* statedir is the broker's (systemd creates it for flux.service): never create it */
-    if (stat(statedir, &st) < 0 || !S_ISDIR(st.st_mode))
+    if (sfd < 0 || fstat(sfd, &st) < 0 || !S_ISDIR(st.st_mode))
         return 1;
     if (cache_read(path, f->max, &old, &oldlen, why, sizeof(why)) == 0 && oldlen == f->len &&
         memcmp(old, f->buf, f->len) == 0) {
@@ -560,6 +613,11 @@ static void check_fleet_sync(const struct fp_ctx *ctx, struct fp_result *r)
             snprintf(why, sizeof(why), "not a usable manifest: %s", perr);
             st = FETCH_FAILED;
         }
+    }
+    if (st == FETCH_REFUSED) {
+        fp_fact_str(r, "fetch_error", why);
+        fp_error(r, "%s", why);
+        goto out;
     }
     if (st == FETCH_TLS) {
         fp_fact_str(r, "fetch_error", why);
