@@ -174,29 +174,40 @@ static int pam_conv_none(int n, const struct pam_message **msg, struct pam_respo
     return PAM_CONV_ERR;
 }
 
-/* Can libpam start the flux service? pam_start parses the stack and loads
- * its modules (a module that cannot be loaded is only logged); nothing is
- * authenticated and no session is opened. */
-static int pam_try_start(const struct fp_ctx *ctx, const char *confdir, const char *user,
-                         char *err, size_t errsz)
+/* Can libpam start the flux service of the live node? pam_start parses the
+ * stack and loads its modules (a module that cannot be loaded is only
+ * logged); nothing is authenticated and no session is opened. Never under
+ * --root: nothing of an image is loaded into the gate. */
+static int pam_try_start(const char *user, char *err, size_t errsz)
 {
     struct pam_conv conv = { pam_conv_none, NULL };
     pam_handle_t *h = NULL;
     int rc;
 
-#ifdef HAVE_PAM_START_CONFDIR
-    rc = pam_start_confdir(FLUX_PAM_SERVICE, user, &conv, confdir, &h);
-#else
-    if (!ctx->live)
-        return 1; /* cannot point libpam at an image's pam.d */
     rc = pam_start(FLUX_PAM_SERVICE, user, &conv, &h);
-#endif
-    (void)ctx;
     if (rc != PAM_SUCCESS)
         snprintf(err, errsz, "%s", pam_strerror(h, rc));
     if (h)
         pam_end(h, rc);
     return rc == PAM_SUCCESS ? 0 : -1;
+}
+
+/* "'a', 'b'" of a list of strings (malloc'd; NULL when empty). */
+static char *pam_join(const json_t *list)
+{
+    char *joined = NULL;
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(list, i, v) {
+        char *more = NULL;
+        if (asprintf(&more, "%s%s'%s'", joined ? joined : "", joined ? ", " : "",
+                     json_string_value(v)) < 0)
+            break;
+        free(joined);
+        joined = more;
+    }
+    return joined;
 }
 
 static void describe_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
@@ -214,11 +225,8 @@ static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
     const char *user = fp_setting_str(ctx->set, "flux-user");
     _cleanup_(pamstack_fini) struct pamstack s = { 0 };
     const int *counts = s.counts;
-    const json_t *missing;
-    char file[PATH_MAX], confdir[PATH_MAX], err[256];
+    char file[PATH_MAX], err[256];
     const json_t *pam;
-    size_t i;
-    json_t *v;
     int rc;
 
     if (!ctx->imp) {
@@ -235,7 +243,6 @@ static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
         fp_error(r, "out of memory");
         return;
     }
-    missing = s.missing;
     fp_path(ctx, "/etc/pam.d/" FLUX_PAM_SERVICE, file, sizeof(file));
     fp_fact_str(r, "path", file);
 
@@ -249,31 +256,50 @@ static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
         return;
     }
     if (rc == -EINVAL) {
-        fp_fail(r, "%s is not a regular file: libpam cannot read the flux service's stack: "
-                   "replace it with a file that has auth and session lines", file);
+        fp_fail(r, "%s: libpam cannot read the flux service's stack: replace it with a file "
+                   "that has auth and session lines", s.why);
+        return;
+    }
+    if (rc == -E2BIG || (rc == 0 && s.limit[0])) {
+        fp_fact_str(r, "limit", s.limit);
+        fp_error(r, "%s not judged: %s", file, s.limit);
         return;
     }
     if (rc < 0) {
         fp_error(r, "%s: %s", file, strerror(-rc));
         return;
     }
+    if (s.cycle[0]) {
+        fp_fact_str(r, "include_cycle", s.cycle);
+        fp_fail(r, "%s: an include cycle (%s): libpam follows includes without a limit, so "
+                   "the IMP's pam_start(\"flux\") overflows its stack and crashes, and every "
+                   "multi-user job fails: remove the include that leads back", file, s.cycle);
+        return;
+    }
     fp_fact_int(r, "auth_lines", counts[PT_AUTH]);
     fp_fact_int(r, "session_lines", counts[PT_SESSION]);
-    if (json_array_size(missing) > 0) {
-        _cleanup_free_ char *list = NULL;
-        json_array_foreach(missing, i, v) {
-            char *more = NULL;
-            if (asprintf(&more, "%s%s'%s'", list ? list : "", list ? ", " : "",
-                         json_string_value(v)) < 0)
-                break;
-            free(list);
-            list = more;
-        }
+    if (json_array_size(s.outside) > 0) {
+        _cleanup_free_ char *list = pam_join(s.outside);
+        fp_fact_str(r, "outside", list);
+        fp_fail(r, "%s names modules outside the image's module directories: %s: under --root "
+                   "nothing of the image is loaded (libpam is not started), and a PAM module of "
+                   "the image belongs in its module directory (%s): name it by its file name "
+                   "there", file, list ? list : "?", s.moddirs[0]);
+    }
+    if (json_array_size(s.unreadable) > 0) {
+        _cleanup_free_ char *list = pam_join(s.unreadable);
+        fp_fact_str(r, "unreadable", list);
+        fp_fail(r, "%s includes files that cannot be read: %s: libpam cannot read them either, "
+                   "and the IMP's PAM calls fail: make each a regular file", file,
+                list ? list : "?");
+    }
+    if (json_array_size(s.missing) > 0) {
+        _cleanup_free_ char *list = pam_join(s.missing);
         fp_fact_str(r, "missing", list);
         fp_fail(r, "%s names modules or files that do not exist%s: %s: libpam cannot load "
                    "them and the IMP's PAM calls fail: install the module (apt-get install "
                    "libpam-modules) or fix the line",
-                file, ctx->live ? "" : " in the image", list);
+                file, ctx->live ? "" : " in the image", list ? list : "?");
     }
     if (counts[PT_AUTH] == 0)
         fp_fail(r, "%s has no usable auth line: the IMP calls pam_setcred, which fails on an "
@@ -284,22 +310,27 @@ static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
                    "on an empty session stack, so every multi-user job fails: add one, e.g. "
                    "echo 'session required pam_limits.so' >>%s", file, file);
 
-    if (!fp_path(ctx, "/etc/pam.d", confdir, sizeof(confdir))) {
-        fp_error(r, "/etc/pam.d: path too long");
+    if (!ctx->live) {
+        /* nothing of the image is loaded into the gate */
+        fp_fact_bool(r, "pam_start", false);
+        fp_fact_str(r, "pam_start_skipped", "--root: libpam is not started on an image");
+        if (fp_nothing_found(r))
+            fp_pass(r, "%s: %d auth and %d session line%s, every module found in the image's "
+                       "module directories (judged by reading the stack; not tried: libpam is "
+                       "not started under --root, so no module of the image was loaded)",
+                    file, counts[PT_AUTH], counts[PT_SESSION],
+                    counts[PT_SESSION] == 1 ? "" : "s");
         return;
     }
-    rc = pam_try_start(ctx, confdir, user, err, sizeof(err));
+    rc = pam_try_start(user, err, sizeof(err));
     if (rc < 0)
-        fp_fail(r, "libpam cannot start the %s service from %s (pam_start: %s): the IMP "
-                   "cannot either, and every multi-user job fails: check %s",
-                FLUX_PAM_SERVICE, confdir, err, file);
+        fp_fail(r, "libpam cannot start the %s service (pam_start: %s): the IMP cannot either, "
+                   "and every multi-user job fails: check %s", FLUX_PAM_SERVICE, err, file);
     fp_fact_bool(r, "pam_start", rc == 0);
     if (fp_nothing_found(r))
-        fp_pass(r, "%s: %d auth and %d session line%s; libpam starts the %s service%s", file,
+        fp_pass(r, "%s: %d auth and %d session line%s; libpam starts the %s service", file,
                 counts[PT_AUTH], counts[PT_SESSION], counts[PT_SESSION] == 1 ? "" : "s",
-                FLUX_PAM_SERVICE,
-                rc > 0 ? " (not tried: this libpam has no pam_start_confdir)"
-                : ctx->live ? "" : " (modules load from this host)");
+                FLUX_PAM_SERVICE);
 }
 
 const struct fp_check fp_checks_imp[] = {
@@ -335,10 +366,13 @@ const struct fp_check fp_checks_imp[] = {
                    "/etc/pam.d/flux needs at least one auth and one session line (an\n"
                    "`include`/`substack` line or `@include` counts for the types the included\n"
                    "file provides), and every module it names must exist, or every\n"
-                   "multi-user job fails. The check also asks libpam to start the flux\n"
-                   "service (pam_start then pam_end: nothing is authenticated, no session is\n"
-                   "opened). Under --root the image's pam.d is used, but libpam loads modules\n"
-                   "from this host, and its @include reads this host's /etc/pam.d.\n"
+                   "multi-user job fails; an include cycle crashes libpam. On the live node\n"
+                   "the check also asks libpam to start the flux service (pam_start then\n"
+                   "pam_end: nothing is authenticated, no session is opened). Under --root\n"
+                   "nothing of the image is loaded: the stack is judged by reading it\n"
+                   "(includes followed inside the image), every module must be a file in the\n"
+                   "image's module directories, and one named by an absolute path elsewhere\n"
+                   "or with \"..\" is a failure; libpam is not started.\n"
                    "Fix: printf 'auth required pam_localuser.so\\nsession required\n"
                    "pam_limits.so\\n' >/etc/pam.d/flux (or the site's stack).",
         .severity = FP_SEV_FAIL,

@@ -13,24 +13,27 @@
 #include "checks/fsutil.h"
 #include "checks/pamstack.h"
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "engine/context.h"
 
 static const char *const pam_type_names[PT_N] = { "auth", "account", "password", "session" };
 
-#define PAM_MAX_DEPTH 8          /* libpam allows substacks to nest this deep and more */
-#define PAM_FILE_MAX (1 << 20)   /* a larger PAM config file is not read */
 
-
-/* Note an unusable line, as written (json_sprintf needs jansson 2.11). */
-static void pam_missing(struct pamstack *s, const char *a, const char *b, const char *c)
+/* Note a line, as written (json_sprintf needs jansson 2.11). */
+static void pam_note(json_t *list, const char *a, const char *b, const char *c)
 {
-    char buf[PATH_MAX + 128];
+    char buf[2 * PATH_MAX + 128];
 
     snprintf(buf, sizeof(buf), "%s%s%s%s%s", a, b ? " " : "", b ? b : "", c ? " " : "",
              c ? c : "");
     json_t *v = json_string(buf);
 
-    json_array_append_new(s->missing, v ? v : json_string("(a line that is not UTF-8)"));
+    json_array_append_new(list, v ? v : json_string("(a line that is not UTF-8)"));
+}
+
+static void pam_missing(struct pamstack *s, const char *a, const char *b, const char *c)
+{
+    pam_note(s->missing, a, b, c);
 }
 
 static int pam_type(const char *tok)
@@ -43,16 +46,27 @@ static int pam_type(const char *tok)
 
 /* The module directories: where this host's libpam looks (the "security"
  * directory beside libpam.so, e.g. /lib/x86_64-linux-gnu/security), then the
- * usual RPM and plain locations, which matter for an image of another
+ * usual Debian, RPM and plain locations, which matter for an image of another
  * layout. Under --root they are looked for inside the image. */
+#if defined(__x86_64__)
+#define PAM_MULTIARCH "x86_64-linux-gnu"
+#elif defined(__aarch64__)
+#define PAM_MULTIARCH "aarch64-linux-gnu"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PAM_MULTIARCH "powerpc64le-linux-gnu"
+#endif
 static void pam_module_dirs(struct pamstack *s, const char *known)
 {
     if (known) { /* where the node's libpam loads from: there only */
         snprintf(s->moddirs[s->nmoddirs++], PATH_MAX, "%s", known);
         return;
     }
-    static const char *const usual[] = { "/usr/lib64/security", "/lib64/security",
-                                         "/usr/lib/security", "/lib/security", NULL };
+    static const char *const usual[] = {
+#ifdef PAM_MULTIARCH /* Debian's layout, for an image of it checked from another */
+        "/usr/lib/" PAM_MULTIARCH "/security", "/lib/" PAM_MULTIARCH "/security",
+#endif
+        "/usr/lib64/security", "/lib64/security", "/usr/lib/security", "/lib/security", NULL
+    };
     Dl_info info;
 
     if (dladdr((void *)pam_start, &info) && info.dli_fname && info.dli_fname[0] == '/') {
@@ -66,8 +80,36 @@ static void pam_module_dirs(struct pamstack *s, const char *known)
             }
         }
     }
-    for (int i = 0; usual[i] && s->nmoddirs < 8; i++)
-        snprintf(s->moddirs[s->nmoddirs++], PATH_MAX, "%s", usual[i]);
+    for (int i = 0; usual[i] && s->nmoddirs < PAMSTACK_MODDIRS_MAX; i++)
+        if (s->nmoddirs == 0 || strcmp(s->moddirs[0], usual[i]) != 0)
+            snprintf(s->moddirs[s->nmoddirs++], PATH_MAX, "%s", usual[i]);
+}
+
+/* Does the path have a ".." component? */
+static bool has_dotdot(const char *p)
+{
+    for (const char *c = p; (c = strstr(c, "..")); c += 2)
+        if ((c == p || c[-1] == '/') && (c[2] == '\0' || c[2] == '/'))
+            return true;
+    return false;
+}
+
+/* Under --root libpam is not started: a module is judged by where it is.
+ * One named by an absolute path outside the module directories, or with a
+ * ".." component, is not a module of the image's PAM installation: the
+ * reason, or NULL when the name is fine. */
+static const char *pam_module_outside(const struct pamstack *s, const char *mod)
+{
+    if (has_dotdot(mod))
+        return "a path with \"..\"";
+    if (mod[0] != '/')
+        return NULL;
+    for (int i = 0; i < s->nmoddirs; i++) {
+        size_t n = strlen(s->moddirs[i]);
+        if (strncmp(mod, s->moddirs[i], n) == 0 && mod[n] == '/')
+            return NULL;
+    }
+    return "an absolute path outside the module directories";
 }
 
 static bool pam_module_exists(struct pamstack *s, const char *mod, char *found, size_t foundsz)
@@ -92,27 +134,33 @@ static bool pam_module_exists(struct pamstack *s, const char *mod, char *found, 
     return false;
 }
 
-/* Read a PAM config file inside the root: 0, or -errno. */
-static int pam_read(const struct fp_ctx *ctx, const char *path, char **out)
+/* Read a PAM config file inside the root (fileio), within the scan's limits:
+ * 0, or -errno (-EINVAL: not a regular file; -E2BIG: a limit, s->limit says
+ * which); s->why says why it could not be read. */
+static int pam_read(struct pamstack *s, const char *path, struct fio_file *f)
 {
-    struct stat st;
-    _cleanup_close_ int fd = fsu_open_regular(ctx, path, &st);
-    _cleanup_free_ char *buf = NULL;
-    size_t len = 0;
-    ssize_t n = 0;
+    char shown[PATH_MAX];
+    int rc;
 
-    if (fd < 0)
-        return fd;
-    if (st.st_size > PAM_FILE_MAX)
-        return -EFBIG;
-    if (!(buf = malloc((size_t)st.st_size + 1)))
-        return -ENOMEM;
-    while (len < (size_t)st.st_size && (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
-        len += (size_t)n;
-    if (n < 0 && len < (size_t)st.st_size)
-        return -errno;
-    buf[len] = '\0';
-    *out = TAKE_PTR(buf);
+    if (++s->files > PAMSTACK_FILES_MAX) {
+        snprintf(s->limit, sizeof(s->limit), "it reads more than %d files, includes counted "
+                 "each time (flux-preflight's limit)", PAMSTACK_FILES_MAX);
+        return -E2BIG;
+    }
+    rc = fio_read(s->ctx->root, path, PAMSTACK_FILE_MAX, 0, f, s->why, sizeof(s->why));
+    if (rc == -EFBIG) {
+        snprintf(s->limit, sizeof(s->limit), "%s", s->why);
+        return -E2BIG;
+    }
+    if (rc < 0)
+        return rc;
+    if ((s->bytes += f->len) > PAMSTACK_BYTES_MAX) {
+        snprintf(s->limit, sizeof(s->limit), "it reads more than %d bytes, includes counted "
+                 "each time (flux-preflight's limit; reached at %s)", PAMSTACK_BYTES_MAX,
+                 fp_path(s->ctx, path, shown, sizeof(shown)) ? shown : path);
+        fio_file_free(f);
+        return -E2BIG;
+    }
     return 0;
 }
 
@@ -163,27 +211,92 @@ static void pam_include_path(const struct pamstack *s, const char *name, char *b
     }
 }
 
+/* Is path already being read (an include cycle)? Then say so, once. */
+static bool pam_cycle(struct pamstack *s, int depth, const char *path, const char *how, int line)
+{
+    int at = -1;
+    size_t off;
+
+    for (int i = 0; i <= depth && at < 0; i++)
+        if (strcmp(s->chain[i], path) == 0)
+            at = i;
+    if (at < 0)
+        return false;
+    if (s->cycle[0])
+        return true;
+    off = (size_t)snprintf(s->cycle, sizeof(s->cycle), "%s line %d: %s %s: ", s->chain[depth],
+                           line, how, path);
+    for (int i = at; i <= depth && off < sizeof(s->cycle); i++)
+        off += (size_t)snprintf(s->cycle + off, sizeof(s->cycle) - off, "%s%s",
+                                i == at ? "" : " -> ", s->chain[i]);
+    if (off < sizeof(s->cycle))
+        snprintf(s->cycle + off, sizeof(s->cycle) - off, " -> %s", path);
+    return true;
+}
+
+static int pam_scan_file(struct pamstack *s, const char *path, int only, int depth,
+                         int counts[PT_N]);
+
+/* Follow an include (an @include, or an include/substack line of type only)
+ * of name at line of the file at depth. 0 when it was read, or not followed
+ * (a cycle or a limit: noted in s; a file that exists but cannot be read:
+ * noted in s->unreadable); -1 when the file does not exist (the caller notes
+ * it). */
+static int pam_follow(struct pamstack *s, const char *name, const char *how, int only, int depth,
+                      int line, int counts[PT_N])
+{
+    char inc[PATH_MAX];
+
+    pam_include_path(s, name, inc, sizeof(inc));
+    if (pam_cycle(s, depth, inc, how, line))
+        return 0;
+    if (depth + 1 > PAMSTACK_DEPTH_MAX) {
+        if (!s->limit[0])
+            snprintf(s->limit, sizeof(s->limit), "its includes nest deeper than %d levels "
+                     "(flux-preflight's limit; reached at %s)", PAMSTACK_DEPTH_MAX, inc);
+        return 0;
+    }
+    int rc = pam_scan_file(s, inc, only, depth + 1, counts);
+    if (rc < 0 && rc != -ENOENT && rc != -ENOTDIR && rc != -E2BIG) {
+        char why[2 * PATH_MAX];
+        snprintf(why, sizeof(why), "%s (%s)", name, s->why);
+        pam_note(s->unreadable, how, why, NULL);
+    }
+    return rc == -ENOENT || rc == -ENOTDIR ? -1 : 0;
+}
+
 /* Count the usable lines of each type that `path` gives, following
  * `@include FILE` (every type) and `TYPE include|substack FILE` (that type)
  * into files in the same pam.d. counts[] adds up; `only` >= 0 keeps only
- * that type (an include of one type). Returns 0 or -errno (for `path`). */
+ * that type (an include of one type). Returns 0 or -errno (for `path`). A
+ * cycle or a limit stops the scan (s->cycle, s->limit). */
 static int pam_scan_file(struct pamstack *s, const char *path, int only, int depth,
                          int counts[PT_N])
 {
-    _cleanup_free_ char *buf = NULL;
+    _cleanup_(fio_file_free) struct fio_file f = { 0 };
     char *line, *next;
-    int rc;
+    int rc, lineno = 0;
 
-    if ((rc = pam_read(s->ctx, path, &buf)) < 0)
+    if (s->cycle[0] || s->limit[0])
+        return 0;
+    s->chain[depth] = path;
+    if ((rc = pam_read(s, path, &f)) < 0)
         return rc;
     /* a backslash at the end of a line joins it with the next */
-    for (char *c = buf; (c = strstr(c, "\\\n"));)
+    for (char *c = f.data; (c = strstr(c, "\\\n"));)
         c[0] = c[1] = ' ';
-    for (line = buf; line; line = next) {
-        char *tok, *type_tok, *control, *p, inc[PATH_MAX];
+    for (line = f.data; line && !s->cycle[0] && !s->limit[0]; line = next) {
+        char *tok, *type_tok, *control, *p;
+        const char *why;
         bool dash;
         int type;
 
+        lineno++;
+        if (++s->lines > PAMSTACK_LINES_MAX) {
+            snprintf(s->limit, sizeof(s->limit), "it reads more than %d lines, includes "
+                     "counted each time (flux-preflight's limit)", PAMSTACK_LINES_MAX);
+            break;
+        }
         if ((next = strchr(line, '\n')))
             *next++ = '\0';
         if ((p = strchr(line, '#')))
@@ -192,10 +305,9 @@ static int pam_scan_file(struct pamstack *s, const char *path, int only, int dep
         if (!(type_tok = pam_token(&p)))
             continue;
         if (strcasecmp(type_tok, "@include") == 0) {
-            if (!(tok = pam_token(&p)) || depth >= PAM_MAX_DEPTH)
+            if (!(tok = pam_token(&p)))
                 continue;
-            pam_include_path(s, tok, inc, sizeof(inc));
-            if (pam_scan_file(s, inc, only, depth + 1, counts) < 0)
+            if (pam_follow(s, tok, "@include", only, depth, lineno, counts) < 0)
                 pam_missing(s, "@include", tok, NULL);
             continue;
         }
@@ -208,12 +320,19 @@ static int pam_scan_file(struct pamstack *s, const char *path, int only, int dep
             continue; /* no module: libpam logs it and the stack fails */
         if (strcasecmp(control, "include") == 0 || strcasecmp(control, "substack") == 0) {
             int sub[PT_N] = { 0 };
-            if (depth >= PAM_MAX_DEPTH)
-                continue;
-            pam_include_path(s, tok, inc, sizeof(inc));
-            if (pam_scan_file(s, inc, type, depth + 1, sub) < 0)
+            char how[64];
+            snprintf(how, sizeof(how), "%s %s", pam_type_names[type], control);
+            if (pam_follow(s, tok, how, type, depth, lineno, sub) < 0)
                 pam_missing(s, pam_type_names[type], control, tok);
             counts[type] += sub[type];
+            continue;
+        }
+        /* Under --root nothing is loaded: a module outside the module
+         * directories is not judged by existing, it is a finding. */
+        if (!s->ctx->live && (why = pam_module_outside(s, tok))) {
+            char what[PATH_MAX + 128];
+            snprintf(what, sizeof(what), "%s (%s)", tok, why);
+            pam_note(s->outside, pam_type_names[type], control, what);
             continue;
         }
         /* A "-" line is skipped silently by libpam when its module is
@@ -235,12 +354,12 @@ static int pam_scan_file(struct pamstack *s, const char *path, int only, int dep
     return 0;
 }
 
-
 int pamstack_init(struct pamstack *s, const struct fp_ctx *ctx, const char *moddir)
 {
     memset(s, 0, sizeof(*s));
     s->ctx = ctx;
-    if (!(s->missing = json_array()) || !(s->modules = json_array()))
+    if (!(s->missing = json_array()) || !(s->modules = json_array()) ||
+        !(s->outside = json_array()) || !(s->unreadable = json_array()))
         return -ENOMEM;
     pam_module_dirs(s, moddir);
     return 0;
@@ -250,7 +369,9 @@ void pamstack_fini(struct pamstack *s)
 {
     json_decref(s->missing);
     json_decref(s->modules);
-    s->missing = s->modules = NULL;
+    json_decref(s->outside);
+    json_decref(s->unreadable);
+    s->missing = s->modules = s->outside = s->unreadable = NULL;
 }
 
 int pamstack_scan(struct pamstack *s, const char *path)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # imp.pam: with exec.pam-support = true, /etc/pam.d/flux needs auth and session
-# lines whose modules exist, and libpam (pam_start_confdir on the image's
-# pam.d, then pam_end) must be able to start the flux service. Real files,
-# real libpam; the gate changes nothing.
+# lines whose modules exist in the image's module directories. Under --root
+# the stack is judged by reading it: libpam is never started on an image
+# (nothing of it is loaded into the gate; t1200 proves it with a module that
+# writes a marker). Real files; the gate changes nothing.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$top_srcdir/tests/lib/tap.sh"
 need_root
@@ -32,9 +33,9 @@ cp -p "$T/imp.toml" "$IMPTOML"
 gate imp.pam
 is "$rc" 0 "auth + session: exit 0"
 is "$(result imp.pam)" pass "auth + session: pass"
-is "$(msg imp.pam)" "$PAMF: 1 auth and 1 session line; libpam starts the flux service (modules load from this host)" \
-    "...message (under --root libpam loads this host's modules)"
-is "$(fact imp.pam pam_start)" true "...fact pam_start=true"
+is "$(msg imp.pam)" "$PAMF: 1 auth and 1 session line, every module found in the image's module directories (judged by reading the stack; not tried: libpam is not started under --root, so no module of the image was loaded)" \
+    "...message (under --root libpam is not started, and it says so)"
+is "$(fact imp.pam pam_start)" false "...fact pam_start=false"
 
 # --- no session line (only a commented one)
 pam 'auth required pam_localuser.so\n# session required pam_limits.so\naccount required pam_limits.so\n'
@@ -101,14 +102,12 @@ pam 'auth include fp-missing-file\nsession include fp-common-session\n'
 gate imp.pam
 like "$(msg imp.pam)" "do not exist in the image: 'auth include fp-missing-file'" "an include of a missing file: named"
 
-# --- libpam itself cannot start the service: an @include of a missing file
-# (libpam aborts pam_start: "Critical error - immediate abort")
+# --- an @include of a missing file (libpam would abort pam_start: "Critical
+# error - immediate abort"): named, and libpam is not started to find out
 pam 'auth required pam_localuser.so\nsession required pam_limits.so\n@include fp-n2-missing-%s\n' "$$"
 gate --journal "$T/j2.json" imp.pam
 is "$rc" 1 "@include of a missing file: exit 1"
-like "$(msg imp.pam)" "libpam cannot start the flux service from $R/etc/pam.d \(pam_start: Critical error - immediate abort\)" \
-    "libpam's own failure, with pam_strerror"
-like "$(msg imp.pam)" "'@include fp-n2-missing-$$'" "...and the missing include named"
+like "$(msg imp.pam)" "'@include fp-n2-missing-$$'" "...the missing include named"
 is "$(jfield "$T/j2.json" imp.pam FLUX_PREFLIGHT_PAM_START)" false "journal: FLUX_PREFLIGHT_PAM_START=false"
 pam 'auth required pam_localuser.so\nsession required pam_limits.so\n'
 
