@@ -17,7 +17,9 @@
 #include "common/cleanup.h"
 #include "common/conf.h"
 #include "common/fileio.h"
+#include "common/sanitize.h"
 #include "common/zcert.h"
+#include "engine/bounded.h"
 #include "engine/context.h"
 
 /* Larger than any certificate or munge key: refuse rather than hash a
@@ -135,7 +137,7 @@ static struct conf *digest_config(const struct fp_ctx *ctx, const char *key, enu
     if (conf_load(ctx->root, path, CONF_MERGE_FLUX, &c, &diag) < 0) {
         /* what could not be opened or read is unreadable; what was read
          * and refused (syntax, type, size) is invalid */
-        enum fp_item_state st2 = diag.err && diag.err != ENOMEM ? state_of_errno(diag.err)
+        enum fp_item_state st2 = diag.err && diag.err != ENOMEM ? FP_ITEM_UNREADABLE
                                                                  : FP_ITEM_INVALID;
         if (diag.line > 0)
             item_set_state(it, st2, "%s:%d: %s", diag.file, diag.line, diag.msg);
@@ -241,6 +243,60 @@ void fp_fingerprint_compute(const struct fp_ctx *ctx, struct fp_fingerprint *fp)
         item_set_state(u, FP_ITEM_MISSING, "user %s not found in %s", user, where);
         item_set_state(g, FP_ITEM_MISSING, "user %s not found in %s", user, where);
     }
+}
+
+static json_t *compute_json(void *arg)
+{
+    const struct fp_ctx *ctx = arg;
+    struct fp_fingerprint fp;
+    json_t *items = json_array();
+
+    fp_fingerprint_compute(ctx, &fp);
+    for (int i = 0; items && i < FP_ITEM_COUNT; i++) {
+        const struct fp_item *it = &fp.items[i];
+        /* digests, state words and paths as configured are UTF-8; a
+         * message may hold a file name of the image that is not: it is shown
+         * sanitised anyway */
+        _cleanup_free_ char *detail = sanitize_dup(it->detail);
+        json_t *o = json_pack("{s:i s:s s:s s:s s:s}", "state", (int)it->state, "value",
+                              it->value, "flux_md5", it->flux_md5, "source", it->source,
+                              "detail", detail ? detail : "");
+        if (!o || json_array_append_new(items, o) < 0) {
+            json_decref(items);
+            return NULL;
+        }
+    }
+    return items;
+}
+
+int fp_fingerprint_compute_bounded(const struct fp_ctx *ctx, struct fp_fingerprint *fp, char *err,
+                                   size_t errsz)
+{
+    char why[256];
+    _cleanup_json_ json_t *items =
+        fp_bounded(ctx->deadline, compute_json, (void *)ctx, why, sizeof(why));
+
+    memset(fp, 0, sizeof(*fp));
+    if (!items || json_array_size(items) != FP_ITEM_COUNT) {
+        snprintf(err, errsz, "the node's files were not read: %s",
+                 items ? "a malformed answer" : why);
+        return -1;
+    }
+    for (int i = 0; i < FP_ITEM_COUNT; i++) {
+        struct fp_item *it = &fp->items[i];
+        json_t *o = json_array_get(items, (size_t)i);
+        it->name = item_names[i];
+        it->state = (enum fp_item_state)json_integer_value(json_object_get(o, "state"));
+        snprintf(it->value, sizeof(it->value), "%s",
+                 json_string_value(json_object_get(o, "value")) ?: "");
+        snprintf(it->flux_md5, sizeof(it->flux_md5), "%s",
+                 json_string_value(json_object_get(o, "flux_md5")) ?: "");
+        snprintf(it->source, sizeof(it->source), "%s",
+                 json_string_value(json_object_get(o, "source")) ?: "");
+        snprintf(it->detail, sizeof(it->detail), "%s",
+                 json_string_value(json_object_get(o, "detail")) ?: "");
+    }
+    return 0;
 }
 
 static bool is_config(enum fp_item_id id)

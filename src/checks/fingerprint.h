@@ -79,6 +79,11 @@ struct fp_fingerprint {
  * carries its own state. */
 void fp_fingerprint_compute(const struct fp_ctx *ctx, struct fp_fingerprint *fp);
 
+/* The same, read in a child process under ctx's deadline (engine/bounded.h):
+ * 0, or -1 with err when the files were not read by then. */
+int fp_fingerprint_compute_bounded(const struct fp_ctx *ctx, struct fp_fingerprint *fp, char *err,
+                                   size_t errsz);
+
 /* The lines of `flux-preflight fingerprint`: "<item> <value>\n" in item
  * order; flux_format adds "<config> flux-md5:<hex>" after each config line
  * whose files `flux config get` would print. */

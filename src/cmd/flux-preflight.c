@@ -479,7 +479,13 @@ static int cmd_fleet(struct options *o, bool manifest)
     if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
         return config_error(err);
     fp_ctx_init(&ctx, root, o->hostname, set, 0);
-    fp_fingerprint_compute(&ctx, &fp);
+    /* read under the deadline, as a run reads (engine/bounded.h) */
+    if (fp_fingerprint_compute_bounded(&ctx, &fp, err, sizeof(err)) < 0) {
+        output_line(stderr, "flux-preflight: %s", err);
+        fp_ctx_fini(&ctx);
+        fp_settings_destroy(set);
+        return EXIT_BLOCKED;
+    }
     for (int i = 0; i < FP_ITEM_COUNT; i++) {
         const struct fp_item *it = &fp.items[i];
         if (it->state == FP_ITEM_UNREADABLE || it->state == FP_ITEM_INVALID) {

@@ -32,26 +32,6 @@ static void diag_set(struct conf_diag *err, const char *file, int line, int col,
     va_end(ap);
 }
 
-static const char *file_type_name(mode_t mode)
-{
-    switch (mode & S_IFMT) {
-    case S_IFDIR:
-        return "directory";
-    case S_IFIFO:
-        return "fifo";
-    case S_IFSOCK:
-        return "socket";
-    case S_IFCHR:
-        return "character device";
-    case S_IFBLK:
-        return "block device";
-    case S_IFLNK:
-        return "symbolic link";
-    default:
-        return "unknown type";
-    }
-}
-
 /* Read a whole config file through fileio: resolved inside the root, its type
  * judged on the descriptor before it is opened for reading (a FIFO planted in
  * conf.d never blocks the gate, /dev/zero is never read), read with a cap.
@@ -63,7 +43,7 @@ static int read_file(int fd, const struct stat *st, const char *shown, char **bu
     int rc;
 
     if (fd == -EINVAL) {
-        diag_set(err, shown, 0, 0, "not a regular file (%s)", file_type_name(st->st_mode));
+        diag_set(err, shown, 0, 0, "not a regular file (%s)", fio_type_name(st->st_mode));
         return -1;
     }
     if (fd < 0) {
@@ -472,6 +452,150 @@ fail:
     fio_names_free(names, nnames);
     conf_destroy(c);
     return -1;
+}
+
+/* A C string as JSON: itself when it is UTF-8, else {"hex": "..."} (a file
+ * name in an image may be any bytes). */
+static json_t *str_json(const char *s)
+{
+    json_t *v = json_string(s);
+    char *hex;
+
+    if (v || !(hex = malloc(2 * strlen(s) + 1)))
+        return v;
+    for (size_t i = 0; s[i]; i++)
+        sprintf(hex + 2 * i, "%02x", (unsigned char)s[i]);
+    v = json_pack("{s:s}", "hex", hex);
+    free(hex);
+    return v;
+}
+
+/* ...and back (malloc'd; NULL when it is neither). */
+static char *json_str(const json_t *v)
+{
+    const char *hex = json_string_value(json_object_get(v, "hex"));
+    size_t n;
+    char *s;
+
+    if (json_is_string(v))
+        return strdup(json_string_value(v));
+    if (!hex || (n = strlen(hex)) % 2 || !(s = malloc(n / 2 + 1)))
+        return NULL;
+    for (size_t i = 0; i < n / 2; i++) {
+        unsigned b;
+        if (sscanf(hex + 2 * i, "%2x", &b) != 1 || b == 0) {
+            free(s);
+            return NULL;
+        }
+        s[i] = (char)b;
+    }
+    s[n / 2] = '\0';
+    return s;
+}
+
+json_t *conf_to_json(const struct conf *c)
+{
+    json_t *files = json_array();
+    json_t *o;
+
+    if (!files)
+        return NULL;
+    for (size_t i = 0; i < c->nfiles; i++) {
+        json_t *f = json_pack("{s:o s:O s:O}", "path", str_json(c->files[i].path), "obj",
+                              c->files[i].obj ? c->files[i].obj : json_null(), "lines",
+                              c->files[i].lines ? c->files[i].lines : json_null());
+        if (!f || json_array_append_new(files, f) < 0) {
+            json_decref(files);
+            return NULL;
+        }
+    }
+    o = json_pack("{s:o s:b s:i s:O s:o s:O s:O}", "path", str_json(c->path), "is_dir", c->is_dir,
+                  "merge",
+                  (int)c->merge, "merged", c->merged, "files", files, "warnings", c->warnings,
+                  "overridden", c->overridden);
+    return o;
+}
+
+int conf_from_json(const json_t *o, struct conf **out)
+{
+    struct conf *c = calloc(1, sizeof(*c));
+    json_t *path, *merged, *files, *warnings, *overridden, *f;
+    int is_dir, merge;
+    size_t i;
+
+    *out = NULL;
+    if (!c)
+        goto nomem;
+    if (json_unpack((json_t *)o, "{s:o s:b s:i s:o s:o s:o s:o}", "path", &path, "is_dir", &is_dir,
+                    "merge", &merge, "merged", &merged, "files", &files, "warnings", &warnings,
+                    "overridden", &overridden) < 0 ||
+        !json_is_object(merged) || !json_is_array(files) || !json_is_array(warnings) ||
+        !json_is_array(overridden))
+        goto inval;
+    if (!(c->path = json_str(path)))
+        goto inval;
+    c->is_dir = is_dir;
+    c->merge = merge == CONF_MERGE_SHALLOW ? CONF_MERGE_SHALLOW : CONF_MERGE_FLUX;
+    c->merged = json_incref(merged);
+    c->warnings = json_incref(warnings);
+    c->overridden = json_incref(overridden);
+    if (json_array_size(files) > 0 &&
+        !(c->files = calloc(json_array_size(files), sizeof(*c->files))))
+        goto nomem;
+    json_array_foreach(files, i, f) {
+        json_t *fpath, *obj, *lines;
+        if (json_unpack(f, "{s:o s:o s:o}", "path", &fpath, "obj", &obj, "lines", &lines) < 0)
+            goto inval;
+        if (!(c->files[i].path = json_str(fpath)))
+            goto inval;
+        c->nfiles++;
+        c->files[i].obj = json_is_null(obj) ? NULL : json_incref(obj);
+        c->files[i].lines = json_is_null(lines) ? NULL : json_incref(lines);
+    }
+    *out = c;
+    return 0;
+inval:
+    conf_destroy(c);
+    errno = EINVAL;
+    return -1;
+nomem:
+    conf_destroy(c);
+    errno = ENOMEM;
+    return -1;
+}
+
+json_t *conf_diag_to_json(const struct conf_diag *d)
+{
+    const struct fluxtoml_error *b = &d->broker;
+
+    return json_pack("{s:o s:i s:i s:o s:i s:{s:i s:i s:o s:i s:o}}", "file", str_json(d->file),
+                     "line", d->line, "col", d->col, "msg", str_json(d->msg), "err", d->err,
+                     "broker", "kind", (int)b->kind, "line", b->line, "text", str_json(b->text),
+                     "where", b->where, "why", str_json(b->why));
+}
+
+void conf_diag_from_json(const json_t *o, struct conf_diag *d)
+{
+    json_t *file = NULL, *msg = NULL, *btext = NULL, *bwhy = NULL;
+    _cleanup_free_ char *f = NULL, *m = NULL, *bt = NULL, *bw = NULL;
+    int kind = 0;
+
+    memset(d, 0, sizeof(*d));
+    if (json_unpack((json_t *)o, "{s:o s:i s:i s:o s:i s:{s:i s:i s:o s:i s:o}}", "file", &file,
+                    "line", &d->line, "col", &d->col, "msg", &msg, "err", &d->err, "broker",
+                    "kind", &kind, "line", &d->broker.line, "text", &btext, "where",
+                    &d->broker.where, "why", &bwhy) < 0 ||
+        !(f = json_str(file)) || !(m = json_str(msg)) || !(bt = json_str(btext)) ||
+        !(bw = json_str(bwhy))) {
+        memset(d, 0, sizeof(*d));
+        snprintf(d->msg, sizeof(d->msg), "the config loader sent a malformed answer");
+        return;
+    }
+    d->broker.kind = (enum fluxtoml_fail)kind;
+    snprintf(d->file, sizeof(d->file), "%s", f);
+    snprintf(d->msg, sizeof(d->msg), "%s", m);
+    snprintf(d->broker.text, sizeof(d->broker.text), "%s", bt);
+    snprintf(d->broker.why, sizeof(d->broker.why), "%s", bw);
 }
 
 int conf_locate(const struct conf *c, const char *keypath, const char **file, int *line)

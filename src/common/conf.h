@@ -86,6 +86,14 @@ int conf_load_flags(const char *root, const char *path, enum conf_merge merge, i
                     struct conf **out, struct conf_diag *err);
 void conf_destroy(struct conf *c);
 
+/* A loaded conf, or the diag of a failed load, as JSON and back: how a
+ * loader process hands its result over (engine/bounded.h). conf_from_json()
+ * returns 0, or -1 (EINVAL: not what conf_to_json() makes; ENOMEM). */
+json_t *conf_to_json(const struct conf *c);
+int conf_from_json(const json_t *o, struct conf **out);
+json_t *conf_diag_to_json(const struct conf_diag *d);
+void conf_diag_from_json(const json_t *o, struct conf_diag *d);
+
 /* The file and line that defined keypath ("bootstrap.hosts[2].host") in the
  * merged result (the last file that set it wins). Returns 0 or -1. */
 int conf_locate(const struct conf *c, const char *keypath, const char **file, int *line);

@@ -91,7 +91,7 @@ static int open_trusted(const char *path, struct stat *st, char *why, size_t why
         return fail(dfd, why, whysz, "cannot open %s: %s", dir, strerror(-dfd));
     }
     if (fio_dir_trusted(dfd, dir, dwhy, sizeof(dwhy)) < 0)
-        return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s: anyone else who can write there can "
+        return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s: whoever can write there can "
                     "replace or delete %s", dwhy, base);
     fd = fio_openat_read(NULL, dfd, dir, base, FIO_NOFOLLOW, st);
     if (fd == -ENOENT)

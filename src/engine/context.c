@@ -11,6 +11,7 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
+#include "engine/bounded.h"
 #include "engine/context.h"
 #include "engine/context_flux.h"
 
@@ -198,11 +199,90 @@ const char *fp_group_name(const struct fp_ctx *ctx, gid_t gid, char *out, size_t
     return out;
 }
 
-static void load_conf(struct fp_ctx *ctx, const char *key, enum conf_merge merge, int flags,
-                      struct conf **out, struct conf_diag *err)
+/* The Flux configs and the flux user, read in a child under the run's
+ * deadline (engine/bounded.h): a filesystem that does not respond costs the
+ * run its deadline, never a hang. */
+static const struct {
+    const char *key;
+    enum conf_merge merge;
+    int flags;
+} node_confs[] = {
+    { "system-config", CONF_MERGE_FLUX, CONF_BROKER },
+    { "security-config", CONF_MERGE_SHALLOW, 0 },
+    { "imp-config", CONF_MERGE_SHALLOW, 0 },
+};
+#define NODE_CONFS (sizeof(node_confs) / sizeof(node_confs[0]))
+
+static json_t *load_node(void *arg)
 {
-    if (conf_load_flags(ctx->root, fp_setting_str(ctx->set, key), merge, flags, out, err) < 0)
-        *out = NULL;
+    struct fp_ctx *ctx = arg;
+    json_t *doc = json_object(), *confs = json_array(), *v;
+    uid_t uid = 0;
+    gid_t gid = 0;
+    int rc;
+
+    if (!doc || !confs)
+        return NULL;
+    json_object_set_new(doc, "confs", confs);
+    for (size_t i = 0; i < NODE_CONFS; i++) {
+        struct conf *c = NULL;
+        struct conf_diag d;
+        if (conf_load_flags(ctx->root, fp_setting_str(ctx->set, node_confs[i].key),
+                            node_confs[i].merge, node_confs[i].flags, &c, &d) == 0)
+            v = json_pack("{s:o}", "conf", conf_to_json(c));
+        else
+            v = json_pack("{s:o}", "diag", conf_diag_to_json(&d));
+        if (!v || json_array_append_new(confs, v) < 0)
+            return NULL;
+    }
+    rc = fp_lookup_user(ctx, fp_setting_str(ctx->set, "flux-user"), &uid, &gid);
+    if (rc < 0 && rc != -ENOENT)
+        fp_user_db_why(ctx, rc, ctx->user_db_err, sizeof(ctx->user_db_err));
+    v = json_pack("{s:i s:I s:I s:s%}", "rc", rc, "uid", (json_int_t)uid, "gid", (json_int_t)gid,
+                  "why", ctx->user_db_err, strnlen(ctx->user_db_err, sizeof(ctx->user_db_err)));
+    if (!v || json_object_set_new(doc, "user", v) < 0)
+        return NULL;
+    return doc;
+}
+
+static void fp_ctx_load_node(struct fp_ctx *ctx)
+{
+    struct conf **confs[NODE_CONFS] = { &ctx->system, &ctx->security, &ctx->imp };
+    struct conf_diag *diags[NODE_CONFS] = { &ctx->system_err, &ctx->security_err, &ctx->imp_err };
+    char err[256];
+    _cleanup_json_ json_t *doc = fp_bounded(ctx->deadline, load_node, ctx, err, sizeof(err));
+    json_t *user = json_object_get(doc, "user");
+
+    for (size_t i = 0; i < NODE_CONFS; i++) {
+        json_t *v = json_array_get(json_object_get(doc, "confs"), i);
+        json_t *conf = json_object_get(v, "conf");
+        const char *path = fp_setting_str(ctx->set, node_confs[i].key);
+
+        memset(diags[i], 0, sizeof(*diags[i]));
+        *confs[i] = NULL;
+        if (!doc) {
+            fio_shown(ctx->root, path, diags[i]->file, sizeof(diags[i]->file));
+            snprintf(diags[i]->msg, sizeof(diags[i]->msg), "not read: %s%s", err,
+                     strstr(err, "deadline") ? " (a filesystem that does not respond?)" : "");
+        } else if (!conf) {
+            conf_diag_from_json(json_object_get(v, "diag"), diags[i]);
+        } else if (conf_from_json(conf, confs[i]) < 0) {
+            fio_shown(ctx->root, path, diags[i]->file, sizeof(diags[i]->file));
+            snprintf(diags[i]->msg, sizeof(diags[i]->msg), "the config loader sent a malformed "
+                     "answer");
+        }
+    }
+    ctx->flux_user_found = json_integer_value(json_object_get(user, "rc")) == 0 && user;
+    if (ctx->flux_user_found) {
+        ctx->flux_uid = (uid_t)json_integer_value(json_object_get(user, "uid"));
+        ctx->flux_gid = (gid_t)json_integer_value(json_object_get(user, "gid"));
+    } else if (!doc) {
+        snprintf(ctx->user_db_err, sizeof(ctx->user_db_err), "the user database: not read: %s",
+                 err);
+    } else {
+        snprintf(ctx->user_db_err, sizeof(ctx->user_db_err), "%s",
+                 json_string_value(json_object_get(user, "why")) ?: "");
+    }
 }
 
 double fp_now(void)
@@ -234,15 +314,8 @@ int fp_ctx_init(struct fp_ctx *ctx, const char *root, const char *hostname,
     fp_hostname(hostname, ctx->hostname, sizeof(ctx->hostname));
     ctx->hostname_given = hostname != NULL;
 
-    load_conf(ctx, "system-config", CONF_MERGE_FLUX, CONF_BROKER, &ctx->system, &ctx->system_err);
-    load_conf(ctx, "security-config", CONF_MERGE_SHALLOW, 0, &ctx->security, &ctx->security_err);
-    load_conf(ctx, "imp-config", CONF_MERGE_SHALLOW, 0, &ctx->imp, &ctx->imp_err);
+    fp_ctx_load_node(ctx);
     fp_ctx_load_bootstrap(ctx);
-
-    int rc = fp_lookup_user(ctx, fp_setting_str(set, "flux-user"), &ctx->flux_uid, &ctx->flux_gid);
-    ctx->flux_user_found = rc == 0;
-    if (rc < 0 && rc != -ENOENT)
-        fp_user_db_why(ctx, rc, ctx->user_db_err, sizeof(ctx->user_db_err));
     return 0;
 }
 

@@ -14,6 +14,8 @@
 #include "common/conf.h"
 #include "common/fileio.h"
 #include "common/fsd.h"
+#include "engine/bounded.h"
+#include "engine/context.h"
 #include "engine/registry.h"
 #include "engine/settings.h"
 
@@ -360,6 +362,53 @@ struct fp_settings *fp_settings_defaults(void)
     return s;
 }
 
+/* The gate's own config is read in a child, bounded by the default
+ * deadline (the configured one is not known yet): under --root it is a file
+ * of the image, on a filesystem that may not respond (engine/bounded.h). */
+struct gate_load {
+    const char *root, *path;
+};
+
+static json_t *load_gate_conf(void *arg)
+{
+    struct gate_load *gl = arg;
+    struct conf *c = NULL;
+    struct conf_diag d;
+
+    if (conf_load(gl->root, gl->path, CONF_MERGE_FLUX, &c, &d) == 0)
+        return json_pack("{s:o}", "conf", conf_to_json(c));
+    return json_pack("{s:o}", "diag", conf_diag_to_json(&d));
+}
+
+static int load_bounded(const char *root, const char *path, struct conf **out,
+                        struct conf_diag *diag)
+{
+    struct fp_settings *defaults = fp_settings_defaults();
+    double deadline = fp_now() + (defaults ? defaults->deadline : 30.0);
+    struct gate_load gl = { .root = root, .path = path };
+    char err[256];
+    _cleanup_json_ json_t *doc = NULL;
+
+    fp_settings_destroy(defaults);
+    memset(diag, 0, sizeof(*diag));
+    *out = NULL;
+    if (!(doc = fp_bounded(deadline, load_gate_conf, &gl, err, sizeof(err)))) {
+        fio_shown(root, path, diag->file, sizeof(diag->file));
+        snprintf(diag->msg, sizeof(diag->msg), "not read: %s%s", err,
+                 strstr(err, "deadline") ? " (a filesystem that does not respond?)" : "");
+        return -1;
+    }
+    if (json_object_get(doc, "conf")) {
+        if (conf_from_json(json_object_get(doc, "conf"), out) == 0)
+            return 0;
+        fio_shown(root, path, diag->file, sizeof(diag->file));
+        snprintf(diag->msg, sizeof(diag->msg), "the config loader sent a malformed answer");
+        return -1;
+    }
+    conf_diag_from_json(json_object_get(doc, "diag"), diag);
+    return -1;
+}
+
 int fp_settings_load(const char *root, const char *path, struct fp_settings **out, char *err,
                      size_t errsz)
 {
@@ -371,16 +420,12 @@ int fp_settings_load(const char *root, const char *path, struct fp_settings **ou
     if (!path)
         path = FP_DEFAULT_CONFIG;
     fio_shown(root, path, full, sizeof(full));
-    if (!explicit) { /* absent: the built-in defaults (looked at inside the root) */
-        int fd = fio_open(root, path, O_PATH);
-        if (fd == -ENOENT) {
+    /* absent: the built-in defaults (the loader says ENOENT for the path itself) */
+    if (load_bounded(root, path, &l.conf, &diag) < 0) {
+        if (!explicit && diag.err == ENOENT && strcmp(diag.file, full) == 0) {
             *out = fp_settings_defaults();
             return *out ? 0 : -1;
         }
-        if (fd >= 0)
-            close(fd);
-    }
-    if (conf_load(root, path, CONF_MERGE_FLUX, &l.conf, &diag) < 0) {
         if (diag.line > 0)
             snprintf(err, errsz, "%s:%d:%d: %s", diag.file, diag.line, diag.col, diag.msg);
         else if (diag.file[0])

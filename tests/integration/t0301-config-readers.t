@@ -60,7 +60,7 @@ rm -f "$SYS/zz.toml"
 mkfifo "$SYS/fifo.toml"
 gate --check config.parse
 result_is config.parse fail 1 "a FIFO named *.toml"
-contains "$(jfield config.parse .message)" "$SYS/fifo.toml: not a regular file (fifo)" "FIFO: refused without blocking the gate"
+contains "$(jfield config.parse .message)" "$SYS/fifo.toml: not a regular file (FIFO)" "FIFO: refused without blocking the gate"
 rm -f "$SYS/fifo.toml"
 
 rm -f "$SYS/system.toml"

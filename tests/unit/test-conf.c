@@ -232,7 +232,7 @@ static void test_errors(void)
     ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) < 0, "a FIFO named *.toml fails");
     ok(now() - t0 < 1.0, "without blocking on the FIFO");
     is(d.file, want, "the error names the FIFO");
-    is(d.msg, "not a regular file (fifo)", "not a regular file (fifo)");
+    is(d.msg, "not a regular file (FIFO)", "not a regular file (FIFO)");
 
     /* directory named *.toml */
     dir = make_dir("subdir");
