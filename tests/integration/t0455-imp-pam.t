@@ -68,7 +68,7 @@ is "$rc" 1 "no /etc/pam.d/flux: exit 1"
 like "$(msg imp.pam)" "^$PAMF does not exist, but exec.pam-support is on: .*\"other\" stack" "...message"
 mkdir "$PAMF"
 gate imp.pam
-like "$(msg imp.pam)" "^$PAMF is not a regular file" "a directory there: fail"
+like "$(msg imp.pam)" "^$PAMF is a directory, not a regular file: libpam cannot read" "a directory there: fail"
 rmdir "$PAMF"
 
 # --- a module that does not exist; "-" lines may miss theirs
