@@ -388,6 +388,18 @@ untrusted "non-root-owned" "$ST is owned by uid [0-9]+, not root" mk_owner nobod
 untrusted "oversized" "$ST is [0-9]+ bytes, over the 1048576 byte limit" mk_big
 untrusted "FIFO" "$ST is not a regular file" mk_fifo
 untrusted "directory" "$ST is not a regular file" mk_dir
+# the file as the gate writes it, in a directory others can write (they could
+# delete it, or put their own there): not trusted either
+mk_dirmode() { mk_mode 0644; chmod "$1" "$T/run"; }
+mk_dirowner() { mk_mode 0644; chown "$1" "$T/run"; }
+untrusted "0777-directory" "directory $T/run is writable by everyone \(mode 0777\): whoever can write there can replace or delete status.json" mk_dirmode 0777
+chmod 0755 "$T/run"
+untrusted "sticky 1777-directory" "directory $T/run is writable by everyone \(mode 1777\)[^;]*" mk_dirmode 1777
+chmod 0755 "$T/run"
+untrusted "0775-directory" "directory $T/run is writable by its group \(mode 0775\)[^;]*" mk_dirmode 0775
+chmod 0755 "$T/run"
+untrusted "user-owned-directory" "directory $T/run is owned by uid [0-9]+, not root[^;]*" mk_dirowner nobody
+chown 0:0 "$T/run"
 
 # a real, trusted file reached through a symlinked *name* is still refused
 rm -rf "$ST" "$T/target"
