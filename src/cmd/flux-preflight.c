@@ -584,7 +584,7 @@ int main(int argc, char **argv)
     if (o.root && *o.root && o.root[0] != '/') {
         char cwd[PATH_MAX];
         if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs_root, "%s/%s", cwd, o.root) < 0) {
-            fprintf(stderr, "flux-preflight: --root %s: cannot make it absolute: %s\n", o.root,
+            output_line(stderr, "flux-preflight: --root %s: cannot make it absolute: %s", o.root,
                     strerror(errno));
             return EXIT_USAGE;
         }
@@ -613,9 +613,9 @@ int main(int argc, char **argv)
     for (const char *const *c = commands; *c; c++)
         known = known || strcmp(o.cmd, *c) == 0;
     if (!known)
-        fprintf(stderr, "flux-preflight: unknown command '%s'\n", o.cmd);
+        output_line(stderr, "flux-preflight: unknown command '%s'", o.cmd);
     else if (optind < argc)
-        fprintf(stderr, "flux-preflight: %s: unexpected argument '%s'\n", o.cmd, argv[optind]);
+        output_line(stderr, "flux-preflight: %s: unexpected argument '%s'", o.cmd, argv[optind]);
     else
         fprintf(stderr, "flux-preflight: explain needs a check id (see flux-preflight list)\n");
     fprintf(stderr, "See 'flux-preflight --help'.\n");
