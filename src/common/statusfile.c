@@ -92,7 +92,7 @@ static int open_trusted(const char *path, struct stat *st, char *why, size_t why
     }
     if (fio_dir_trusted(dfd, dir, dwhy, sizeof(dwhy)) < 0)
         return fail(STATUSFILE_UNTRUSTED, why, whysz, "%s: whoever can write there can "
-                    "replace or delete %s", dwhy, base);
+                    "replace or delete %s", dwhy, path);
     fd = fio_openat_read(NULL, dfd, dir, base, FIO_NOFOLLOW, st);
     if (fd == -ENOENT)
         return fail(STATUSFILE_MISSING, why, whysz, "%s does not exist", path);

@@ -1,11 +1,13 @@
 /* libFuzzer: the status file reader (src/common/statusfile.h), as used by
- * pam_flux_preflight(8) inside sshd.  Each input is written to one temp file
- * (created once per process with mkstemp, root-owned, mode 0644: a file the
- * reader trusts) and read back with a fixed boot id.  Checks that the result
+ * pam_flux_preflight(8) inside sshd.  Each input is written to one file
+ * (created once per process in a directory of its own made with mkdtemp,
+ * mode 0755, the file 0644, both the fuzzer's, root's when it runs as root:
+ * what the reader trusts) and read back with a fixed boot id.  Checks that the result
  * is one of the documented codes, that WHY is set on failure, and that a
  * successful read fills in what the header promises. */
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,13 +19,16 @@
 
 #define BOOT_ID "00000000000000000000000000000000"
 
-static char path[] = "/tmp/fuzz-statusfile.XXXXXX";
+static char dir[] = "/tmp/fuzz-statusfile.XXXXXX";
+static char path[sizeof(dir) + 16];
 static int fd = -1;
 
 static void cleanup(void)
 {
-    if (fd >= 0)
+    if (fd >= 0) {
         unlink(path);
+        rmdir(dir);
+    }
 }
 
 static void write_input(const uint8_t *data, size_t size)
@@ -31,7 +36,11 @@ static void write_input(const uint8_t *data, size_t size)
     size_t off = 0;
 
     if (fd < 0) {
-        fd = mkstemp(path);
+        /* not /tmp itself: the reader refuses a directory others can write */
+        assert(mkdtemp(dir) != NULL);
+        assert(chmod(dir, 0755) == 0);
+        snprintf(path, sizeof(path), "%s/status.json", dir);
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         assert(fd >= 0);
         assert(fchmod(fd, 0644) == 0);
         atexit(cleanup);

@@ -392,7 +392,7 @@ untrusted "directory" "$ST is not a regular file" mk_dir
 # delete it, or put their own there): not trusted either
 mk_dirmode() { mk_mode 0644; chmod "$1" "$T/run"; }
 mk_dirowner() { mk_mode 0644; chown "$1" "$T/run"; }
-untrusted "0777-directory" "directory $T/run is writable by everyone \(mode 0777\): whoever can write there can replace or delete status.json" mk_dirmode 0777
+untrusted "0777-directory" "directory $T/run is writable by everyone \(mode 0777\): whoever can write there can replace or delete $ST" mk_dirmode 0777
 chmod 0755 "$T/run"
 untrusted "sticky 1777-directory" "directory $T/run is writable by everyone \(mode 1777\)[^;]*" mk_dirmode 1777
 chmod 0755 "$T/run"

@@ -450,7 +450,7 @@ chmod 0777 "$T/sd"
 rc=0
 "$FP_BIN" status --status-file "$T/sd/status.json" >"$T/status.out" 2>&1 || rc=$?
 is "$rc" 1 "status: the same pass in a 0777 directory is not trusted (exit 1)"
-like "$(cat "$T/status.out")" "no result for this boot: directory $T/sd is writable by everyone \(mode 0777\): whoever can write there can replace or delete status.json" \
+like "$(cat "$T/status.out")" "no result for this boot: directory $T/sd is writable by everyone \(mode 0777\): whoever can write there can replace or delete $T/sd/status.json" \
     "status: ...saying why"
 
 # an empty conf.d: nothing to sort (in a sanitizer build, UBSan aborts the
