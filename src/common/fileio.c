@@ -580,6 +580,24 @@ static int werr(char *err, size_t errsz, int e, const char *fmt, ...)
     return -e;
 }
 
+int fio_write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        if (n == 0)
+            return -EIO;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 int fio_write_atomic(const char *path, const void *data, size_t len, mode_t mode, unsigned flags,
                      char *err, size_t errsz)
 {
@@ -622,13 +640,9 @@ int fio_write_atomic(const char *path, const void *data, size_t len, mode_t mode
         ((flags & FIO_GROUP_ROOT) && st.st_gid != 0 && fchown(fd, (uid_t)-1, 0) < 0) ||
         fchmod(fd, mode) < 0)
         goto fail;
-    for (size_t off = 0; off < len;) {
-        ssize_t n = write(fd, (const char *)data + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            goto fail;
-        off += (size_t)n;
+    if ((rc = fio_write_all(fd, data, len)) < 0) {
+        errno = -rc;
+        goto fail;
     }
     if (fsync(fd) < 0 || close(TAKE_FD(fd)) < 0)
         goto fail;

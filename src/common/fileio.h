@@ -166,6 +166,10 @@ int fio_dir_trusted(int dfd, const char *shown, char *why, size_t whysz);
 
 /* ---- writing ---------------------------------------------------------------- */
 
+/* Write all LEN bytes to FD (a pipe, a file), through EINTR and short writes:
+ * 0, or -errno. */
+int fio_write_all(int fd, const void *data, size_t len);
+
 /* Write LEN bytes of DATA to PATH (a path of this host, not of an image)
  * atomically, as file mode MODE: a temp file beside it (O_EXCL, random
  * name), fsync, rename over PATH, fsync of the directory. FIO_MKDIR creates

@@ -11,21 +11,9 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "engine/bounded.h"
 #include "engine/context.h"
-
-static void write_all(int fd, const char *s, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, s, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        s += n;
-        len -= (size_t)n;
-    }
-}
 
 json_t *fp_bounded(double deadline, json_t *(*fn)(void *arg), void *arg, char *err,
                    size_t errsz)
@@ -53,7 +41,7 @@ json_t *fp_bounded(double deadline, json_t *(*fn)(void *arg), void *arg, char *e
         json_t *doc = fn(arg);
         char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
         if (s)
-            write_all(p[1], s, strlen(s));
+            fio_write_all(p[1], s, strlen(s));
         _exit(s ? 0 : 1);
     }
     close(p[1]);

@@ -13,6 +13,7 @@
 #include <systemd/sd-event.h>
 
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "engine/registry.h"
 #include "engine/runner.h"
 #include "engine/verdict.h"
@@ -127,25 +128,12 @@ static const char *fmt_secs(char *buf, size_t sz, double s)
 
 /* --- the child side ---------------------------------------------------- */
 
-static void write_all(int fd, const char *s, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, s, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        s += n;
-        len -= n;
-    }
-}
-
 static void send_line(int fd, json_t *o)
 {
     char *s = json_dumps(o, JSON_COMPACT);
     if (s) {
-        write_all(fd, s, strlen(s));
-        write_all(fd, "\n", 1);
+        fio_write_all(fd, s, strlen(s));
+        fio_write_all(fd, "\n", 1);
         free(s);
     }
     json_decref(o);
