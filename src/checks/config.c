@@ -485,6 +485,12 @@ static void parse_failed(const struct fp_ctx *ctx, struct findings *f, enum read
     const char *file = e->file[0] ? e->file : path;
     const char *none = nothing_to_read(path, e);
 
+    /* the gate could not read it (a filesystem that did not answer): not
+     * what the reader would say, and not checked */
+    if (e->err == CONF_NOT_READ) {
+        finding_at(f, FP_ERROR, file, 0, 0, "%s: %s: not checked", file, e->msg);
+        return;
+    }
     if (rd == READER_BROKER && none) {
         finding_at(f, FP_FAIL, path, 0, 0,
                    "the system config directory is missing (%s): flux.service starts the "

@@ -589,6 +589,7 @@ void conf_diag_from_json(const json_t *o, struct conf_diag *d)
         !(bw = json_str(bwhy))) {
         memset(d, 0, sizeof(*d));
         snprintf(d->msg, sizeof(d->msg), "the config loader sent a malformed answer");
+        d->err = CONF_NOT_READ;
         return;
     }
     d->broker.kind = (enum fluxtoml_fail)kind;

@@ -11,6 +11,7 @@
 #ifndef FP_COMMON_CONF_H
 #define FP_COMMON_CONF_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
@@ -38,8 +39,10 @@ struct conf_diag {
      * FLUXTOML_OK when the failure is not flux-core's (a read error) */
     struct fluxtoml_error broker;
     int err;         /* the errno when a file could not be opened or read (0: its
-                      * content was refused) */
+                      * content was refused); CONF_NOT_READ: the gate did not get to
+                      * read it (a filesystem that did not answer by the deadline) */
 };
+#define CONF_NOT_READ ECANCELED
 
 enum {
     /* Read each TOML file also as the broker does (fluxtoml.h): a file the

@@ -15,8 +15,20 @@
 #include "engine/bounded.h"
 #include "engine/context.h"
 
-json_t *fp_bounded(double deadline, json_t *(*fn)(void *arg), void *arg, char *err,
-                   size_t errsz)
+void fp_bounded_send(int fd, json_t *doc)
+{
+    char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+
+    if (s) {
+        fio_write_all(fd, s, strlen(s));
+        fio_write_all(fd, "\n", 1);
+        free(s);
+    }
+    json_decref(doc);
+}
+
+int fp_bounded_stream(double deadline, int (*fn)(void *arg, int fd), void *arg, json_t **lines,
+                      char *err, size_t errsz)
 {
     _cleanup_free_ char *buf = NULL;
     size_t len = 0, cap = 0;
@@ -24,25 +36,22 @@ json_t *fp_bounded(double deadline, json_t *(*fn)(void *arg), void *arg, char *e
     bool eof = false;
     pid_t pid;
 
+    *lines = NULL;
     if (pipe2(p, O_CLOEXEC) < 0) {
         snprintf(err, errsz, "pipe: %s", strerror(errno));
-        return NULL;
+        return -1;
     }
     fflush(NULL);
     if ((pid = fork()) < 0) {
         snprintf(err, errsz, "fork: %s", strerror(errno));
         close(p[0]);
         close(p[1]);
-        return NULL;
+        return -1;
     }
     if (pid == 0) {
         close(p[0]);
         signal(SIGPIPE, SIG_IGN);
-        json_t *doc = fn(arg);
-        char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-        if (s)
-            fio_write_all(p[1], s, strlen(s));
-        _exit(s ? 0 : 1);
+        _exit(fn(arg, p[1]) < 0 ? 1 : 0);
     }
     close(p[1]);
     while (!eof) {
@@ -74,26 +83,73 @@ json_t *fp_bounded(double deadline, json_t *(*fn)(void *arg), void *arg, char *e
             len += (size_t)n;
     }
     close(p[0]);
+    /* what arrived, whole lines only */
+    if (!(*lines = json_array())) {
+        snprintf(err, errsz, "out of memory");
+        eof = false;
+    }
+    for (size_t at = 0; *lines && buf && at < len;) {
+        char *nl = memchr(buf + at, '\n', len - at);
+        if (!nl)
+            break;
+        json_t *o = json_loadb(buf + at, (size_t)(nl - (buf + at)), 0, NULL);
+        if (!o || json_array_append_new(*lines, o) < 0) {
+            snprintf(err, errsz, "the loader sent a malformed answer");
+            json_decref(*lines);
+            *lines = NULL;
+            eof = false;
+            break;
+        }
+        at = (size_t)(nl - buf) + 1;
+    }
     if (!eof) {
         /* kill and forget: a child in uninterruptible sleep cannot be waited for */
         kill(pid, SIGKILL);
         waitpid(pid, NULL, WNOHANG);
-        snprintf(err, errsz, "no answer by the run's deadline");
-        return NULL;
+        if (*lines)
+            snprintf(err, errsz, "no answer by the run's deadline");
+        return -1;
     }
     if (waitpid(pid, &status, 0) < 0)
         status = 0;
     if (WIFSIGNALED(status)) {
         snprintf(err, errsz, "the loader crashed (signal %d)", WTERMSIG(status));
-        return NULL;
+        return -1;
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !buf) {
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         snprintf(err, errsz, "the loader failed (out of memory?)");
+        return -1;
+    }
+    return 0;
+}
+
+struct one {
+    json_t *(*fn)(void *arg);
+    void *arg;
+};
+
+static int send_one(void *arg, int fd)
+{
+    struct one *o = arg;
+    json_t *doc = o->fn(o->arg);
+
+    if (!doc)
+        return -1;
+    fp_bounded_send(fd, doc);
+    return 0;
+}
+
+json_t *fp_bounded(double deadline, json_t *(*fn)(void *arg), void *arg, char *err,
+                   size_t errsz)
+{
+    struct one o = { .fn = fn, .arg = arg };
+    _cleanup_json_ json_t *lines = NULL;
+
+    if (fp_bounded_stream(deadline, send_one, &o, &lines, err, errsz) < 0)
+        return NULL;
+    if (json_array_size(lines) != 1) {
+        snprintf(err, errsz, "the loader sent a malformed answer");
         return NULL;
     }
-    buf[len] = '\0';
-    json_t *doc = json_loadb(buf, len, 0, NULL);
-    if (!doc)
-        snprintf(err, errsz, "the loader sent a malformed answer");
-    return doc;
+    return json_incref(json_array_get(lines, 0));
 }

@@ -213,72 +213,120 @@ static const struct {
 };
 #define NODE_CONFS (sizeof(node_confs) / sizeof(node_confs[0]))
 
-static json_t *load_node(void *arg)
+/* In the child: {"start": i} before each piece of work (the 3 configs, then
+ * the flux user: i = 3), then its result. */
+static int load_node(void *arg, int fd)
 {
     struct fp_ctx *ctx = arg;
-    json_t *doc = json_object(), *confs = json_array(), *v;
     uid_t uid = 0;
     gid_t gid = 0;
+    json_t *v;
     int rc;
 
-    if (!doc || !confs)
-        return NULL;
-    json_object_set_new(doc, "confs", confs);
     for (size_t i = 0; i < NODE_CONFS; i++) {
         struct conf *c = NULL;
         struct conf_diag d;
+        fp_bounded_send(fd, json_pack("{s:i}", "start", (int)i));
         if (conf_load_flags(ctx->root, fp_setting_str(ctx->set, node_confs[i].key),
                             node_confs[i].merge, node_confs[i].flags, &c, &d) == 0)
-            v = json_pack("{s:o}", "conf", conf_to_json(c));
+            v = json_pack("{s:i s:o}", "item", (int)i, "conf", conf_to_json(c));
         else
-            v = json_pack("{s:o}", "diag", conf_diag_to_json(&d));
-        if (!v || json_array_append_new(confs, v) < 0)
-            return NULL;
+            v = json_pack("{s:i s:o}", "item", (int)i, "diag", conf_diag_to_json(&d));
+        if (!v)
+            return -1;
+        fp_bounded_send(fd, v);
     }
+    fp_bounded_send(fd, json_pack("{s:i}", "start", (int)NODE_CONFS));
     rc = fp_lookup_user(ctx, fp_setting_str(ctx->set, "flux-user"), &uid, &gid);
     if (rc < 0 && rc != -ENOENT)
         fp_user_db_why(ctx, rc, ctx->user_db_err, sizeof(ctx->user_db_err));
-    v = json_pack("{s:i s:I s:I s:s%}", "rc", rc, "uid", (json_int_t)uid, "gid", (json_int_t)gid,
-                  "why", ctx->user_db_err, strnlen(ctx->user_db_err, sizeof(ctx->user_db_err)));
-    if (!v || json_object_set_new(doc, "user", v) < 0)
-        return NULL;
-    return doc;
+    v = json_pack("{s:i s:i s:I s:I s:s%}", "item", (int)NODE_CONFS, "rc", rc, "uid",
+                  (json_int_t)uid, "gid", (json_int_t)gid, "why", ctx->user_db_err,
+                  strnlen(ctx->user_db_err, sizeof(ctx->user_db_err)));
+    if (!v)
+        return -1;
+    fp_bounded_send(fd, v);
+    return 0;
+}
+
+/* What the loader could not bring: the item it was at when the deadline
+ * came did not answer; the ones after it were not tried. */
+static void not_read(const struct fp_ctx *ctx, int i, int stuck, const char *err, char *buf,
+                     size_t bufsz)
+{
+    char shown[4096];
+
+    if (stuck < 0)
+        snprintf(buf, bufsz, "not read: %s", err);
+    else if (i == stuck)
+        snprintf(buf, bufsz, "not read: %s%s", err,
+                 strstr(err, "deadline") ? " (a filesystem that does not respond?)" : "");
+    else
+        snprintf(buf, bufsz, "not read: %s did not answer first",
+                 stuck < (int)NODE_CONFS
+                     ? fio_shown(ctx->root, fp_setting_str(ctx->set, node_confs[stuck].key),
+                                 shown, sizeof(shown))
+                     : "the user database");
 }
 
 static void fp_ctx_load_node(struct fp_ctx *ctx)
 {
     struct conf **confs[NODE_CONFS] = { &ctx->system, &ctx->security, &ctx->imp };
     struct conf_diag *diags[NODE_CONFS] = { &ctx->system_err, &ctx->security_err, &ctx->imp_err };
-    char err[256];
-    _cleanup_json_ json_t *doc = fp_bounded(ctx->deadline, load_node, ctx, err, sizeof(err));
-    json_t *user = json_object_get(doc, "user");
+    json_t *items[NODE_CONFS + 1] = { NULL };
+    _cleanup_json_ json_t *lines = NULL;
+    char err[256] = "";
+    int stuck = -1;
+    size_t k;
+    json_t *v;
 
+    /* the loader gives up a little before the run's deadline (a quarter of
+     * it, at most 1 s), so that the checks can still say what was not read */
+    double reserve = ctx->set->deadline / 4 < 1.0 ? ctx->set->deadline / 4 : 1.0;
+    if (fp_bounded_stream(ctx->deadline - reserve, load_node, ctx, &lines, err, sizeof(err)) < 0) {
+        /* the piece of work the loader had started and not finished */
+        json_array_foreach(lines, k, v) {
+            json_t *start = json_object_get(v, "start");
+            if (json_is_integer(start))
+                stuck = (int)json_integer_value(start);
+        }
+    }
+    json_array_foreach(lines, k, v) {
+        json_int_t i = json_integer_value(json_object_get(v, "item"));
+        if (json_object_get(v, "item") && i >= 0 && i <= (json_int_t)NODE_CONFS) {
+            items[i] = v;
+            if (stuck == (int)i)
+                stuck = -1; /* it finished; the loader died after it */
+        }
+    }
     for (size_t i = 0; i < NODE_CONFS; i++) {
-        json_t *v = json_array_get(json_object_get(doc, "confs"), i);
-        json_t *conf = json_object_get(v, "conf");
+        json_t *conf = json_object_get(items[i], "conf");
         const char *path = fp_setting_str(ctx->set, node_confs[i].key);
 
         memset(diags[i], 0, sizeof(*diags[i]));
         *confs[i] = NULL;
-        if (!doc) {
+        if (!items[i]) {
             fio_shown(ctx->root, path, diags[i]->file, sizeof(diags[i]->file));
-            snprintf(diags[i]->msg, sizeof(diags[i]->msg), "not read: %s%s", err,
-                     strstr(err, "deadline") ? " (a filesystem that does not respond?)" : "");
+            not_read(ctx, (int)i, stuck, err, diags[i]->msg, sizeof(diags[i]->msg));
+            diags[i]->err = CONF_NOT_READ;
         } else if (!conf) {
-            conf_diag_from_json(json_object_get(v, "diag"), diags[i]);
+            conf_diag_from_json(json_object_get(items[i], "diag"), diags[i]);
         } else if (conf_from_json(conf, confs[i]) < 0) {
             fio_shown(ctx->root, path, diags[i]->file, sizeof(diags[i]->file));
             snprintf(diags[i]->msg, sizeof(diags[i]->msg), "the config loader sent a malformed "
                      "answer");
+            diags[i]->err = CONF_NOT_READ;
         }
     }
-    ctx->flux_user_found = json_integer_value(json_object_get(user, "rc")) == 0 && user;
+    json_t *user = items[NODE_CONFS];
+    ctx->flux_user_found = user && json_integer_value(json_object_get(user, "rc")) == 0;
     if (ctx->flux_user_found) {
         ctx->flux_uid = (uid_t)json_integer_value(json_object_get(user, "uid"));
         ctx->flux_gid = (gid_t)json_integer_value(json_object_get(user, "gid"));
-    } else if (!doc) {
-        snprintf(ctx->user_db_err, sizeof(ctx->user_db_err), "the user database: not read: %s",
-                 err);
+    } else if (!user) {
+        char why[512];
+        not_read(ctx, (int)NODE_CONFS, stuck, err, why, sizeof(why));
+        snprintf(ctx->user_db_err, sizeof(ctx->user_db_err), "the user database: %s", why);
     } else {
         snprintf(ctx->user_db_err, sizeof(ctx->user_db_err), "%s",
                  json_string_value(json_object_get(user, "why")) ?: "");

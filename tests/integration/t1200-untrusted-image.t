@@ -343,6 +343,29 @@ EOF
 every_file fifo
 every_file zero
 
+# the configs on a filesystem that never answers (a dead NFS server): read in
+# a child under the deadline, never in the gate's own process
+. "$top_srcdir/tests/lib/fuse.sh"
+image
+mkdir -p "$R/mnt/hung"
+printf 'system-config = "/mnt/hung/conf.d"\n' >>"$R/$GATED/gate.toml"
+if fuse_hang_mount "$R/mnt/hung" 2>"$T/fuse.err"; then
+    jrun
+    ok "system config on a hung filesystem: the run ended within the deadline + 1 s ($ms ms)" \
+        test "$ms" -lt "$(slack_ms $((DEADLINE_MS + 1000)))"
+    is "$rc" 1 "system config on a hung filesystem: blocked (exit 1)"
+    is "$(result config.parse)" error "system config on a hung filesystem: config.parse: error (not checked)"
+    like "$(msg config.parse)" "$R/mnt/hung/conf.d: not read: no answer by the run's deadline \(a filesystem that does not respond\?\): not checked" \
+        "system config on a hung filesystem: config.parse says so"
+    like "$(msg config.parse)" "$R/etc/flux/security/conf.d: not read: $R/mnt/hung/conf.d did not answer first" \
+        "system config on a hung filesystem: the configs read after it are said not read, and why"
+    fuse_hang_release "$R/mnt/hung"
+else
+    skip "system config on a hung filesystem: no FUSE here ($(head -c 200 "$T/fuse.err"))"
+    skip "system config on a hung filesystem: no FUSE here"
+    skip "system config on a hung filesystem: no FUSE here"
+fi
+
 # ---------------------------------------------------------------------------
 # 4. include cycles and runaway include trees in /etc/pam.d/flux
 # ---------------------------------------------------------------------------
