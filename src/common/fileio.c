@@ -208,10 +208,7 @@ static int same_inode(int fd, struct stat *st)
     return fd;
 }
 
-/* PFD (O_PATH) judged: open the very inode for reading, or say why not.
- * -EOPNOTSUPP when there is no /proc to reopen it through (the caller then
- * opens it again and checks that it is the same inode). */
-static int reopen(int pfd, unsigned flags, struct stat *st)
+int fio_reopen(int pfd, unsigned flags, struct stat *st)
 {
     char proc[64];
     int fd;
@@ -245,7 +242,7 @@ int fio_open_read(const char *root, const char *path, unsigned flags, struct sta
     memset(st, 0, sizeof(*st));
     if (pfd < 0)
         return pfd;
-    fd = reopen(pfd, flags, st);
+    fd = fio_reopen(pfd, flags, st);
     if (fd == -EOPNOTSUPP) /* a regular file was judged: look it up again */
         fd = same_inode(fio_open(root, path, read_flags(flags) | nofollow), st);
     return fd;
@@ -274,7 +271,7 @@ int fio_openat_read(const char *root, int dfd, const char *dirpath, const char *
             return -ENAMETOOLONG;
         return fio_open_read(root, path, flags, st);
     }
-    fd = reopen(pfd, flags, st);
+    fd = fio_reopen(pfd, flags, st);
     if (fd == -EOPNOTSUPP) {
         fd = openat(dfd, name, read_flags(flags) | O_NOFOLLOW);
         fd = same_inode(fd < 0 ? -errno : fd, st);

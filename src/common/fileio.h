@@ -107,6 +107,15 @@ int fio_open_read(const char *root, const char *path, unsigned flags, struct sta
 int fio_openat_read(const char *root, int dfd, const char *dirpath, const char *name,
                     unsigned flags, struct stat *st);
 
+/* PFD is an O_PATH descriptor of something already looked at: open that very
+ * inode for reading when it is a regular file (a directory with FIO_DIR),
+ * ST then its fstat; -EINVAL (ST says what it is), -ELOOP (a symbolic link,
+ * looked at with O_NOFOLLOW), or -EOPNOTSUPP when there is no /proc to reopen
+ * it through (then open the path again with fio_open_read() and compare the
+ * inode). For callers that judge a path themselves before reading it (a unit
+ * file that may be a mask). */
+int fio_reopen(int pfd, unsigned flags, struct stat *st);
+
 /* ---- reading ---------------------------------------------------------------- */
 
 /* Read FD from its offset to its end into a malloc'd buffer with a NUL after

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "common/rootpath.h"
+#include "common/fileio.h"
 #include "common/unitfile.h"
 
 /* systemd refuses longer lines (LONG_LINE_MAX); a unit file is far smaller */
@@ -83,9 +83,8 @@ enum look { LOOK_ABSENT, LOOK_MASKED, LOOK_FILE, LOOK_OTHER };
  * -errno when it cannot be looked at. */
 static int look(const char *root, const char *path, int *fdp, struct stat *st)
 {
-    _cleanup_close_ int lfd = rootpath_open(root, path, O_PATH | O_NOFOLLOW);
+    _cleanup_close_ int lfd = fio_open(root, path, O_PATH | O_NOFOLLOW);
     _cleanup_close_ int fd = -1;
-    char proc[64];
 
     *fdp = -1;
     if (lfd == -ENOENT || lfd == -ENOTDIR)
@@ -102,7 +101,7 @@ static int look(const char *root, const char *path, int *fdp, struct stat *st)
             if (strcmp(target, "/dev/null") == 0)
                 return LOOK_MASKED;
         }
-        fd = rootpath_open(root, path, O_PATH);
+        fd = fio_open(root, path, O_PATH);
         if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP)
             return LOOK_ABSENT;
         if (fd < 0)
@@ -118,10 +117,11 @@ static int look(const char *root, const char *path, int *fdp, struct stat *st)
         return LOOK_OTHER;
     if (st->st_size == 0)
         return LOOK_MASKED;
-    /* reopen the very inode judged, for reading */
-    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-    if ((*fdp = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0)
-        return -errno;
+    /* reopen the very inode judged, for reading (fileio) */
+    if ((*fdp = fio_reopen(fd, 0, st)) == -EOPNOTSUPP)
+        *fdp = fio_open_read(root, path, 0, st);
+    if (*fdp < 0)
+        return *fdp;
     return LOOK_FILE;
 }
 
@@ -259,33 +259,17 @@ static int parse_text(struct unitfile *u, char *buf, size_t len, const char *sho
 static int parse_file(struct unitfile *u, int fd, const char *shown, char *err, size_t errsz)
 {
     _cleanup_free_ char *buf = NULL;
-    size_t len = 0, cap = 0;
+    size_t len = 0;
+    int rc = fio_read_fd(fd, UNIT_FILE_MAX, 0, &buf, &len);
 
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            if (cap > UNIT_FILE_MAX) {
-                seterr(err, errsz, "%s: larger than %d bytes", shown, UNIT_FILE_MAX);
-                return -EFBIG;
-            }
-            cap = cap ? 2 * cap : 16384;
-            char *more = realloc(buf, cap);
-            if (!more)
-                return -ENOMEM;
-            buf = more;
-        }
-        ssize_t r = read(fd, buf + len, cap - len - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            seterr(err, errsz, "%s: %s", shown, strerror(e));
-            return -e;
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
+    if (rc == -EFBIG) {
+        seterr(err, errsz, "%s: larger than %d bytes", shown, UNIT_FILE_MAX);
+        return rc;
     }
-    buf[len] = '\0';
+    if (rc < 0) {
+        seterr(err, errsz, "%s: %s", shown, strerror(-rc));
+        return rc;
+    }
     if (memchr(buf, '\0', len)) {
         seterr(err, errsz, "%s: contains a NUL byte", shown);
         return -EBADMSG;
@@ -380,62 +364,54 @@ static int cmp_dropin(const void *a, const void *b)
     return c ? c : (x->dir > y->dir) - (x->dir < y->dir);
 }
 
-static bool is_conf(const char *name)
+static bool is_conf(const char *name, void *arg)
 {
     size_t len = strlen(name);
+    (void)arg;
     return name[0] != '.' && len > 5 && strcmp(name + len - 5, ".conf") == 0;
 }
 
+/* The *.conf names of each drop-in directory (listed through its descriptor,
+ * inside the root), with the index of their directory; sorted by name, the
+ * earlier directory first. (A directory named *.conf is looked at later, and
+ * skipped as not a file.) */
 static int list_dropins(const char *root, const struct dirs *d, struct dropin **out, size_t *nout,
                         char *err, size_t errsz)
 {
     struct dropin *v = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     int rc = 0;
 
     for (size_t i = 0; i < d->n && rc == 0; i++) {
-        int fd = rootpath_open(root, d->v[i], O_RDONLY | O_DIRECTORY);
-        DIR *dir;
-        struct dirent *e;
+        char **names = NULL;
+        size_t k = 0;
 
-        if (fd == -ENOENT || fd == -ENOTDIR)
+        rc = fio_list(root, d->v[i], is_conf, NULL, DROPINS_MAX - n, &names, &k, NULL, NULL);
+        if (rc == -ENOENT || rc == -ENOTDIR || rc == -EINVAL) { /* no such directory */
+            rc = 0;
             continue;
-        if (fd < 0) {
-            seterr(err, errsz, "%s%s: %s", prefix_of(root), d->v[i], strerror(-fd));
-            rc = fd;
+        }
+        if (rc == -E2BIG) {
+            seterr(err, errsz, "%s%s: more than %d drop-ins", prefix_of(root), d->v[i],
+                   DROPINS_MAX);
             break;
         }
-        if (!(dir = fdopendir(fd))) {
-            rc = -errno;
-            close(fd);
+        if (rc < 0) {
+            seterr(err, errsz, "%s%s: %s", prefix_of(root), d->v[i], strerror(-rc));
             break;
         }
-        while ((e = readdir(dir))) {
-            if (!is_conf(e->d_name) || e->d_type == DT_DIR)
-                continue;
-            if (n == DROPINS_MAX) {
-                seterr(err, errsz, "%s%s: more than %d drop-ins", prefix_of(root), d->v[i],
-                       DROPINS_MAX);
-                rc = -E2BIG;
-                break;
-            }
-            if (n == cap) {
-                size_t ncap = cap ? 2 * cap : 16;
-                struct dropin *nv = realloc(v, ncap * sizeof(*nv));
-                if (!nv) {
-                    rc = -ENOMEM;
-                    break;
-                }
-                v = nv;
-                cap = ncap;
-            }
-            if (!(v[n].name = strdup(e->d_name))) {
-                rc = -ENOMEM;
-                break;
-            }
+        struct dropin *nv = k ? realloc(v, (n + k) * sizeof(*nv)) : v;
+        if (k && !nv) {
+            fio_names_free(names, k);
+            rc = -ENOMEM;
+            break;
+        }
+        v = nv;
+        for (size_t j = 0; j < k; j++) {
+            v[n].name = names[j]; /* taken */
             v[n++].dir = i;
         }
-        closedir(dir);
+        free(names);
     }
     if (rc < 0) {
         for (size_t i = 0; i < n; i++)
@@ -443,7 +419,7 @@ static int list_dropins(const char *root, const struct dirs *d, struct dropin **
         free(v);
         return rc;
     }
-    if (n)
+    if (n > 1)
         qsort(v, n, sizeof(*v), cmp_dropin);
     *out = v;
     *nout = n;
