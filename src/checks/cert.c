@@ -17,6 +17,7 @@
 #include "checks/fsutil.h"
 #include "common/bootstrap.h"
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "common/zcert.h"
 #include "engine/check.h"
 #include "engine/context.h"
@@ -220,11 +221,9 @@ static void check_cert_perms(const struct fp_ctx *ctx, struct fp_result *r)
 static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
 {
     char cert[PATH_MAX], shown[PATH_MAX], err[512];
-    _cleanup_free_ char *buf = NULL;
-    _cleanup_close_ int fd = -1;
+    /* it holds the secret key: wiped when released */
+    _cleanup_(fio_file_free) struct fio_file f = { 0 };
     struct zcert_info info;
-    struct stat st;
-    size_t len = 0;
     int line = 0, rc;
 
     if (!cert_configured(ctx, r, cert, sizeof(cert), false))
@@ -232,42 +231,29 @@ static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
     if (!fp_path(ctx, cert, shown, sizeof(shown)))
         snprintf(shown, sizeof(shown), "%s", cert);
     fp_fact_str(r, "path", shown);
-    fd = fsu_open_regular(ctx, cert, &st);
-    if (fd == -EINVAL) {
+    rc = fio_read(ctx->root, cert, CERT_READ_MAX, FIO_SECRET, &f, NULL, 0);
+    if (rc == -EINVAL) {
         fp_skip(r, "%s is a %s, not a regular file (see cert.present)", shown,
-                fsu_type_name(st.st_mode));
+                fsu_type_name(f.st.st_mode));
         return;
     }
-    if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP) {
-        fp_skip(r, "%s: %s (see cert.present)", shown, strerror(-fd));
+    if (rc == -ENOENT || rc == -ENOTDIR || rc == -ELOOP) {
+        fp_skip(r, "%s: %s (see cert.present)", shown, strerror(-rc));
         return;
     }
-    if (fd < 0) {
-        fp_error(r, "cannot open %s: %s", shown, strerror(-fd));
-        return;
-    }
-    if (!(buf = malloc(CERT_READ_MAX + 1))) {
-        fp_error(r, "out of memory");
-        return;
-    }
-    while (len <= CERT_READ_MAX) {
-        ssize_t n = read(fd, buf + len, CERT_READ_MAX + 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            fp_error(r, "cannot read %s: %s", shown, strerror(errno));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    fp_fact_int(r, "bytes", (long long)len);
-    if (len > CERT_READ_MAX) {
+    if (rc == -EFBIG) {
+        fp_fact_int(r, "bytes", (long long)f.st.st_size);
         fp_fail(r, "%s is larger than %d KiB: not a flux keygen certificate (those are under "
                    "1 KiB): " KEYGEN_FIX, shown, CERT_READ_MAX / 1024, shown);
-        goto out;
+        return;
     }
+    if (rc < 0) {
+        fp_error(r, "cannot read %s: %s", shown, strerror(-rc));
+        return;
+    }
+    const char *buf = f.data;
+    size_t len = f.len;
+    fp_fact_int(r, "bytes", (long long)len);
     rc = zcert_parse(buf, len, &info, &line, err, sizeof(err));
     if (rc < 0) {
         if (line > 0)
@@ -277,7 +263,7 @@ static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
                 "%s\"; " FLUXUNIT_OVERLAY_EXIT42 "; regenerate it " KEYGEN_FIX,
                 shown, err, bootstrap_curve_cert(ctx->boot),
                 rc == -EEXIST ? "File exists" : "Invalid argument", shown);
-        goto out;
+        return;
     }
     fp_fact_str(r, "public_key", info.public_z85);
     if (info.has_name)
@@ -295,8 +281,7 @@ static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
         fp_pass(r, "%s: a valid CURVE certificate%s%s%s, public key %s", shown,
                 info.has_name ? " (name \"" : "", info.has_name ? info.name : "",
                 info.has_name ? "\")" : "", info.public_z85);
-out:
-    explicit_bzero(buf, CERT_READ_MAX + 1); /* it held the secret key */
+    explicit_bzero(&info, sizeof(info));
 }
 
 const struct fp_check fp_checks_cert[] = {

@@ -30,6 +30,7 @@
 #include "checks/packages.h"
 #include "common/bootstrap.h"
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "common/conf.h"
 #include "common/idset.h"
 #include "common/rlist.h"
@@ -870,34 +871,29 @@ static json_t *load_R(const struct fp_ctx *ctx, const char *path, char *shown, s
                       char *err, size_t errsz)
 {
     char abs[PATH_MAX];
-    struct stat st;
     json_error_t jerr;
-    _cleanup_close_ int fd = -1;
+    _cleanup_(fio_file_free) struct fio_file f = { 0 };
+    int rc;
 
     snprintf(abs, sizeof(abs), "%s%s", path[0] == '/' ? "" : "/", path);
     if (!fp_path(ctx, abs, shown, shownsz))
         snprintf(shown, shownsz, "%s", abs);
-    fd = fsu_open_regular(ctx, abs, &st);
-    if (fd == -EINVAL) {
+    rc = fio_read(ctx->root, abs, R_MAX, 0, &f, NULL, 0);
+    if (rc == -EINVAL) {
         snprintf(err, errsz, "%s is a %s, not a regular file", shown,
-                 fsu_type_name(st.st_mode));
+                 fsu_type_name(f.st.st_mode));
         return NULL;
     }
-    if (fd < 0) {
-        snprintf(err, errsz, "%s: unable to open %s: %s on line -1", path, path, strerror(-fd));
+    if (rc == -EFBIG) {
+        snprintf(err, errsz, "%s: file too large (%lld bytes, flux-preflight reads at most %d)",
+                 shown, (long long)f.st.st_size, R_MAX);
         return NULL;
     }
-    if (st.st_size > R_MAX) {
-        snprintf(err, errsz, "%s: file too large (%lld bytes)", shown, (long long)st.st_size);
+    if (rc < 0) {
+        snprintf(err, errsz, "%s: unable to open %s: %s on line -1", path, path, strerror(-rc));
         return NULL;
     }
-    _cleanup_fclose_ FILE *fp = fdopen(fd, "r");
-    if (!fp) {
-        snprintf(err, errsz, "%s: %s", shown, strerror(errno));
-        return NULL;
-    }
-    fd = -1;
-    json_t *R = json_loadf(fp, 0, &jerr);
+    json_t *R = json_loadb(f.data, f.len, 0, &jerr);
     if (!R)
         snprintf(err, errsz, "%s: %s on line %d", path, jerr.text, jerr.line);
     return R;

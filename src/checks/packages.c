@@ -16,7 +16,6 @@
  * dpkg's status file (/var/lib/dpkg/status, package installed) or else a
  * pkg-config file (flux-core.pc, flux-security.pc, flux-sched.pc); the rpm
  * database is not read. */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -33,6 +32,7 @@
 #include "checks/packages.h"
 #include "common/elf.h"
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "engine/check.h"
 #include "engine/context.h"
 #include "engine/msgids.h"
@@ -58,11 +58,6 @@ static void dirlist_add(struct dirlist *l, const char *a, const char *b, const c
         l->n++;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void names_free(char **names)
 {
     for (char **p = names; p && *p; p++)
@@ -75,41 +70,28 @@ static inline void names_freep(char ***p)
 }
 #define _cleanup_names_ _cleanup_(names_freep)
 
-/* The entries of dir (inside the root) without dot files, sorted,
- * NULL-terminated; NULL when it cannot be read. */
+static bool not_dot(const char *name, void *arg)
+{
+    (void)arg;
+    return name[0] != '.';
+}
+
+/* The entries of dir (inside the root, through fileio) without dot files,
+ * sorted, NULL-terminated; NULL when it cannot be read. */
+#define LIST_MAX 65536
 static char **list_dir(const struct fp_ctx *ctx, const char *dir)
 {
-    int fd = fsu_open_dir(ctx, dir);
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    DIR *d;
+    char **names = NULL, **t;
+    size_t n = 0;
 
-    if (fd < 0)
+    if (fio_list(ctx->root, dir, not_dot, NULL, LIST_MAX, &names, &n, NULL, NULL) < 0)
         return NULL;
-    if (!(d = fdopendir(fd))) {
-        close(fd);
+    if (!(t = realloc(names, (n + 1) * sizeof(*t)))) {
+        fio_names_free(names, n);
         return NULL;
     }
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (n + 2 > cap) {
-            char **more = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof(*names));
-            if (!more)
-                break;
-            names = more;
-        }
-        if (!(names[n] = strdup(e->d_name)))
-            break;
-        names[++n] = NULL;
-    }
-    closedir(d);
-    if (!names)
-        names = calloc(1, sizeof(*names));
-    else
-        qsort(names, n, sizeof(*names), cmp_name);
-    return names;
+    t[n] = NULL;
+    return t;
 }
 
 /* A regular file at path (following symlinks inside the root)? The shown
@@ -246,32 +228,21 @@ static const char *stanza_field(const char *stanza, const char *end, const char 
 
 static void dpkg_version(const struct fp_ctx *ctx, const char *pkg, struct pkgver *v)
 {
-    struct stat st;
-    _cleanup_close_ int fd = fsu_open_regular(ctx, "/var/lib/dpkg/status", &st);
-    _cleanup_free_ char *buf = NULL;
+    _cleanup_(fio_file_free) struct fio_file f = { 0 };
     char needle[300], status[128], version[128];
-    size_t len = 0;
 
-    if (fd < 0 || st.st_size <= 0 || st.st_size > DPKG_STATUS_MAX)
+    if (fio_read(ctx->root, "/var/lib/dpkg/status", DPKG_STATUS_MAX, 0, &f, NULL, 0) < 0 ||
+        f.len == 0)
         return;
-    if (!(buf = malloc((size_t)st.st_size + 2)))
-        return;
-    buf[0] = '\n'; /* so the first stanza's "Package:" also follows a newline */
-    while (len < (size_t)st.st_size) {
-        ssize_t n = read(fd, buf + 1 + len, (size_t)st.st_size - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[1 + len] = '\0';
+    /* "Package: NAME" at the start of a stanza: of the file, or after a newline */
     snprintf(needle, sizeof(needle), "\nPackage: %s\n", pkg);
-    const char *end_all = buf + 1 + len;
-    const char *p = memmem(buf, len + 1, needle, strlen(needle));
-    if (!p)
+    const char *end_all = f.data + f.len, *p;
+    if (strncmp(f.data, needle + 1, strlen(needle + 1)) == 0)
+        p = f.data;
+    else if ((p = memmem(f.data, f.len, needle, strlen(needle))))
+        p++;
+    else
         return;
-    p++;
     const char *end = memmem(p, (size_t)(end_all - p), "\n\n", 2);
     if (!end)
         end = end_all;
@@ -297,22 +268,14 @@ static void pc_version(const struct fp_ctx *ctx, const struct dirlist *libs, con
         dirlist_add(&dirs, libs->d[i], "/pkgconfig", NULL);
     for (int i = 0; prefixes[i]; i++)
         dirlist_add(&dirs, prefixes[i], "/share/pkgconfig", NULL);
-    _cleanup_free_ char *buf = malloc(PC_MAX + 1);
-
-    for (int i = 0; buf && i < dirs.n; i++) {
-        struct stat st;
-        ssize_t n;
-        int fd;
+    for (int i = 0; i < dirs.n; i++) {
+        _cleanup_(fio_file_free) struct fio_file f = { 0 };
 
         if (snprintf(path, sizeof(path), "%s/%s", dirs.d[i], pc) >= (int)sizeof(path))
             continue;
-        if ((fd = fsu_open_regular(ctx, path, &st)) < 0)
+        if (fio_read(ctx->root, path, PC_MAX, 0, &f, NULL, 0) < 0 || f.len == 0)
             continue;
-        n = read(fd, buf, PC_MAX);
-        close(fd);
-        if (n <= 0)
-            continue;
-        buf[n] = '\0';
+        char *buf = f.data;
         for (char *l = buf; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
             if (strncmp(l, "Version:", 8) != 0)
                 continue;

@@ -42,6 +42,7 @@
 #include "checks/fluxunit.h"
 #include "checks/fsutil.h"
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "common/unitfile.h"
 #include "engine/check.h"
 #include "engine/context.h"
@@ -507,29 +508,38 @@ static void check_statedir_owner(const struct fp_ctx *ctx, struct fp_result *r)
 static void check_statedir_space(const struct fp_ctx *ctx, struct fp_result *r)
 {
     const char *statedir = fp_setting_str(ctx->set, "statedir");
-    char path[PATH_MAX], b1[32], b2[32];
+    char at[PATH_MAX], path[PATH_MAX], b1[32], b2[32];
     struct statvfs sv;
+    int fd;
 
     if (!leader_only(ctx, r))
         return;
-    if (!fp_path(ctx, statedir, path, sizeof(path))) {
+    if (snprintf(at, sizeof(at), "%s", statedir) >= (int)sizeof(at)) {
         fp_error(r, "%s: path too long", statedir);
         return;
     }
     /* Absent on a first boot (systemd creates it for flux.service): judge the
-     * filesystem it will be created on. */
+     * filesystem it will be created on. Looked at inside the root, never by
+     * a path prefixed with it (common/fileio.h). */
     bool absent = false;
-    while (statvfs(path, &sv) < 0) {
-        char *slash = strrchr(path, '/');
-        if (errno != ENOENT || !slash || strcmp(path, "/") == 0) {
-            fp_error(r, "statvfs %s: %s", path, strerror(errno));
-            return;
-        }
-        if (slash == path)
+    while ((fd = fio_open(ctx->root, at, O_PATH)) == -ENOENT && strcmp(at, "/") != 0) {
+        char *slash = strrchr(at, '/');
+        if (!slash)
+            break;
+        if (slash == at)
             slash++; /* keep "/" */
         *slash = '\0';
         absent = true;
     }
+    fp_path(ctx, at, path, sizeof(path));
+    if (fd < 0 || fstatvfs(fd, &sv) < 0) {
+        int e = fd < 0 ? -fd : errno;
+        fp_error(r, "statvfs %s: %s", path, strerror(e));
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    close(fd);
     fp_fact_str(r, "path", path);
 
     unsigned long long total = (unsigned long long)sv.f_blocks * sv.f_frsize;

@@ -1,6 +1,6 @@
 /* Is the clock synchronised? The decision (pure) and the live reading. */
 #include <errno.h>
-#include <glob.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,8 @@
 #include <systemd/sd-bus.h>
 
 #include "checks/timesync.h"
+#include "common/cleanup.h"
+#include "common/fileio.h"
 
 /* "16 s", "1.000001 s", "12 ms", "12.5 ms", "800 us" */
 static const char *fmt_us(long us, char *buf, size_t bufsz)
@@ -162,31 +164,28 @@ static int ask_timedated(char *err, size_t errsz)
 
 /* --- virtualization, as systemd-detect-virt ------------------------------ */
 
+/* The first line of a small file of this host (/proc, /sys, /run). */
 static bool read_line(const char *path, char *buf, size_t bufsz)
 {
-    FILE *f = fopen(path, "re");
-    bool ok = f && fgets(buf, (int)bufsz, f);
+    struct fio_file f = { 0 };
+    bool ok = fio_read(NULL, path, 65536, 0, &f, NULL, 0) == 0;
 
-    if (f)
-        fclose(f);
     if (ok)
-        buf[strcspn(buf, "\r\n")] = '\0';
+        snprintf(buf, bufsz, "%.*s", (int)strcspn(f.data, "\r\n"), f.data);
+    fio_file_free(&f);
     return ok && buf[0];
 }
 
 /* container=NAME in a NUL-separated environment block */
 static bool environ_container(const char *path, char *name, size_t namesz)
 {
-    char buf[65536];
-    size_t n;
-    FILE *f = fopen(path, "re");
+    _cleanup_(fio_file_free) struct fio_file f = { 0 };
+    const char *buf;
 
-    if (!f)
+    if (fio_read(NULL, path, 1 << 20, 0, &f, NULL, 0) < 0)
         return false;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
+    buf = f.data;
+    for (size_t i = 0; i < f.len; i += strlen(buf + i) + 1)
         if (strncmp(buf + i, "container=", 10) == 0 && buf[i + 10]) {
             snprintf(name, namesz, "%s", buf + i + 10);
             return true;
@@ -331,6 +330,13 @@ enum timesync_virt timesync_detect_virt(char *name, size_t namesz)
 #define MAX_UNITS 32
 #define UNIT_NAME_MAX 64
 
+static bool is_list(const char *name, void *arg)
+{
+    size_t len = strlen(name);
+    (void)arg;
+    return name[0] != '.' && len > 5 && strcmp(name + len - 5, ".list") == 0;
+}
+
 /* Candidates: timedated's lists (ntp-units.d/ *.list, one unit a line), then
  * the usual names. */
 static size_t candidate_units(char names[][UNIT_NAME_MAX])
@@ -344,25 +350,28 @@ static size_t candidate_units(char names[][UNIT_NAME_MAX])
     size_t n = 0;
 
     for (int i = 0; dirs[i]; i++) {
-        char pat[256];
-        glob_t g;
+        char **files = NULL;
+        size_t nfiles = 0;
+        _cleanup_close_ int dfd = -1;
 
-        snprintf(pat, sizeof(pat), "%s/*.list", dirs[i]);
-        if (glob(pat, 0, NULL, &g) != 0)
+        /* the *.list files, as glob lists them, through fileio (this host's files) */
+        if (fio_list(NULL, dirs[i], is_list, NULL, 1024, &files, &nfiles, &dfd, NULL) < 0)
             continue;
-        for (size_t j = 0; j < g.gl_pathc; j++) {
-            FILE *f = fopen(g.gl_pathv[j], "re");
-            char line[256];
-            while (f && n < MAX_UNITS && fgets(line, sizeof(line), f)) {
+        for (size_t j = 0; j < nfiles; j++) {
+            struct fio_file f = { 0 };
+            if (fio_readat(NULL, dfd, dirs[i], files[j], 1 << 20, 0, &f, NULL, 0) < 0)
+                continue;
+            for (char *line = f.data, *next; line && n < MAX_UNITS; line = next) {
+                if ((next = strchr(line, '\n')))
+                    *next++ = '\0';
                 char *w = line + strspn(line, " \t");
-                w[strcspn(w, " \t\r\n#")] = '\0';
+                w[strcspn(w, " \t\r#")] = '\0';
                 if (*w && strlen(w) < UNIT_NAME_MAX)
                     snprintf(names[n++], UNIT_NAME_MAX, "%s", w);
             }
-            if (f)
-                fclose(f);
+            fio_file_free(&f);
         }
-        globfree(&g);
+        fio_names_free(files, nfiles);
     }
     for (int i = 0; known[i] && n < MAX_UNITS; i++)
         snprintf(names[n++], UNIT_NAME_MAX, "%s", known[i]);
@@ -443,10 +452,8 @@ static int time_services(sd_bus *bus, struct timesync_state *s)
 void timesync_read(const char *root, struct timesync_state *s)
 {
     struct timex tx;
-    char flag[4096];
-    struct stat st;
     sd_bus *bus = NULL;
-    int r;
+    int r, fd;
 
     memset(s, 0, sizeof(*s));
     memset(&tx, 0, sizeof(tx));
@@ -462,8 +469,10 @@ void timesync_read(const char *root, struct timesync_state *s)
         s->maxerror_us = tx.maxerror;
         s->esterror_us = tx.esterror;
     }
-    snprintf(flag, sizeof(flag), "%s%s", root ? root : "", TIMESYNC_FLAG_FILE);
-    s->timesyncd_flag = stat(flag, &st) == 0;
+    /* looked at inside the root (common/fileio.h) */
+    if ((fd = fio_open(root, TIMESYNC_FLAG_FILE, O_PATH)) >= 0)
+        close(fd);
+    s->timesyncd_flag = fd >= 0;
     s->services = -1;
     if (root && *root)
         return; /* an image: there is no machine to look at */
