@@ -329,6 +329,7 @@ etc/flux/system/curve.cert|cert.present|@R@/etc/flux/system/curve.cert is a @KIN
 etc/munge/munge.key|munge.key|@R@/etc/munge/munge.key is a @KIND@, not a regular file
 etc/pam.d/flux|imp.pam|@R@/etc/pam.d/flux is a @KIND@, not a regular file: libpam cannot read
 srv/manifest.json|fleet.sync|@R@/srv/manifest.json is a @KIND@, not a regular file
+usr/lib/systemd/system/flux.service|statedir.owner|cannot read flux.service .*: @R@/usr/lib/systemd/system/flux.service: not a regular file
 EOF
     # an included PAM file
     image
