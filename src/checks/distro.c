@@ -8,6 +8,8 @@
 #include "checks/distro.h"
 #include "checks/fsutil.h"
 #include "common/cleanup.h"
+#include "common/fileio.h"
+#include "engine/context.h"
 
 #define FLUX_RELEASES "https://github.com/flux-framework/%s/releases"
 
@@ -43,19 +45,17 @@ void fp_distro_detect(const struct fp_ctx *ctx, struct fp_distro *d)
 {
     static const char *const files[] = { "/etc/os-release", "/usr/lib/os-release", NULL };
     char line[512], like[256] = "", pretty[128] = "";
-    struct stat st;
 
     memset(d, 0, sizeof(*d));
     for (int i = 0; files[i]; i++) {
-        int fd = fsu_open_regular(ctx, files[i], &st);
-        if (fd < 0)
+        /* through fileio: inside the root, never a FIFO or a device, capped */
+        _cleanup_(fio_file_free) struct fio_file f = { 0 };
+        if (fio_read(ctx->root, files[i], 64 * 1024, 0, &f, NULL, 0) < 0)
             continue;
-        _cleanup_fclose_ FILE *f = fdopen(fd, "r");
-        if (!f) {
-            close(fd);
-            continue;
-        }
-        while (fgets(line, sizeof(line), f)) {
+        for (char *l = f.data, *next; l && *l; l = next) {
+            size_t n = strcspn(l, "\n");
+            next = l[n] ? l + n + 1 : NULL;
+            snprintf(line, sizeof(line), "%.*s\n", (int)(n < sizeof(line) - 2 ? n : sizeof(line) - 2), l);
             os_release_value(line, "ID", d->id, sizeof(d->id));
             os_release_value(line, "ID_LIKE", like, sizeof(like));
             os_release_value(line, "PRETTY_NAME", pretty, sizeof(pretty));

@@ -12,6 +12,7 @@
 #include "checks/libdeps.h"
 #include "common/cleanup.h"
 #include "common/elf.h"
+#include "common/fileio.h"
 #include "common/ldcache.h"
 #include "engine/context.h"
 
@@ -66,7 +67,6 @@ void libdeps_free(struct libdeps *d)
 struct libdeps *libdeps_new(const struct fp_ctx *ctx)
 {
     struct libdeps *d = calloc(1, sizeof(*d));
-    struct stat st;
     char err[128];
 
     if (!d || !(d->index = json_object()) || !(d->memo = json_object())) {
@@ -74,24 +74,16 @@ struct libdeps *libdeps_new(const struct fp_ctx *ctx)
         return NULL;
     }
     d->ctx = ctx;
-    _cleanup_close_ int fd = fsu_open_regular(ctx, LDCACHE, &st);
-    if (fd < 0) {
+    /* through fileio: inside the root, never a FIFO or a device, capped */
+    _cleanup_(fio_file_free) struct fio_file f = { 0 };
+    int rc = fio_read(ctx->root, LDCACHE, LDCACHE_MAX, 0, &f, NULL, 0);
+    if (rc < 0 && rc != -EFBIG) {
         snprintf(d->cache_note, sizeof(d->cache_note), "no ld.so cache (%s: %s)", LDCACHE,
-                 fd == -EINVAL ? "not a regular file" : strerror(-fd));
+                 rc == -EINVAL ? "not a regular file" : strerror(-rc));
         return d;
     }
-    _cleanup_free_ char *buf = st.st_size > 0 && st.st_size <= LDCACHE_MAX
-                                   ? malloc((size_t)st.st_size)
-                                   : NULL;
-    size_t len = 0;
-    while (buf && len < (size_t)st.st_size) {
-        ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-    }
+    const char *buf = rc == 0 && f.len > 0 ? f.data : NULL;
+    size_t len = f.len;
     if (!buf || ldcache_parse(buf, len, &d->cache, err, sizeof(err)) < 0)
         snprintf(d->cache_note, sizeof(d->cache_note), "%s unreadable (%s)", LDCACHE,
                  buf ? err : "empty or too large");
