@@ -117,8 +117,11 @@ static struct obj *load(struct libdeps *d, const char *path)
     _cleanup_close_ int fd = fsu_open_regular(d->ctx, path, &st);
     if (fd < 0) {
         o->rc = OBJ_BAD;
-        snprintf(o->err, sizeof(o->err), "%s", fd == -EINVAL ? "not a regular file"
-                                                             : strerror(-fd));
+        if (fd == -EINVAL) /* st: what is there instead (fileio) */
+            snprintf(o->err, sizeof(o->err), "not a regular file: a %s",
+                     fio_type_name(st.st_mode));
+        else
+            snprintf(o->err, sizeof(o->err), "%s", strerror(-fd));
     } else {
         int rc = elf_dyn_read(fd, &o->dyn, o->err, sizeof(o->err));
         o->rc = rc == 0 ? OBJ_OK : rc == -ENOEXEC ? OBJ_NOT_ELF : OBJ_BAD;
