@@ -58,6 +58,30 @@ if command -v journalctl >/dev/null; then
     like "$(journalctl --root="$T" --catalog=$mid 2>/dev/null || journalctl --root="$T" --list-catalog 2>/dev/null)" "$mid|munged" "the catalog lists the munge.daemon entry"
 fi
 
+# --- what --root guarantees on an image nobody vetted (issue 16), in both
+# pages that promise it: flux-preflight(8) Images, flux-preflight-faults(7)
+# UNTRUSTED IMAGES. The section's text with the mdoc macros taken off.
+section_text() {
+    sed -n "/^\\.S[hs] $2\$/,/^\\.S[hs] /p" "$1" | sed -e '1d;$d' -e 's/^\.[A-Z][a-z]* *//' \
+        -e 's/ [,;.)]*$//' | tr '\n' ' ' | tr -s ' '
+}
+IMAGES8=$(section_text "$MAN8" Images)
+IMAGES7=$(section_text "$FAULTS7" 'UNTRUSTED IMAGES')
+for page in 8 7; do
+    [ $page = 8 ] && text=$IMAGES8 || text=$IMAGES7
+    name=$([ $page = 8 ] && echo "flux-preflight(8) Images" || echo "flux-preflight-faults(7) UNTRUSTED IMAGES")
+    like "$text" "[Nn]othing outside (dir|the image) is read" "$name: nothing outside the image is read"
+    like "$text" "RESOLVE_IN_ROOT|resolved inside it" "$name: ...every path resolved inside the image"
+    like "$text" "%2e%2e" "$name: ...a file:// manifest's %2e%2e escapes too"
+    like "$text" "[Nn]othing of the image is loaded" "$name: nothing of the image is loaded or executed"
+    like "$text" "libpam is not started" "$name: ...libpam is not started on the image"
+    like "$text" "FIFO.* is reported as what it is|FIFO.*reported as what it is" "$name: a FIFO or a device is reported, never read"
+    like "$text" "size cap|read with a cap" "$name: every read has a cap"
+    like "$text" "under the run's deadline" "$name: every file is opened under the run's deadline"
+    like "$text" "control character" "$name: control characters are replaced"
+done
+like "$IMAGES8" "not started on the image's pam.d" "flux-preflight(8): imp.pam judges the stack by reading it"
+
 # --- units
 if command -v systemd-analyze >/dev/null; then
     out=$(systemd-analyze security --offline=yes --threshold=20 "$UNIT" 2>&1)
