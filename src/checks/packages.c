@@ -610,8 +610,9 @@ static void runtime_check(struct runtime *rt, const char *path, enum role role)
     }
 }
 
-/* Every regular file in dir (inside the root) whose name matches: the
- * ELF ones are checked. */
+/* Every file in dir (inside the root) whose name matches: the ELF ones are
+ * checked, and anything else that is not a directory (a FIFO, a device where
+ * a module should be) is reported by libdeps_check as what it is. */
 static void runtime_check_dir(struct runtime *rt, const char *dir, const char *suffix,
                               enum role role)
 {
@@ -622,8 +623,9 @@ static void runtime_check_dir(struct runtime *rt, const char *dir, const char *s
         size_t n = strlen(*p), sl = suffix ? strlen(suffix) : 0;
         if (suffix && (n < sl || strcmp(*p + n - sl, suffix) != 0))
             continue;
-        if (!textf(path, sizeof(path), "%s/%s", dir, *p) ||
-            !probe_file(rt->ctx, path, false, NULL, 0))
+        struct fsu_node node;
+        if (!textf(path, sizeof(path), "%s/%s", dir, *p) || fsu_lookup(rt->ctx, path, &node) < 0 ||
+            !fsu_final(&node) || S_ISDIR(fsu_final(&node)->st_mode))
             continue;
         runtime_check(rt, path, role);
     }

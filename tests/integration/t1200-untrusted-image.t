@@ -333,6 +333,7 @@ etc/pam.d/flux|imp.pam|@R@/etc/pam.d/flux is a @KIND@, not a regular file: libpa
 srv/manifest.json|fleet.sync|@R@/srv/manifest.json is a @KIND@, not a regular file
 usr/lib/systemd/system/flux.service|statedir.owner|cannot read flux.service .*: @R@/usr/lib/systemd/system/flux.service: not a regular file
 usr/libexec/flux/flux-shell|packages.runtime|cannot read @R@/usr/libexec/flux/flux-shell as an ELF file \(not a regular file: a @KIND@\)
+usr/lib/$MA/flux/python3.11/_flux/_core.so|packages.runtime|cannot read @R@/usr/lib/$MA/flux/python3.11/_flux/_core.so as an ELF file \(not a regular file: a @KIND@\)
 EOF
     # the files the checks read for a hint only (the loader's cache, the
     # distribution, package versions): ld.so and the checks do without them;
