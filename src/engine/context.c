@@ -228,9 +228,10 @@ static int load_node(void *arg, int fd)
         struct conf_diag d;
         fp_bounded_send(fd, json_pack("{s:i}", "start", (int)i));
         if (conf_load_flags(ctx->root, fp_setting_str(ctx->set, node_confs[i].key),
-                            node_confs[i].merge, node_confs[i].flags, &c, &d) == 0)
+                            node_confs[i].merge, node_confs[i].flags, &c, &d) == 0) {
             v = json_pack("{s:i s:o}", "item", (int)i, "conf", conf_to_json(c));
-        else
+            conf_destroy(c);
+        } else
             v = json_pack("{s:i s:o}", "item", (int)i, "diag", conf_diag_to_json(&d));
         if (!v)
             return -1;

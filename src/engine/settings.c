@@ -375,8 +375,11 @@ static json_t *load_gate_conf(void *arg)
     struct conf *c = NULL;
     struct conf_diag d;
 
-    if (conf_load(gl->root, gl->path, CONF_MERGE_FLUX, &c, &d) == 0)
-        return json_pack("{s:o}", "conf", conf_to_json(c));
+    if (conf_load(gl->root, gl->path, CONF_MERGE_FLUX, &c, &d) == 0) {
+        json_t *doc = json_pack("{s:o}", "conf", conf_to_json(c));
+        conf_destroy(c);
+        return doc;
+    }
     return json_pack("{s:o}", "diag", conf_diag_to_json(&d));
 }
 
