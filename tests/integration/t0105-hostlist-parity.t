@@ -10,8 +10,12 @@
 
 T=$(mktemp -d /tmp/fp-t0105.XXXXXX)
 fp_atexit "rm -rf '$T'"
-# the build under test's sanitizers apply to the gate's side too
-out=$(GATE_CFLAGS="${FP_SANITIZERS:-}" sh "$top_srcdir/tests/parity/build.sh" "$T/hostlist-parity" 2>&1)
+# Built without the sanitizers even in a sanitizer build: the comparison
+# runs flux-core's side in a fork per input, and ASan's forks made this test
+# take 18 minutes instead of 30 s. The decoders' memory safety under ASan and
+# UBSan is the sanitizer tier's test-hostlist and test-idset, and the fuzz
+# targets (fuzz-hostlist, fuzz-idset, fuzz-parity) built with both.
+out=$(GATE_CFLAGS= sh "$top_srcdir/tests/parity/build.sh" "$T/hostlist-parity" 2>&1)
 rc=$?
 [ "$rc" -eq 77 ] && skip_all "$out"
 if ! ok "hostlist-parity builds from flux-core 0.88.0's sources and the gate's" test "$rc" -eq 0; then
