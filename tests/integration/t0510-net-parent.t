@@ -121,7 +121,11 @@ wait $late
 is "$rc" 0 "parent up 3 s late: the gate waits and exits 0"
 is "$(jf .result)" pass "parent up 3 s late: net.parent passes"
 ok "parent up 3 s late: STATUS showed 'waiting for parent $P:8050'" grep -q "^STATUS=waiting for parent $P:8050 (" "$T/n3"
-ok "parent up 3 s late: it took more than one attempt ($(jf .duration_us) us)" test "$(jf .duration_us)" -gt 2500000
+if [ -n "${FP_VALGRIND:-}" ]; then
+    skip "parent up 3 s late: more than one attempt: under valgrind the gate starts late and waits less than the 2.5 s this measures (the STATUS line above shows the wait)"
+else
+    ok "parent up 3 s late: it took more than one attempt ($(jf .duration_us) us)" test "$(jf .duration_us)" -gt 2500000
+fi
 like "$(tail -1 "$T/n3")" '^STATUS=OK' "parent up 3 s late: the final STATUS is the verdict"
 
 # --- packets dropped in the parent, which answers ARP: a probable firewall. The broker
