@@ -204,23 +204,31 @@ is "$(journal_get "$T/j.json" FLUX_PREFLIGHT_DEMOTED FLUX_PREFLIGHT_VERDICT=pass
 is "$(journal_get "$T/j.json" PRIORITY FLUX_PREFLIGHT_CHECK=munge.daemon)" 4 "...its entry has PRIORITY 4 (a warning)"
 is "$(journal_get "$T/j.json" FLUX_PREFLIGHT_RESULT FLUX_PREFLIGHT_CHECK=munge.daemon)" fail "...and FLUX_PREFLIGHT_RESULT=fail"
 
-# a check that cannot block does not wait (severity warn, or mode warn)
+# a check that cannot block does not wait (severity warn, or mode warn); the
+# bounds are on top of the gate's own cost here (under valgrind, seconds)
+t0=$(now_ms)
+"$FP_BIN" --config "$T/conf.d" --check statedir.present --json >/dev/null 2>&1
+base=$(( $(now_ms) - t0 ))
+diag "a run of one quick check: $base ms"
 t0=$(now_ms)
 rc=0; "$FP_BIN" --config "$T/conf.d" --check munge.daemon --wait --json >"$T/out" 2>/dev/null || rc=$?
 ms=$(( $(now_ms) - t0 ))
 is "$(jf munge.daemon .result)" fail "severity warn, --wait: munge.daemon fails"
-ok "...at its first answer, not at the 5 s deadline ($ms ms)" test "$ms" -lt "$(slack_ms 3000)"
+ok "...at its first answer, not at the 5 s deadline ($ms ms)" test "$ms" -lt "$((3000 + base))"
 rm -f "$T/conf.d/zz-sev.toml"
 printf 'mode = "warn"\n' >"$T/conf.d/zz-mode.toml"
 t0=$(now_ms)
 rc=0; "$FP_BIN" --config "$T/conf.d" --check munge.daemon --wait --json >"$T/out" 2>/dev/null || rc=$?
 ms=$(( $(now_ms) - t0 ))
 is "$rc" 0 "mode warn, --wait: exit 0"
-ok "...munge.daemon answered once, not at the 5 s deadline ($ms ms)" test "$ms" -lt "$(slack_ms 3000)"
+ok "...munge.daemon answered once, not at the 5 s deadline ($ms ms)" test "$ms" -lt "$((3000 + base))"
 rm -f "$T/conf.d/zz-mode.toml"
 rc=0; "$FP_BIN" --config "$T/conf.d" --check munge.daemon --wait --json >"$T/out" 2>/dev/null || rc=$?
 is "$rc" 1 "severity fail, mode enforce, --wait: munge.daemon waits, then blocks"
-ok "...having retried ($(jf munge.daemon .duration_us) us)" test "$(jf munge.daemon .duration_us)" -gt 3000000
+# (the deadline counts from the gate's start: under valgrind its loader takes
+# seconds of it, so the check waits less; an answer taken once takes ms)
+retried=3000000; [ -z "${FP_VALGRIND:-}" ] || retried=1000000
+ok "...having retried ($(jf munge.daemon .duration_us) us)" test "$(jf munge.daemon .duration_us)" -gt "$retried"
 
 # the case of the issue: "time.sync" = "warn" on a clock that is not synchronised (and where
 # time.sync fails on that: not in a container, where it skips, nor in a VM without a time
