@@ -22,6 +22,7 @@ done
 . "$top_srcdir/tests/lib/rootgate.sh"
 . "$top_srcdir/tests/matrix/lib.sh"
 TABLE=$top_srcdir/tests/matrix/faults.tbl
+[ -z "${FP_VALGRIND:-}" ] || MX_DEADLINE=6s
 
 T=$(mktemp -d /tmp/fp-t1100.XXXXXX)
 fp_atexit "rm -rf '$T'"
