@@ -163,10 +163,10 @@ if [ -n "${FP_VALGRIND:-}" ]; then
         skip "100,000 files in conf.d: $what: not under valgrind (no openat2 there: minutes)"
     done
 else
-# --- a system conf.d with 100,000 files: every 100th holds a table, the rest
-# are empty (valid TOML; keeps disk use to a few MB)
-t0=$(date +%s.%N)
-python3 - "$D" <<'PY'
+    # --- a system conf.d with 100,000 files: every 100th holds a table, the rest
+    # are empty (valid TOML; keeps disk use to a few MB)
+    t0=$(date +%s.%N)
+    python3 - "$D" <<'PY'
 import os, sys
 d = sys.argv[1]
 for i in range(100000):
@@ -175,18 +175,18 @@ for i in range(100000):
         os.write(fd, b"[robust.k%06d]\nn = %d\n" % (i, i))
     os.close(fd)
 PY
-diag "created 100,000 files in $(echo "$(date +%s.%N) - $t0" | bc)s"
-# a run deadline within the 120 s this allows (the configs are read under the
-# deadline, and the default 30 s is short for a sanitizer build under load)
-printf 'deadline = "110s"\n' >"$R/etc/flux/preflight/conf.d/gate.toml"
-gate 120 config.parse
-: >"$R/etc/flux/preflight/conf.d/gate.toml"
-is "$rc" 0 "100,000 files in conf.d: exit 0 within 120 s (rc $rc)"
-is "$(result config.parse)" pass "100,000 files in conf.d: config.parse passes"
-like "$(msg config.parse)" "system \\(100001 files\\)" "100,000 files in conf.d: all counted"
-diag "100,000 files in conf.d: the gate took ${secs}s"
-unchanged "100,000 files"
-find "$D" -name 'z*.toml' -delete
+    diag "created 100,000 files in $(echo "$(date +%s.%N) - $t0" | bc)s"
+    # a run deadline within the 120 s this allows (the configs are read under the
+    # deadline, and the default 30 s is short for a sanitizer build under load)
+    printf 'deadline = "110s"\n' >"$R/etc/flux/preflight/conf.d/gate.toml"
+    gate 120 config.parse
+    : >"$R/etc/flux/preflight/conf.d/gate.toml"
+    is "$rc" 0 "100,000 files in conf.d: exit 0 within 120 s (rc $rc)"
+    is "$(result config.parse)" pass "100,000 files in conf.d: config.parse passes"
+    like "$(msg config.parse)" "system \\(100001 files\\)" "100,000 files in conf.d: all counted"
+    diag "100,000 files in conf.d: the gate took ${secs}s"
+    unchanged "100,000 files"
+    find "$D" -name 'z*.toml' -delete
 fi
 
 done_testing
