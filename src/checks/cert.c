@@ -21,7 +21,6 @@
 #include "common/zcert.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 /* A flux keygen certificate is under 1 KiB; never read more than this. */
 #define CERT_READ_MAX (64 * 1024)
@@ -287,19 +286,37 @@ static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
 const struct fp_check fp_checks_cert[] = {
     {
         .id = "cert.present",
-        .message_id = FP_MSGID_CERT_PRESENT,
+        .message_id = "4389b7ef4fc4433ba662b7b5e6276541",
         .summary = "bootstrap.curve_cert is set when size > 1 and is a regular file",
-        .explain = "Every broker of a multi-node instance loads the CURVE certificate named by\n"
-                   "bootstrap.curve_cert to join the overlay network. Without curve_cert the\n"
-                   "broker refuses a size > 1 config; a missing file, a dangling link, a\n"
-                   "directory or a device stops it (\"Error loading certificate: ...\"); a FIFO\n"
-                   "would block it. The broker then exits 42 before it is ready: flux.service\n"
-                   "fails with Result=protocol and is not restarted. A singleton needs no\n"
-                   "certificate.\n"
-                   "A relative path resolves against /.\n"
-                   "Fix (once, on the leader): sudo -u flux flux keygen /tmp/curve.cert;\n"
-                   "install -o flux -m 0400 /tmp/curve.cert /etc/flux/system/curve.cert;\n"
-                   "then copy that same file to every node (same md5sum everywhere).",
+        .subject = "Flux network certificate missing or not a regular file",
+        .documentation = "man:flux-keygen(1)",
+        .journal =
+            "The pre-flight check cert.present looked for the CURVE certificate named by\n"
+            "bootstrap.curve_cert: @MESSAGE@",
+        .details =
+            "bootstrap.curve_cert is set when the instance has more than one broker (a\n"
+            "singleton skips: \"no cert needed\"), and names a regular file (a relative path\n"
+            "resolves against /, the broker's working directory). A missing file, a\n"
+            "dangling symbolic link, a directory, a device or a FIFO fails, reported as\n"
+            "what it is; none of them is opened. A symbolic link to a regular file passes\n"
+            "(the broker follows it). Facts: path, configured, type, link_target, bytes,\n"
+            "instance_size. Fix (on the leader, then copy the file to every node): 'sudo\n"
+            "-u flux flux keygen /tmp/curve.cert; install -o flux -m 0400 /tmp/curve.cert\n"
+            "/etc/flux/system/curve.cert'.",
+        .explain =
+            "Every broker of a multi-node instance loads this certificate to join the\n"
+            "overlay network. Without curve_cert the broker refuses a configuration with\n"
+            "more than one host; a missing file, a dangling link, a directory or a device\n"
+            "stops it (\"Error loading certificate: PATH: ...\"); a FIFO would block it.\n"
+            "The broker then exits 42 before it is ready: flux.service (Type=notify)\n"
+            "fails with Result=protocol, and is not restarted (RestartPreventExitStatus=42).\n"
+            "\n"
+            "Check and fix (generate once, on the leader, then copy the same file to\n"
+            "every node):\n"
+            "\n"
+            "    sudo -u flux flux keygen /tmp/curve.cert\n"
+            "    install -o flux -m 0400 /tmp/curve.cert /etc/flux/system/curve.cert\n"
+            "    pdsh -a md5sum /etc/flux/system/curve.cert | dshbak -c",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -308,17 +325,38 @@ const struct fp_check fp_checks_cert[] = {
     },
     {
         .id = "cert.perms",
-        .message_id = FP_MSGID_CERT_PERMS,
+        .message_id = "4380ea53828e49fc94ad7bd443b82b9d",
         .summary = "the certificate is readable by flux and by nobody else (owner flux, 0400 or "
                    "0600)",
-        .explain = "The broker runs as flux, so flux must be able to read the certificate\n"
-                   "(else \"Permission denied\"). The broker also refuses a certificate that\n"
-                   "group or other can read (\"readable by group/other\"): it holds the secret\n"
-                   "key that admits a broker to the instance. Either way the broker exits 42\n"
-                   "before it is ready: flux.service fails with Result=protocol. Owner flux\n"
-                   "with no group/other access passes: 0400 (-r--------, the admin guide) as\n"
-                   "well as 0600 (what flux keygen makes). Group/other write access warns.\n"
-                   "Fix: chown flux /etc/flux/system/curve.cert; chmod 0400 /etc/flux/system/curve.cert",
+        .subject = "Flux network certificate has the wrong owner or mode",
+        .journal =
+            "The pre-flight check cert.perms found a problem with who may read the CURVE\n"
+            "certificate: @MESSAGE@",
+        .details =
+            "The certificate (what a symbolic link leads to) is readable by the flux user,\n"
+            "judged from its owner, mode and flux's groups, and flux can search the\n"
+            "directories above it; else it fails (the broker runs as flux). Readable by\n"
+            "group or other fails (the broker refuses it: \"Error loading certificate: PATH:\n"
+            "readable by group/other\"; it exits 42 before it is ready, and flux.service\n"
+            "fails with Result=protocol). Owner flux with no group or other access passes:\n"
+            "0400 as the admin guide asks, and 0600 as flux-keygen(1) makes it. Group or\n"
+            "other write access (which the broker ignores) warns. Facts: owner, mode.\n"
+            "Fix: 'chown flux /etc/flux/system/curve.cert; chmod 0400\n"
+            "/etc/flux/system/curve.cert'.",
+        .explain =
+            "The broker runs as flux, so flux must be able to read the certificate (else\n"
+            "\"Error loading certificate: PATH: Permission denied\"). The broker also\n"
+            "refuses a certificate that group or other may read (\"readable by\n"
+            "group/other\"): it holds the secret key that admits a broker to the\n"
+            "instance. Either way the broker exits 42 before it is ready, and\n"
+            "flux.service fails with Result=protocol. Owner flux with no access for group\n"
+            "or other passes: 0400 (-r--------) as the admin guide asks, or 0600 as flux\n"
+            "keygen makes it. Group or other write access warns.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    stat -c '%U %A' /etc/flux/system/curve.cert\n"
+            "    chown flux /etc/flux/system/curve.cert; chmod 0400 /etc/flux/system/curve.cert",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -327,18 +365,35 @@ const struct fp_check fp_checks_cert[] = {
     },
     {
         .id = "cert.format",
-        .message_id = FP_MSGID_CERT_FORMAT,
+        .message_id = "450c20dd9f4746d1ad3e244d8f2d2a5a",
         .summary = "the certificate parses as the broker reads it: both keys 40 Z85 chars, a "
                    "matching pair",
-        .explain = "The broker reads the certificate as a ZPL subset (flux keygen's layout):\n"
-                   "sections metadata and curve, indented key = \"value\" lines, public-key and\n"
-                   "secret-key each exactly 40 Z85 characters, and the public key derived from\n"
-                   "the secret key. Anything else stops the broker with \"Error loading\n"
-                   "certificate: PATH: Invalid argument\" (\"File exists\" for a duplicate\n"
-                   "key). The check says which line is wrong; it never prints the secret key.\n"
-                   "Fix: regenerate it on the leader: sudo -u flux flux keygen /tmp/curve.cert;\n"
-                   "install -o flux -m 0400 /tmp/curve.cert /etc/flux/system/curve.cert;\n"
-                   "and copy that file to every node.",
+        .subject = "Flux network certificate is malformed",
+        .documentation = "man:flux-keygen(1)",
+        .journal =
+            "The pre-flight check cert.format could not accept the CURVE certificate as\n"
+            "the broker reads it: @MESSAGE@",
+        .details =
+            "The certificate parses as the ZPL subset the broker accepts (the layout\n"
+            "flux-keygen(1) writes): both keys exactly 40 Z85 characters and the public key\n"
+            "derived from the secret key. A failure names the line and the broker's error\n"
+            "(\"Invalid argument\", \"File exists\"). The file is opened only after fstat(2)\n"
+            "says it is a regular file, and read up to 64 KiB; the secret key is never\n"
+            "printed or stored. Facts: public_key, name, bytes, line. Fix: regenerate it\n"
+            "as for cert.present.",
+        .explain =
+            "The broker accepts the ZPL layout flux keygen writes: sections \"metadata\"\n"
+            "and \"curve\", indented key = \"value\" lines, public-key and secret-key each\n"
+            "exactly 40 Z85 characters, the public key derived from the secret key.\n"
+            "Anything else stops the broker with \"Error loading certificate: PATH:\n"
+            "Invalid argument\" (\"File exists\" for a duplicate key), and it exits 42,\n"
+            "which flux.service does not restart. The check never prints the secret key.\n"
+            "\n"
+            "Check and fix: regenerate the certificate on the leader and copy the same\n"
+            "file to every node:\n"
+            "\n"
+            "    sudo -u flux flux keygen /tmp/curve.cert\n"
+            "    install -o flux -m 0400 /tmp/curve.cert /etc/flux/system/curve.cert",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,

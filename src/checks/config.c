@@ -37,7 +37,6 @@
 #include "common/topology.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 /* --- findings ------------------------------------------------------------ */
 
@@ -1616,22 +1615,53 @@ static void check_config_imp(const struct fp_ctx *ctx, struct fp_result *r)
 const struct fp_check fp_checks_config[] = {
     {
         .id = "config.parse",
-        .message_id = FP_MSGID_CONFIG_PARSE,
+        .message_id = "7fd184b3b019452e9f392cfae77657fb",
         .summary = "the system, security and imp config files parse and merge as their Flux "
                    "readers do",
+        .subject = "A Flux config file does not parse as its reader reads it",
+        .documentation = "man:flux-config(5) man:flux-config-security(5)",
+        .journal =
+            "The pre-flight check config.parse read the three Flux configuration spaces\n"
+            "the way their readers do: @MESSAGE@",
+        .details =
+            "The system, security and imp configurations (settings system-config,\n"
+            "security-config, imp-config) parse and merge as their readers do: every *.toml\n"
+            "in name order under the TOML 0.5 rules of flux-core's parser (arrays of one\n"
+            "type, no local dates or times, no byte-order mark), merged recursively for the\n"
+            "broker and shallowly for flux-security. A file that does not parse fails with\n"
+            "file:line:col, the reason and the reader that refuses it (the broker: \"Config\n"
+            "file error: FILE:LINE: ...\"). The broker then exits 1 and flux.service\n"
+            "restarts every 30 s. A missing system directory fails (the broker's\n"
+            "--config-path fails); an empty one passes with a note (the broker then runs as\n"
+            "a singleton). A security or imp file that does not parse fails where its\n"
+            "reader runs on this node (flux-core built with flux-security; the IMP with\n"
+            "[exec] imp), and warns where nothing reads it. A missing or empty security or\n"
+            "imp directory is not reported here but once, by config.security and\n"
+            "config.imp. A datetime whose offset Flux drops, and an [[array]] of tables\n"
+            "split across files (the later file replaces it whole), warn. Facts: path,\n"
+            "files, system_files, security_files, imp_files, file, line.",
         .explain =
-            "The broker reads /etc/flux/system/conf.d/*.toml with a TOML 0.5 parser\n"
-            "(no mixed arrays, no local dates or times) and merges the files recursively;\n"
-            "the first bad file stops it with \"Config file error: FILE:LINE: ...\"\n"
-            "(exit 1: flux.service restarts every 30 s); a missing directory too.\n"
-            "flux-security's signing library and the IMP read the files of\n"
-            "/etc/flux/security/conf.d and /etc/flux/imp/conf.d the same way: an error\n"
-            "there fails when their reader runs on this node (flux-core built with\n"
-            "flux-security; [exec] imp set), else warns. A missing or empty security or\n"
-            "imp directory is config.security's and config.imp's to judge.\n"
-            "An array of tables split across files is replaced, not concatenated.\n"
-            "Fix: correct the file and line named, then check each space with\n"
-            "  flux config get --config-path=system   (and security, imp)",
+            "The broker reads /etc/flux/system/conf.d/*.toml (flux.service passes\n"
+            "--config-path) with a TOML 0.5 parser: arrays must hold one type, local\n"
+            "dates and times cannot be converted, and the first bad file stops the broker\n"
+            "with \"Config file error: FILE:LINE: ...\" (it exits 1, and flux.service\n"
+            "restarts it every 30 s). Files are merged in name order; a\n"
+            "later file replaces a whole array (an [[x]] array of tables split across two\n"
+            "files keeps only the later file's entries). A datetime with an offset is\n"
+            "accepted but the offset is silently dropped (a warning).\n"
+            "\n"
+            "flux-security's signing library (flux submit, job-ingest) reads the files of\n"
+            "/etc/flux/security/conf.d and the IMP those of /etc/flux/imp/conf.d with the\n"
+            "same parser: an error there fails where its reader runs on this node\n"
+            "(flux-core built with flux-security; [exec] imp set), else it only warns. A\n"
+            "missing or empty security or imp directory is config.security's and\n"
+            "config.imp's to report.\n"
+            "\n"
+            "Check each space, then fix the file and line named:\n"
+            "\n"
+            "    flux config get --config-path=system\n"
+            "    flux config get --config-path=security\n"
+            "    flux config get --config-path=imp",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -1639,56 +1669,157 @@ const struct fp_check fp_checks_config[] = {
     },
     {
         .id = "config.bootstrap",
-        .message_id = FP_MSGID_CONFIG_BOOTSTRAP,
+        .message_id = "2de7d01637d5440d96166ee182208159",
         .summary = "[bootstrap] is valid as the broker validates it, and names this host",
+        .subject = "Flux [bootstrap] is invalid or does not name this host (@FLUX_PREFLIGHT_HOSTNAME@)",
+        .documentation = "man:flux-config-bootstrap(5)",
+        .journal =
+            "The pre-flight check config.bootstrap validated [bootstrap] exactly as the\n"
+            "broker does: @MESSAGE@",
+        .details =
+            "[bootstrap] exactly as the broker validates it; a fault fails with the\n"
+            "broker's text after \"Config file error [bootstrap]:\", at the file, line and\n"
+            "key (key fact) that cause it, including this host (--hostname or\n"
+            "gethostname(2), verbatim) missing from hosts. What the broker accepts but\n"
+            "then trips over warns: '%p' with no default_port, a tcp:// connect URI with no\n"
+            "port (a follower hangs), a negative default_port, an IPv6 address without\n"
+            "enable_ipv6, a hosts entry that names no host. No [bootstrap] passes: a\n"
+            "singleton. Facts: hostname, size, rank, host_entries, curve_cert,\n"
+            "default_port.",
         .explain =
-            "The broker validates [bootstrap] strictly before anything else and exits\n"
-            "with \"Config file error [bootstrap]: ...\": unknown keys, a bad hostlist,\n"
-            "URIs that are not tcp:// or ipc://, a missing curve_cert for size > 1, a\n"
-            "parent that is not a host, and this host (gethostname(), verbatim) not in\n"
-            "hosts. It also lets through what later breaks a follower: %p with no\n"
-            "default_port, a tcp:// connect URI with no port, a negative port.\n"
-            "Fix: edit [bootstrap] in /etc/flux/system/conf.d at the file and line named;\n"
-            "see flux-config-bootstrap(5). Check with: flux config get bootstrap\n"
-            "  --config-path=system",
+            "The broker checks [bootstrap] before anything else and exits with\n"
+            "\"Config file error [bootstrap]: ...\": unknown keys (in the table and in each\n"
+            "hosts entry), default_port outside 0-65535 or not an integer, a host that is\n"
+            "not a valid RFC 29 hostlist or RFC 1035 name, bind/connect URIs that are not\n"
+            "tcp:// or ipc:// or use the 0MQ wildcard port, a parent that is the host\n"
+            "itself or no host at all, no curve_cert when there is more than one host,\n"
+            "and this node's name (gethostname(), compared verbatim) missing from hosts.\n"
+            "\n"
+            "It also accepts what then breaks the instance, reported as warnings: %p in a\n"
+            "URI with no default_port (the port becomes -1), a tcp:// connect URI with no\n"
+            "port (a follower hangs in overlay_connect), a negative default_port.\n"
+            "\n"
+            "Host lists are expanded exactly as flux-core 0.88.0's libhostlist expands\n"
+            "them, which is not always as RFC 29 reads: \"n[1-]\" is n1, \"n[+1]\" and\n"
+            "\"n[ 1]\" are n01, \"a]b[1]\" is the host a]b1, a name whose digits do not fit\n"
+            "64 bits is dropped, and the broker's walk of the list ends at a name of 271\n"
+            "bytes or more; the ranks follow (the full list: flux-preflight(8), Limits).\n"
+            "A list flux-core never finishes expanding (a range ending at\n"
+            "18446744073709551615 followed by a suffix: the broker would hang) and more\n"
+            "than 1048576 hosts are reported as errors (\"not checked\").\n"
+            "\n"
+            "\n"
+            "Fix the key at the file and line named (see flux-config-bootstrap(5)), or\n"
+            "this node's name (hostnamectl set-hostname NAME), then check:\n"
+            "\n"
+            "    flux config get --config-path=system bootstrap",
         .severity = FP_SEV_FAIL,
         .run = check_config_bootstrap,
         .requires = FP_REQUIRES("config.parse"),
     },
     {
         .id = "config.tbon",
-        .message_id = FP_MSGID_CONFIG_TBON,
+        .message_id = "282175f3259d47649ed3cea6db8e48f3",
         .summary = "[tbon] types and values valid, the overlay tree builds, tunables sane",
+        .subject = "Flux [tbon] or the overlay tree is invalid",
+        .documentation = "man:flux-config-tbon(5) man:flux-config-bootstrap(5)",
+        .journal =
+            "The pre-flight check config.tbon validated [tbon] and built the overlay tree\n"
+            "as the broker's overlay module does: @MESSAGE@",
+        .details =
+            "[tbon] types and relations as the overlay module checks them (durations are\n"
+            "FSD strings, torpid_min below torpid_max, child_rcvhwm 0 or at least 2,\n"
+            "zmq_io_threads at least 1, a known topo scheme), and the tree it builds from\n"
+            "[bootstrap] (rank 0 with a parent, parent cycles, a rank with children and no\n"
+            "bind URI, a parent with no connect URI) fail. The broker exits 42 on these\n"
+            "before it is ready, and flux.service (Type=notify) fails with Result=protocol\n"
+            "and is not restarted (RestartPreventExitStatus=42): the message says so. A\n"
+            "bind or connect URI missing on another node's rank, parent keys with a scheme\n"
+            "other than custom, unknown keys and tunables far from their defaults warn.\n"
+            "Facts: topo, parent, parent_rank, depth, children.",
         .explain =
-            "The overlay module refuses a bad [tbon] (durations must be FSD strings,\n"
-            "torpid_min < torpid_max, child_rcvhwm 0 or >= 2, a known topo scheme) and\n"
-            "a tree it cannot build (rank 0 with a parent, cycles, a rank with children\n"
-            "but no bind URI). The broker then exits 42 before it is ready: flux.service\n"
-            "fails with Result=protocol and is not restarted (RestartPreventExitStatus=42).\n"
-            "Tunables far from the defaults warn.\n"
-            "Fix: edit [tbon] (see flux-config-tbon(5)) or the parent keys in [bootstrap].",
+            "The overlay module refuses durations that are not Flux Standard Duration\n"
+            "strings (torpid_max = \"30s\", not 30), torpid_min not below torpid_max,\n"
+            "child_rcvhwm of 1 or negative, zmq_io_threads below 1, an unknown topo\n"
+            "scheme, and a tree it cannot build: rank 0 with a parent, parent cycles, a\n"
+            "rank with children but no bind URI, a parent with no connect URI.\n"
+            "\n"
+            "The broker then exits with status 42. flux.service lists 42 in\n"
+            "SuccessExitStatus= and RestartPreventExitStatus=, so systemd records the\n"
+            "death as a success and never restarts it: \"systemctl status flux\" looks\n"
+            "clean while the node is down. This check makes the failure visible.\n"
+            "\n"
+            "Unknown [tbon] keys are ignored by the broker, and tunables far from their\n"
+            "defaults make the network fragile or slow to notice failures: both warn.\n"
+            "\n"
+            "Fix the key named (see flux-config-tbon(5)), or the parent keys of\n"
+            "[bootstrap] hosts.",
         .severity = FP_SEV_FAIL,
         .run = check_config_tbon,
         .requires = FP_REQUIRES("config.parse"),
     },
     {
         .id = "config.resource",
-        .message_id = FP_MSGID_CONFIG_RESOURCE,
+        .message_id = "3a64fe0f50174054afb2572521d1c865",
         .summary = "[resource] valid as the resource module reads it, hosts equal [bootstrap]'s, "
                    "this node's cores/gpus exist",
+        .subject = "Flux [resource] is invalid, differs from [bootstrap], or exceeds this node",
+        .documentation = "man:flux-config-resource(5) man:flux-R(1)",
+        .journal =
+            "The pre-flight check config.resource read [resource] as the leader's\n"
+            "resource module does: @MESSAGE@",
+        .details =
+            "[resource] as the resource module reads it, in its words: strict keys (\"error\n"
+            "parsing [resource] configuration: ...\"), config entries (\"error parsing\n"
+            "[resource.config] array: ...\"), or the R file at path (read inside --root;\n"
+            "\"PATH: unable to open PATH: ... on line -1\"), exclude, and the host set equal\n"
+            "to the [bootstrap] hosts (\"error reranking R: Host vm not found in\n"
+            "resources\"). Neither config nor path is the module's dynamic discovery with\n"
+            "hwloc, with or without [bootstrap], with or without noverify: it passes (but\n"
+            "scheduling then fails on the leader: \"resource.scheduling requires\n"
+            "resource.path or [resource.config]\"). These fail on the leader (rc1 fails and\n"
+            "the broker exits 42, which flux.service counts as success: it stays inactive,\n"
+            "never restarted) and warn on followers, which do not load [resource] (they\n"
+            "adopt the leader's config). A host without resources in R warns only when\n"
+            "verify would drain it (verify.hostname strict, not noverify). On the live\n"
+            "node, cores declared for this host beyond its physical cores (the distinct\n"
+            "cores of the online CPUs, as hwloc numbers them) warn when resource verify\n"
+            "would drain the node (verify core mode strict or allow-extra), and so do gpus\n"
+            "beyond /dev/nvidiaN when verify gpu mode is strict or allow-extra; under\n"
+            "--root this comparison is skipped. No [resource] passes (hwloc discovery).\n"
+            "Facts: source (config, path, discovery), path, nodes, noverify, cores, gpus,\n"
+            "cores_present, cpus_online, gpus_present.",
         .explain =
-            "The leader's resource module reads [resource] strictly, builds R from\n"
-            "resource.config (or loads resource.path) and re-ranks it by the [bootstrap]\n"
-            "hosts, which must be exactly the same set (\"error reranking R: Host vm not\n"
-            "found in resources\"). Any failure fails rc1 and the broker exits 42, which\n"
-            "flux.service counts as success (Result=success, never restarted): the node\n"
-            "stays down unnoticed. Without config and path the module discovers the\n"
-            "resources with hwloc (with or without [bootstrap], noverify or not): that\n"
-            "passes. Followers do not load [resource] (they adopt the leader's config):\n"
-            "there a fault warns. On a live node, declared cores and gpus missing from\n"
-            "the hardware make resource verify drain the node (not with noverify).\n"
-            "Fix: flux R parse-config /etc/flux/system/conf.d | flux R decode --short;\n"
-            "edit [resource] config (see flux-config-resource(5)).",
+            "The resource module reads [resource] strictly, builds R from resource.config\n"
+            "(every host needs resources, idsets ascending, no unknown keys) or loads the\n"
+            "R file at resource.path, and re-ranks it by the [bootstrap] hosts, which must\n"
+            "be exactly the same set (\"error reranking R: Host vm not found in\n"
+            "resources\"). A failure fails rc1 and the broker exits 42, which flux.service\n"
+            "counts as success (\"Deactivated successfully\", Result=success, never\n"
+            "restarted): the leader stays down unnoticed. With neither resource.config\n"
+            "nor resource.path the module discovers the resources with hwloc, with or\n"
+            "without [bootstrap] or noverify: that passes.\n"
+            "\n"
+            "Followers do not load [resource] before joining (they adopt the leader's\n"
+            "config), so on a follower a fault only warns: that node starts, but the\n"
+            "leader, with the same config, does not.\n"
+            "\n"
+            "Host lists and idsets are read exactly as flux-core 0.88.0's libhostlist and\n"
+            "libidset read them (\"cores = 4294967296\" is core 0 there, \"hosts = n[1-]\"\n"
+            "is n1; the full list: flux-preflight(8), Limits). Ids over 16777216 are\n"
+            "flux-preflight's own limit (flux-core takes them up to 2147483647): such a\n"
+            "config is reported as an error (\"not checked\"), as is one of more than\n"
+            "1048576 nodes.\n"
+            "\n"
+            "\n"
+            "On a live node, cores and gpus declared for this host that the machine does\n"
+            "not have make resource verify drain the node at start (verify core mode\n"
+            "strict or allow-extra; gpus are ignored unless verify says otherwise).\n"
+            "\n"
+            "Check the inventory and fix [resource]:\n"
+            "\n"
+            "    flux R parse-config /etc/flux/system/conf.d | flux R decode --short\n"
+            "    flux R parse-config /etc/flux/system/conf.d | flux R decode --nodelist",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -1697,24 +1828,60 @@ const struct fp_check fp_checks_config[] = {
     },
     {
         .id = "config.security",
-        .message_id = FP_MSGID_CONFIG_SECURITY,
+        .message_id = "399cc331bb5e49008e200cbbef2fa872",
         .summary = "[sign] has max-ttl, default-type and allowed-types with valid values, where "
                    "flux-core uses flux-security",
+        .subject = "flux-security [sign] config is invalid or insecure (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:flux-config-security-sign(5)",
+        .journal =
+            "The pre-flight check config.security read [sign] as flux-security's signing\n"
+            "library does: @MESSAGE@",
+        .details =
+            "Where flux-security's signing configuration (security-config) is read: by\n"
+            "flux-core built with flux-security (its job-ingest.so module links libflux-\n"
+            "security, read from its ELF dynamic section, never loaded; when flux-core's\n"
+            "module is not found it is assumed to), whose rc1 loads job-ingest, and by the\n"
+            "IMP when [exec] imp is set. Otherwise it is skipped, saying why. A missing\n"
+            "directory, or one without *.toml, fails with job-ingest's words\n"
+            "(\"flux_security_configure: pattern /etc/flux/security/conf.d/*.toml matched\n"
+            "nothing: Invalid argument\"); rc1 fails, the broker exits 42, and flux.service\n"
+            "counts that as success: the node stays down unnoticed. [sign] as flux-\n"
+            "security reads it: max-ttl an integer above 0, default-type and allowed-types\n"
+            "(non-empty) among none, munge and curve, default-type in allowed-types, no\n"
+            "unknown keys in [sign], [sign.munge], [sign.curve], require-ca set when curve\n"
+            "is used. Allowing none warns (unsigned job requests). Keys that the shallow\n"
+            "merge of conf.d drops (a second file with a [sign.*] table) warn, naming both\n"
+            "files. Facts: path, read, files, max_ttl, default_type, allowed_types, munge,\n"
+            "munge_socket.",
         .explain =
             "flux-core built with flux-security (its job-ingest module links\n"
-            "libflux-security; the check reads the module's ELF header, never loads it)\n"
-            "reads /etc/flux/security/conf.d: rc1 loads job-ingest, which fails without\n"
-            "a *.toml there (\"flux_security_configure: pattern ... matched nothing\"), and\n"
-            "the broker exits 42, which flux.service counts as success: the node stays\n"
-            "down unnoticed. The IMP ([exec] imp) reads it too. Built without\n"
-            "flux-security and without [exec] imp, nothing reads it: skipped.\n"
-            "The signing library (flux submit, job-ingest) needs [sign]\n"
-            "max-ttl (integer > 0), default-type and allowed-types (none, munge or curve)\n"
-            "and refuses unknown keys; without them no job can be signed or verified.\n"
-            "Allowing \"none\" accepts unsigned requests: any user can run jobs as anyone.\n"
-            "Its conf.d files merge shallowly: [sign] in two files keeps only the last.\n"
-            "Fix: /etc/flux/security/conf.d/sign.toml with max-ttl = 1209600,\n"
-            "default-type = \"munge\", allowed-types = [\"munge\"].",
+            "libflux-security) reads this config when rc1 loads job-ingest, which fails\n"
+            "without a *.toml here (\"flux_security_configure: pattern\n"
+            "/etc/flux/security/conf.d/*.toml matched nothing: Invalid argument\"): the\n"
+            "broker exits 42 and flux.service counts that as success, so the node stays\n"
+            "down unnoticed. The IMP reads it too. Built without flux-security and with\n"
+            "no [exec] imp, nothing reads it, and the check skips.\n"
+            "\n"
+            "Every job request is signed by flux submit and verified by job-ingest with\n"
+            "this library. It requires max-ttl (an integer above 0), default-type and\n"
+            "allowed-types (a non-empty array; each of none, munge, curve) and refuses\n"
+            "unknown keys in [sign], [sign.munge] and [sign.curve]; then no job can be\n"
+            "submitted. A default-type missing from allowed-types signs requests that\n"
+            "job-ingest then refuses. Allowing \"none\" accepts unsigned requests: anyone\n"
+            "who can reach the broker can run jobs as any user (a warning).\n"
+            "\n"
+            "flux-security merges conf.d files shallowly: [sign] in two files (for\n"
+            "example [sign.munge] in a second file) keeps only the last file's [sign],\n"
+            "dropping the keys of the first.\n"
+            "\n"
+            "The shipped /etc/flux/security/conf.d/sign.toml:\n"
+            "\n"
+            "    [sign]\n"
+            "    max-ttl = 1209600\n"
+            "    default-type = \"munge\"\n"
+            "    allowed-types = [ \"munge\" ]\n"
+            "\n"
+            "With munge signing, munge.daemon checks that munged answers.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -1722,22 +1889,50 @@ const struct fp_check fp_checks_config[] = {
     },
     {
         .id = "config.imp",
-        .message_id = FP_MSGID_CONFIG_IMP,
+        .message_id = "7a1331e6fe46498ba282fbbf2de67ac3",
         .summary = "with [exec] imp, the IMP config is present; flux may run jobs as users; shells "
                    "and run.* paths sound",
+        .subject = "Flux IMP config is missing, refuses flux, or names unsafe paths (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:flux-config-security-imp(5) man:flux-imp(8)",
+        .journal =
+            "The pre-flight check config.imp read /etc/flux/imp/conf.d as the IMP does:\n"
+            "@MESSAGE@",
+        .details =
+            "With [exec] imp in the system config, the IMP configuration exists (else the\n"
+            "IMP's \"/etc/flux/imp/conf.d/*.toml: No config file(s) found\": every job of\n"
+            "another user fails); exec.allowed-users lists the flux user;\n"
+            "exec.allowed-shells are absolute paths of executable files; each [run.name]\n"
+            "has path, absolute, a regular file, not a symbolic link, owned by root, not\n"
+            "writable by group or other, executable, and allowed-users listing flux.\n"
+            "Tables that the IMP's shallow merge drops warn, naming both files; allow-sudo\n"
+            "and exec.allow-unprivileged-exec warn; exec.pam-support is noted (see\n"
+            "imp.pam). When the system config has no exec.imp, the IMP is not used: no IMP\n"
+            "configuration is needed (skipped, saying why), and the faults of one that\n"
+            "exists warn. Facts: path, files, imp, pam_support.",
         .explain =
-            "A multi-user instance ([exec] imp in the system config) runs every job\n"
-            "through the setuid flux-imp, which reads /etc/flux/imp/conf.d (without a\n"
-            "*.toml there those jobs fail: \"No config file(s) found\"): [exec]\n"
-            "allowed-users must list the flux user, allowed-shells must name existing\n"
-            "flux-shell paths, and each [run.NAME] path must be an absolute, root-owned\n"
-            "regular file no one else can write. The IMP merges its files shallowly:\n"
-            "[run.prolog] and [run.epilog] in two files leave only one. Without\n"
-            "[exec] imp the broker never runs the IMP: no IMP config is needed\n"
-            "(skipped), and faults in one that exists only warn.\n"
-            "Fix: /etc/flux/imp/conf.d/imp.toml with [exec] allowed-users = [\"flux\"],\n"
-            "allowed-shells = [\"/usr/libexec/flux/flux-shell\"]; chown root:root and\n"
-            "chmod 0755 the run.* scripts.",
+            "A multi-user instance ([exec] imp in the system config) starts every job\n"
+            "through the setuid flux-imp. The IMP needs at least one *.toml file (else\n"
+            "\"/etc/flux/imp/conf.d/*.toml: No config file(s) found\" and those jobs fail);\n"
+            "[exec] allowed-users must list the flux user (the broker runs as flux), and\n"
+            "allowed-shells the absolute paths of existing job shells. Each [run.NAME]\n"
+            "(prolog, epilog, housekeeping) needs an absolute path to a regular file\n"
+            "owned by root that group and other cannot write (the IMP runs it as root\n"
+            "and refuses anything else), and allowed-users listing flux. allow-sudo and\n"
+            "allow-unprivileged-exec are for testing only (warnings).\n"
+            "\n"
+            "The IMP merges conf.d files shallowly: [run.prolog] in one file and\n"
+            "[run.epilog] in another leave only the later file's [run] table, while\n"
+            "\"flux config get --config-path=imp\" (a recursive merge) shows both.\n"
+            "\n"
+            "Without [exec] imp in the system config the IMP is not used: no IMP config\n"
+            "is needed (the check skips), and faults in one that exists only warn. With exec.pam-support, imp.pam checks /etc/pam.d/flux.\n"
+            "\n"
+            "    [exec]\n"
+            "    allowed-users = [ \"flux\" ]\n"
+            "    allowed-shells = [ \"/usr/libexec/flux/flux-shell\" ]\n"
+            "\n"
+            "    chown root:root /usr/libexec/flux/cmd/flux-run-prolog\n"
+            "    chmod 0755 /usr/libexec/flux/cmd/flux-run-prolog",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,

@@ -44,7 +44,6 @@
 #include "common/fileio.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 extern const struct fp_check fp_checks_fleet[];
 
@@ -674,26 +673,102 @@ out:
 const struct fp_check fp_checks_fleet[] = {
     {
         .id = "fleet.sync",
-        .message_id = FP_MSGID_FLEET_SYNC,
+        .message_id = "d2b7a335e03143a79cf287c89c94beb0",
         .summary = "cert, configs, munge key and flux uid/gid match the fleet manifest",
+        .subject = "Flux fleet consistency: this node against the manifest @FLUX_PREFLIGHT_MANIFEST@",
+        .documentation = "man:flux-preflight.toml(5)",
+        .journal =
+            "The pre-flight check fleet.sync compared this node's CURVE certificate, its\n"
+            "system, security and IMP configurations, its munge key and the flux user's\n"
+            "uid and gid with the fleet manifest @FLUX_PREFLIGHT_MANIFEST@ (the items\n"
+            "that differ are in FLUX_PREFLIGHT_DIFFERENT): @MESSAGE@",
+        .details =
+            "This node's certificate, configurations, munge key and flux user match the\n"
+            "fleet's reference, the manifest the leader writes with flux-preflight manifest\n"
+            "and the gate config names with manifest (https://, http:// or file://).\n"
+            "Skipped when no manifest is configured. The items and their digests are those\n"
+            "of fingerprint: cert, cert.file, config.system, config.security, config.imp,\n"
+            "munge.key, flux.uid and flux.gid. Any difference fails, naming the items and\n"
+            "the manifest's host and time ('config.system and munge.key differ from the\n"
+            "manifest (generated on node0 at ...)') with what to copy from where; the fact\n"
+            "FLUX_PREFLIGHT_DIFFERENT lists them ('config.system,munge.key'). An http(s)\n"
+            "manifest is fetched with libcurl: TLS verified (peer and host name, against\n"
+            "[fleet] ca-path or the system store), at most 3 redirects and never from https\n"
+            "to http, only http and https, within [fleet] connect-timeout and [fleet]\n"
+            "timeout (ending a second before the check's own timeout, 15s), and no larger\n"
+            "than [fleet] max-size. Each of these limits is set, or nothing is fetched: an\n"
+            "option the loaded libcurl refuses is an error naming it and the libcurl\n"
+            "version (the protocol limits use CURLOPT_PROTOCOLS_STR from libcurl 7.85, the\n"
+            "older CURLOPT_PROTOCOLS before, chosen from the library that is loaded). A\n"
+            "file:// manifest is read as every file of the node is, not by libcurl: a\n"
+            "regular file, at most [fleet] max-size, and under --root inside the image\n"
+            "(Images). The last good copy is kept in statedir/preflight-manifest.json\n"
+            "(root, mode 0644, written atomically and only when it changes; the only file\n"
+            "the gate writes there). When the server is down, answers an HTTP error, sends\n"
+            "too much or sends a document that is not a version 1 manifest, the cached copy\n"
+            "is compared instead and the message says so (FLUX_PREFLIGHT_SOURCE=cache,\n"
+            "FLUX_PREFLIGHT_FETCH_ERROR); a cached copy that is a symbolic link, not owned\n"
+            "by root or writable by others is not trusted. With no usable cached copy the\n"
+            "check reports error, which blocks under the default severity fail; [fleet]\n"
+            "allow-unreachable = true makes that a warning while differences still fail,\n"
+            "and '[severity] \"fleet.sync\" = \"warn\"' makes the whole check report only. A\n"
+            "server whose certificate does not verify fails with the TLS reason, and the\n"
+            "cached copy is not used for it: that is a misconfiguration or an attack, not\n"
+            "an outage. Under --root, a file:// manifest is read inside the root, an\n"
+            "http(s):// one is not fetched (skip), and the cache is neither read nor\n"
+            "written. Facts: FLUX_PREFLIGHT_MANIFEST, FLUX_PREFLIGHT_SOURCE (fetched or\n"
+            "cache), FLUX_PREFLIGHT_MANIFEST_HOST, FLUX_PREFLIGHT_MANIFEST_TIME,\n"
+            "FLUX_PREFLIGHT_DIFFERENT, FLUX_PREFLIGHT_CACHE, FLUX_PREFLIGHT_FETCH_ERROR,\n"
+            "FLUX_PREFLIGHT_CURL_CODE, FLUX_PREFLIGHT_HTTP_STATUS. Fix: copy the differing\n"
+            "files from the leader (certificate owner flux, mode 0400; munge key owner\n"
+            "munge, mode 0400, then systemctl restart munge), give flux the same uid and\n"
+            "gid on every node, and compare pdsh -a flux-preflight fingerprint | dshbak -c.",
         .explain =
-            "Every broker of an instance must share the CURVE certificate, the munge key, the\n"
-            "flux user's uid and gid, and the system, security and IMP configs (followers\n"
-            "adopt the leader's config, but read [bootstrap] and [tbon] from their own files;\n"
-            "the IMP and signing library only ever read their own). A node that differs fails\n"
-            "in ways that are hard to trace: overlay authentication errors, munge decode\n"
-            "errors, jobs that fail on some nodes only.\n"
-            "On the leader: flux-preflight manifest -o /srv/www/flux/manifest.json, and on\n"
-            "every node: manifest = \"https://mgmt/flux/manifest.json\" (or file://...) in\n"
-            "/etc/flux/preflight/conf.d. fleet.sync fetches it (TLS verified, [fleet]\n"
-            "ca-path, timeout, max-size), compares, and keeps the last good copy in\n"
-            "<statedir>/preflight-manifest.json for boots where the server is down.\n"
-            "Fix: copy the differing files from the leader (cert: owner flux, mode 0400;\n"
-            "munge.key: owner munge, mode 0400, then systemctl restart munge), give flux the\n"
-            "same uid/gid everywhere, then compare: pdsh -a flux-preflight fingerprint | dshbak -c",
+            "Every broker of a Flux instance must share these. A node with another\n"
+            "certificate cannot authenticate to its overlay parent; with another munge\n"
+            "key every credential from or to it fails to decode; with another flux uid\n"
+            "files the broker owns elsewhere are not its own; with another system config\n"
+            "it reads a different [bootstrap] or [tbon] (followers adopt the rest of the\n"
+            "leader's config), and the IMP and signing library only ever read their own\n"
+            "files. The failures show up later, far from the cause: overlay errors, munge\n"
+            "decode errors, jobs that fail on some nodes only.\n"
+            "\n"
+            "Compare the node with the leader item by item, and see which nodes agree:\n"
+            "\n"
+            "    flux-preflight fingerprint                  (here and on the leader)\n"
+            "    pdsh -a flux-preflight fingerprint | dshbak -c\n"
+            "\n"
+            "Then copy the differing files from the leader:\n"
+            "\n"
+            "    /etc/flux/system/curve.cert                 owner flux, mode 0400\n"
+            "    /etc/flux/system/conf.d, /etc/flux/security/conf.d, /etc/flux/imp/conf.d\n"
+            "    /etc/munge/munge.key                        owner munge, mode 0400,\n"
+            "                                                then: systemctl restart munge\n"
+            "\n"
+            "and give the flux user the same uid and gid on every node (usermod -u,\n"
+            "groupmod -g, or the NSS source). If the leader's files are the ones that\n"
+            "changed on purpose, write the manifest again on the leader:\n"
+            "\n"
+            "    flux-preflight manifest -o <the file the manifest URL serves>\n"
+            "\n"
+            "When the manifest cannot be fetched, fleet.sync uses the last good copy in\n"
+            "<statedir>/preflight-manifest.json and says so; with no copy it reports\n"
+            "error, which blocks like a failure. If the manifest server is down and this\n"
+            "node must start, set [fleet] allow-unreachable = true in\n"
+            "/etc/flux/preflight/conf.d (a missing manifest then warns), or\n"
+            "[severity] \"fleet.sync\" = \"warn\" (report only). A server whose TLS\n"
+            "certificate does not verify is not trusted: set [fleet] ca-path to the CA\n"
+            "that signed it.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_SOLO,
         .timeout = 15.0,
+        .settings = FP_SETTINGS(
+            { "manifest", FP_SET_URL, NULL, "fleet reference (https://, http://, file://) for fleet.sync" },
+            { "fleet.ca-path", FP_SET_PATH, NULL, "CA file, or hashed CA directory, that verifies an https:// manifest server (unset: the system store)" },
+            { "fleet.connect-timeout", FP_SET_FSD, "5s", "fleet.sync: time to connect to the manifest server" },
+            { "fleet.timeout", FP_SET_FSD, "10s", "fleet.sync: time for the whole manifest transfer" },
+            { "fleet.max-size", FP_SET_BYTES, "1M", "fleet.sync: a larger manifest is refused" },
+            { "fleet.allow-unreachable", FP_SET_BOOL, NULL, "true: no manifest and no cached copy is a warning, not an error" }),
         .run = check_fleet_sync,
         .describe = describe_fleet_sync,
     },

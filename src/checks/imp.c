@@ -23,7 +23,6 @@
 #include "common/cleanup.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 #define IMP_DEFAULT "/usr/libexec/flux/flux-imp"
 #define FLUX_PAM_SERVICE "flux"
@@ -336,20 +335,42 @@ static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
 const struct fp_check fp_checks_imp[] = {
     {
         .id = "imp.setuid",
-        .message_id = FP_MSGID_IMP_SETUID,
+        .message_id = "6ba14c1b08df4b8ea5b725dc80078b37",
         .summary = "when [exec] imp is set: flux-imp exists, is a regular file owned by root, "
                    "setuid, not group/other-writable, and the flux user can run it",
-        .explain = "With [exec] imp in the system config the broker starts every job of\n"
-                   "another user through the IMP (flux-imp, from flux-security), which must\n"
-                   "be setuid root to switch to the job's user. `make install` does not set\n"
-                   "the bit (the Debian package does); a flux-imp owned by another user, not\n"
-                   "setuid, on a nosuid mount, or not executable by flux makes every\n"
-                   "multi-user job fail, and one writable by group or other hands out root.\n"
-                   "Skipped when [exec] imp is not set (a single-user instance).\n"
-                   "Fix: chown root /usr/libexec/flux/flux-imp; chmod 4755\n"
-                   "/usr/libexec/flux/flux-imp (flux-imp(8) suggests restricting execute to\n"
-                   "the flux group: chgrp flux /usr/libexec/flux/flux-imp; chmod 4750\n"
-                   "/usr/libexec/flux/flux-imp); flux-imp whoami shows the ids it gets.",
+        .subject = "flux-imp is not setuid root (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:flux-imp(8)",
+        .journal =
+            "The pre-flight check imp.setuid looked at the IMP named by [exec] imp in the\n"
+            "system config: @MESSAGE@",
+        .details =
+            "When the system config sets [exec] imp: the file it names is a regular file (a\n"
+            "symbolic link is followed; its text is reported), owned by root, setuid, not\n"
+            "writable by group or other, executable by the flux user, and (live only) not\n"
+            "on a filesystem mounted nosuid. Skipped, with the reason, when [exec] imp is\n"
+            "not set. Facts: path, link, mode, owner, group, setuid, nosuid. Fix: 'chown\n"
+            "root /usr/libexec/flux/flux-imp; chmod 4755 /usr/libexec/flux/flux-imp' (chown\n"
+            "clears the setuid bit); flux-imp(8) suggests 'chgrp flux\n"
+            "/usr/libexec/flux/flux-imp; chmod 4750 /usr/libexec/flux/flux-imp'.",
+        .explain =
+            "With [exec] imp set, the broker starts every job of another user through\n"
+            "flux-imp, which must be setuid root to switch to that user. \"make install\"\n"
+            "of flux-security does not set the bit (the Debian package does). If flux-imp\n"
+            "is missing, owned by another user, not setuid, on a filesystem mounted\n"
+            "nosuid, or not executable by the flux user, every multi-user job fails; if\n"
+            "group or other can write it, anyone who can write it is root. The check is\n"
+            "skipped when [exec] imp is not set.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    ls -l /usr/libexec/flux/flux-imp\n"
+            "    chown root /usr/libexec/flux/flux-imp\n"
+            "    chmod 4755 /usr/libexec/flux/flux-imp\n"
+            "\n"
+            "chown clears the setuid bit, so chmod after it. flux-imp(8) suggests letting\n"
+            "only the flux group run it: chgrp flux /usr/libexec/flux/flux-imp; chmod 4750\n"
+            "/usr/libexec/flux/flux-imp. \"flux-imp whoami\" run as flux shows the ids it\n"
+            "gets.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -358,23 +379,50 @@ const struct fp_check fp_checks_imp[] = {
     },
     {
         .id = "imp.pam",
-        .message_id = FP_MSGID_IMP_PAM,
+        .message_id = "131ec03ad0bb45268d35e8a526e2a387",
         .summary = "when exec.pam-support is on: /etc/pam.d/flux has auth and session lines "
                    "whose modules exist, and libpam can start the flux service",
-        .explain = "With exec.pam-support = true in the IMP config, the IMP calls\n"
-                   "pam_start(\"flux\", user), pam_setcred and pam_open_session for every job:\n"
-                   "/etc/pam.d/flux needs at least one auth and one session line (an\n"
-                   "`include`/`substack` line or `@include` counts for the types the included\n"
-                   "file provides), and every module it names must exist, or every\n"
-                   "multi-user job fails; an include cycle crashes libpam. On the live node\n"
-                   "the check also asks libpam to start the flux service (pam_start then\n"
-                   "pam_end: nothing is authenticated, no session is opened). Under --root\n"
-                   "nothing of the image is loaded: the stack is judged by reading it\n"
-                   "(includes followed inside the image), every module must be a file in the\n"
-                   "image's module directories, and one named by an absolute path elsewhere\n"
-                   "or with \"..\" is a failure; libpam is not started.\n"
-                   "Fix: printf 'auth required pam_localuser.so\\nsession required\n"
-                   "pam_limits.so\\n' >/etc/pam.d/flux (or the site's stack).",
+        .subject = "The IMP's PAM service \"flux\" is not usable (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:flux-imp(8) man:pam.conf(5)",
+        .journal =
+            "The pre-flight check imp.pam looked at /etc/pam.d/flux because the IMP\n"
+            "config sets exec.pam-support = true: @MESSAGE@",
+        .details =
+            "When the IMP config sets exec.pam-support = true: /etc/pam.d/flux exists and\n"
+            "has at least one auth and one session line whose module exists (comments and\n"
+            "continued lines are understood; an include or substack line counts for the\n"
+            "types its file provides, and @include for all of them; files are looked up in\n"
+            "the same pam.d; a '-type' line whose module is absent is ignored, as libpam\n"
+            "does). Includes are followed at most 32 levels deep and over at most 256\n"
+            "files, 16384 lines and 4 MiB in all (flux-preflight's limits: beyond one,\n"
+            "error, naming it); an include cycle fails: libpam follows includes without a\n"
+            "limit and crashes on one. On the live node libpam must then start the flux\n"
+            "service: pam_start(), then pam_end(); nothing is authenticated and no session\n"
+            "is opened. Under --root nothing of the image is loaded: libpam is not started\n"
+            "(the message says so), the stack is judged by reading it, includes are read\n"
+            "inside the image, every module must be a file in the image's module\n"
+            "directories, and a module named by an absolute path outside them, or by a path\n"
+            "with '..', fails. Skipped when pam-support is not true. Facts: path,\n"
+            "auth_lines, session_lines, missing, outside, unreadable, include_cycle, limit,\n"
+            "pam_start. Fix: 'printf 'auth required pam_localuser.so\\nsession required\n"
+            "pam_limits.so\\n' >/etc/pam.d/flux'.",
+        .explain =
+            "With PAM support the IMP calls pam_start(\"flux\", user), then pam_setcred and\n"
+            "pam_open_session for every job. /etc/pam.d/flux needs at least one auth and\n"
+            "one session line (an include or substack line, or @include, counts for the\n"
+            "types the included file provides), and every module it names must exist;\n"
+            "otherwise every multi-user job fails; an include cycle makes libpam crash.\n"
+            "On the live node the check also asks libpam to start the flux service\n"
+            "(pam_start and pam_end only: nothing is authenticated and no session is\n"
+            "opened). Under --root nothing of the image is loaded: libpam is not started,\n"
+            "the stack is judged by reading it inside the image, and a module named by\n"
+            "an absolute path outside the image's module directories, or with \"..\",\n"
+            "fails.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    cat /etc/pam.d/flux\n"
+            "    printf 'auth required pam_localuser.so\\nsession required pam_limits.so\\n' >/etc/pam.d/flux",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,

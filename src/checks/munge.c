@@ -14,7 +14,6 @@
 #include "common/cleanup.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 static const char *socket_path(const struct fp_ctx *ctx)
 {
@@ -226,38 +225,86 @@ static void check_munge_key(const struct fp_ctx *ctx, struct fp_result *r)
 const struct fp_check fp_checks_munge[] = {
     {
         .id = "munge.daemon",
-        .message_id = FP_MSGID_MUNGE_DAEMON,
+        .message_id = "7ba79d9157ec47acb6b537f153581642",
         .summary = "munged answers a credential round trip on its socket, ids intact",
-        .explain = "Flux authenticates users and signs jobs with munge. A broker on a node whose\n"
-                   "munged is down, stuck, or uses another key starts, but jobs fail.\n"
-                   "Fix: systemctl start munge; systemctl status munge; check that\n"
-                   "/etc/munge/munge.key is the same on every node (munge -n | unmunge).",
+        .subject = "munged does not answer on @FLUX_PREFLIGHT_SOCKET@",
+        .documentation = "man:munged(8)",
+        .journal =
+            "The pre-flight check munge.daemon could not get a munge credential encoded\n"
+            "and decoded through @FLUX_PREFLIGHT_SOCKET@: @MESSAGE@",
+        .details =
+            "A credential is encoded and decoded through munged's socket ([munge] socket)\n"
+            "within the check's timeout, and the uid and gid come back intact. A stopped\n"
+            "(or SIGSTOPped) munged cannot stall the run: the attempt is abandoned at its\n"
+            "timeout. A missing socket at boot is waited for until the deadline. Facts:\n"
+            "socket, munge_error.",
+        .explain =
+            "Flux authenticates users and signs jobs with munge. A broker started on a\n"
+            "node whose munged is down, stuck, or uses another key comes up, but job\n"
+            "submission and execution fail in confusing ways.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    systemctl status munge\n"
+            "    systemctl restart munge\n"
+            "    munge -n | unmunge\n"
+            "\n"
+            "All nodes must share the same key (/etc/munge/munge.key, owned by munge,\n"
+            "mode 0400) and have synchronized clocks.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE | FP_CHECK_LIVE,
         .timeout = 5.0,
+        .settings = FP_SETTINGS(
+            { "munge.socket", FP_SET_PATH, "/run/munge/munge.socket.2", "munged's socket" }),
         .run = check_munge_daemon,
         .describe = describe_munge_daemon,
     },
     {
         .id = "munge.key",
-        .message_id = FP_MSGID_MUNGE_KEY,
+        .message_id = "ae762bf72fcf449ab5c9068cd2b91dbb",
         .summary = "munge key file exists, regular, owned by munge, private (0400/0600), at "
                    "least 32 bytes, in directories only root or munge can change",
-        .explain = "munged signs every credential with the key in /etc/munge/munge.key (the\n"
-                   "gate's [munge] key); without it munged does not start, and Flux cannot\n"
-                   "authenticate users or sign jobs. munged refuses a key that is a symbolic\n"
-                   "link, not owned by the user it runs as (munge), readable or writable by\n"
-                   "group or other, shorter than 32 bytes, or below a directory that is not\n"
-                   "owned by root or munge or that group/other can write. Whoever can read the\n"
-                   "key can forge credentials for any user. The key must be the same on every\n"
-                   "node (fleet.sync compares it). The check never reads the key (fstat only).\n"
-                   "Fix: chown munge:munge /etc/munge/munge.key; chmod 0400\n"
-                   "/etc/munge/munge.key; chmod go-w /etc/munge; a new key for the whole\n"
-                   "cluster: mungekey -c -f -k /etc/munge/munge.key, copied to every node,\n"
-                   "then systemctl restart munge on each.",
+        .subject = "The munge key is missing or insecure (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:munged(8) man:mungekey(8)",
+        .journal =
+            "The pre-flight check munge.key looked at munged's key file: @MESSAGE@",
+        .details =
+            "The key file (setting [munge] key, default /etc/munge/munge.key) is a regular\n"
+            "file (not a symbolic link), owned by the munge user, neither readable nor\n"
+            "writable by group or other, readable by its owner, and at least 32 bytes long;\n"
+            "every directory above it is owned by root or munge and not writable by group\n"
+            "or other unless sticky. These are munged(8)'s own conditions (\"Keyfile is\n"
+            "insecure\", \"Keyfile must be at least 32 bytes\"). The key is never read nor\n"
+            "printed: only fstat(2) is used. Facts: path, link, owner, mode, size_bytes.\n"
+            "Fix: 'chown munge:munge /etc/munge/munge.key; chmod 0400\n"
+            "/etc/munge/munge.key'; a new key for the cluster: 'mungekey -c -f -k\n"
+            "/etc/munge/munge.key', copied to every node.",
+        .explain =
+            "munged signs every credential with this key; without a key it accepts,\n"
+            "munged does not start, and Flux can neither authenticate users nor sign\n"
+            "jobs. munged refuses a key that is a symbolic link, not a regular file, not\n"
+            "owned by the user it runs as (munge), readable or writable by group or\n"
+            "other, shorter than 32 bytes, or below a directory not owned by root or\n"
+            "munge or writable by group or other (without the sticky bit). Anyone who can\n"
+            "read the key can forge credentials for any user, root included. The key\n"
+            "must be the same on every node. The check only looks at the file's\n"
+            "metadata: it never reads or prints the key.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    ls -l /etc/munge/munge.key; ls -ld /etc/munge\n"
+            "    chown munge:munge /etc/munge/munge.key\n"
+            "    chmod 0400 /etc/munge/munge.key\n"
+            "    chmod go-w /etc/munge\n"
+            "\n"
+            "A new key for the whole cluster: mungekey -c -f -k /etc/munge/munge.key\n"
+            "(1024 bits by default), copied to every node, then systemctl restart munge\n"
+            "on each.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
+        .settings = FP_SETTINGS(
+            { "munge.key", FP_SET_PATH, "/etc/munge/munge.key", "munged's key file" }),
         .run = check_munge_key,
         .describe = describe_munge_key,
     },

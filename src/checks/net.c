@@ -37,7 +37,6 @@
 #include "common/topology.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 /* A network attempt ends this long before the check's timeout, so the check
  * reports what it saw (address, errno, phase) instead of being killed: an
@@ -1233,38 +1232,83 @@ static void check_net_parent(const struct fp_ctx *ctx, struct fp_result *r)
 const struct fp_check fp_checks_net[] = {
     {
         .id = "net.rank",
-        .message_id = FP_MSGID_NET_RANK,
+        .message_id = "1671c9217ae3486181dff774e44d25db",
         .summary = "this host's name is in [bootstrap] hosts: its rank, the size, the path to rank 0",
+        .subject = "flux-preflight net.rank: this host in [bootstrap] hosts",
+        .journal =
+            "The pre-flight check net.rank looked up this host, @FLUX_PREFLIGHT_HOSTNAME@,\n"
+            "in [bootstrap] hosts: @MESSAGE@ (path to rank 0 in the overlay tree:\n"
+            "@FLUX_PREFLIGHT_PATH_TO_ROOT@)",
+        .details =
+            "This host's name is in the expanded [bootstrap] hosts list, matched as the\n"
+            "broker matches it: gethostname() verbatim (the output of hostname(1)), or the\n"
+            "--hostname argument, compared exactly, with no FQDN or short-name\n"
+            "normalisation. Not listed: fail, with the broker's message (\"NAME not found\n"
+            "in hosts\") and the listed name that almost matches, if any. Listed: pass,\n"
+            "reporting the rank, the size and the path to rank 0 in the overlay tree (facts\n"
+            "rank, size, hostname, path_to_root such as \"5 -> 2 -> 0\", path_to_root_hosts,\n"
+            "depth). Without a [bootstrap] table the node is a singleton (rank 0 of 1).\n"
+            "An invalid table is config.bootstrap's finding: this check then skips. Runs\n"
+            "under --root.",
         .explain =
-            "A system broker finds its rank by looking up its hostname (gethostname(), as\n"
-            "printed by hostname(1)) in the expanded [bootstrap] hosts list. The match is\n"
-            "exact and case-sensitive: no FQDN or short-name normalisation. A host that is\n"
-            "not listed makes the broker exit at once (\"... not found in hosts\").\n"
-            "Fix: hostname; compare with flux hostlist on the hosts entries; either list the\n"
-            "exact name in /etc/flux/system/conf.d (hosts = [{ host = \"node[0-15]\" }]) or\n"
-            "set the hostname: hostnamectl set-hostname NAME.\n"
-            "Reports the rank, the instance size and the path to rank 0 in the overlay tree\n"
-            "(\"5 → 2 → 0\").",
+            "A system broker finds its rank by looking up its hostname in the expanded\n"
+            "[bootstrap] hosts list of /etc/flux/system/conf.d. The name is gethostname(),\n"
+            "exactly what hostname(1) prints, compared exactly and case-sensitively: a\n"
+            "short name does not match an FQDN in the list, nor the other way round. A\n"
+            "host that is not listed makes the broker exit at once with \"Config file\n"
+            "error [bootstrap]: ... not found in hosts\", and the node never joins the\n"
+            "instance.\n"
+            "\n"
+            "When the host is listed, the check reports its rank, the instance size, and\n"
+            "its path to rank 0 in the overlay tree.\n"
+            "\n"
+            "To fix it, either list the exact name in [bootstrap] hosts, for example\n"
+            "hosts = [ { host = \"node[0-15]\" } ], or set the host's name to the listed one\n"
+            "with hostnamectl set-hostname NAME. Compare with: hostname; flux hostlist on\n"
+            "the configured host entries.",
         .severity = FP_SEV_FAIL,
         .run = check_net_rank,
         .requires = FP_REQUIRES("config.parse", "config.bootstrap"),
     },
     {
         .id = "net.bind",
-        .message_id = FP_MSGID_NET_BIND,
+        .message_id = "d5a3e5775a6641388c5fe460dd5c4ef8",
         .summary = "a rank with children has a bind URI whose interface, address and port are usable",
+        .subject = "flux-preflight net.bind: the overlay bind address of a rank with children",
+        .journal =
+            "The pre-flight check net.bind judged the overlay bind URI of this rank,\n"
+            "@FLUX_PREFLIGHT_URI@: @MESSAGE@",
+        .details =
+            "Only for a rank with children in the overlay tree (others skip): its bind URI\n"
+            "is defined; for tcp://, the interface exists and has an address of the\n"
+            "socket's family (IPv4, or IPv6 with enable_ipv6, where a named interface is\n"
+            "bound by its IPv6 address), a numeric address is one of this host's, * is\n"
+            "accepted, the port is not privileged for the flux user, and no other socket\n"
+            "listens on an overlapping address and port. The port is looked up in\n"
+            "/proc/net/tcp and /proc/net/tcp6, never bound: the holder is named with its\n"
+            "pid (a running flux-broker is only a warning). For ipc://, the path fits a\n"
+            "socket address (at most 107 bytes) and its directory exists and is writable by\n"
+            "the flux user. Facts: uri, interface, address, port, listener, listener_pid.\n"
+            "Skipped under --root.",
         .explain =
-            "A broker with children in the overlay tree binds its [bootstrap] bind URI\n"
-            "(tcp://IFACE:PORT, tcp://ADDR:PORT, tcp://*:PORT or ipc://PATH). If it is\n"
-            "undefined the broker exits; if the interface does not exist or has no address\n"
-            "of the socket's family (IPv4, or IPv6 with enable_ipv6 = true), the address is\n"
-            "not this host's, or another process listens on the port, the bind fails and\n"
-            "the broker stops, so the whole subtree under it stays down.\n"
-            "Fix: ip -br addr; set bind or default_bind (\"tcp://eth0:%p\") and\n"
-            "default_port in /etc/flux/system/conf.d; find what holds the port with\n"
-            "ss -ltnp 'sport = :8050' and stop it, or pick another port. For ipc:// the\n"
-            "directory must exist and be writable by the flux user.\n"
-            "The port is checked in the kernel's socket table, never by binding it.",
+            "A broker with children in the overlay tree (TBON) binds the bind URI of its\n"
+            "[bootstrap] hosts entry, or default_bind.\n"
+            "If the URI is undefined the broker exits at start. If the interface does not\n"
+            "exist, has no address of the socket's family (IPv4; IPv6 when enable_ipv6 is\n"
+            "true, in which case a named interface is bound by its IPv6 address), the\n"
+            "address is not one of this host's, the port is privileged, or another process\n"
+            "already listens on the port, the bind fails and the broker stops: every node\n"
+            "below it in the tree stays out of the instance.\n"
+            "\n"
+            "To fix it: ip -br addr to see the interfaces and addresses; set bind or\n"
+            "default_bind (for example \"tcp://eth0:%p\") and default_port in\n"
+            "/etc/flux/system/conf.d; find what holds the port with\n"
+            "ss -ltnp 'sport = :PORT' and stop it, or choose another default_port. For an\n"
+            "ipc:// URI the directory must exist and be writable by the flux user, and the\n"
+            "path must be shorter than 108 bytes.\n"
+            "\n"
+            "The port is checked in the kernel's socket table (/proc/net/tcp), never by\n"
+            "binding it.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS | FP_CHECK_LIVE,
         .timeout = 5.0,
@@ -1273,27 +1317,114 @@ const struct fp_check fp_checks_net[] = {
     },
     {
         .id = "net.parent",
-        .message_id = FP_MSGID_NET_PARENT,
+        .message_id = "9a0a1f402fff4853a7740f61a42d2a6b",
         .summary = "the parent in the overlay tree resolves and answers TCP on its connect URI",
+        .subject = "flux-preflight net.parent: the parent broker is reachable",
+        .journal =
+            "The pre-flight check net.parent tried this follower's parent in the overlay\n"
+            "tree, @FLUX_PREFLIGHT_PARENT@ (rank @FLUX_PREFLIGHT_PARENT_RANK@), state\n"
+            "@FLUX_PREFLIGHT_PARENT_STATE@: @MESSAGE@",
+        .details =
+            "For ranks above 0: the parent (by tbon.topo) has a connect URI, its host\n"
+            "resolves (with a bound: a DNS server that does not answer is not waited for)\n"
+            "and accepts a TCP connection, which is closed at once. Connected: pass.\n"
+            "\n"
+            "A follower whose parent does not answer still starts: it tells systemd it is\n"
+            "ready (\"Joining Flux instance via URI\"), waits, and joins as soon as the\n"
+            "parent answers (0MQ reconnects and resolves the name again each time).\n"
+            "Blocking it instead would strand it: a failed dependency fails flux.service's\n"
+            "start job, and Restart= does not retry that. So a parent that cannot be\n"
+            "reached now is a warning that says what it means and what to check, never a\n"
+            "block by default; its state is the fact parent_state:\n"
+            "  refused          the host is up, its broker is not listening yet (normal while\n"
+            "                   the instance boots; if it lasts: systemctl status flux on the\n"
+            "                   parent, its bind URI, or a firewall there rejecting the\n"
+            "                   port);\n"
+            "  down             on the same link, the address does not answer ARP: the host\n"
+            "                   is down or still booting;\n"
+            "  no-route         no route or link toward it yet, or a routed parent is down;\n"
+            "  filtered         it answers ARP but drops the connection attempts: probably a\n"
+            "                   firewall on the parent (or it has just gone down);\n"
+            "  silent           no answer at all: a firewall on the parent, on the way or on\n"
+            "                   this host, or the host is down;\n"
+            "  unresolvable     the name is not in DNS or /etc/hosts (yet); the message\n"
+            "                   quotes what the broker logs, \"unable to resolve upstream peer\n"
+            "                   NAME: REASON\";\n"
+            "  dns-unavailable, dns-timeout\n"
+            "                   the DNS server is not reachable, failed, or did not answer\n"
+            "                   within the check's time.\n"
+            "These states are retried with --wait (at boot) until the run deadline, shown\n"
+            "in STATUS= as \"waiting for parent HOST:PORT (12s)\"; at the deadline the gate\n"
+            "ends and flux starts with the warning (the message then ends with \"still not\n"
+            "ready by the run deadline (30s)\"). The gate's deadline (30s) stays below the\n"
+            "unit's TimeoutStartSec (90s), so the wait never fails the start job. A site\n"
+            "that wants every follower to reach its parent by the deadline (a firewall\n"
+            "audit) sets [net] parent-unreachable = \"fail\" in flux-preflight.toml(5): these\n"
+            "states then fail and block.\n"
+            "\n"
+            "What the broker cannot get past blocks whatever the setting: no connect URI\n"
+            "for the parent (the broker exits), a connect URI without a port or with %p and\n"
+            "no default_port (the follower logs \"overlay_connect: Invalid argument\" and\n"
+            "hangs in load-builtins), an IPv6 address without enable_ipv6, an ipc:// path\n"
+            "too long for a socket address; and a connect error the gate does not know, or\n"
+            "a resolver error other than the ones above. Facts: parent (\"host:port\"),\n"
+            "parent_rank, parent_host, parent_state, address, port, errno, connect_usec,\n"
+            "resolve_usec, resolve_error. Skipped under --root.",
         .explain =
-            "A follower connects to its parent's [bootstrap] connect URI; the parent comes\n"
-            "from tbon.topo (custom, kary:K, binomial, mincrit). A follower whose parent\n"
-            "does not answer still starts: it tells systemd it is ready, waits, and joins\n"
-            "as soon as the parent answers (0MQ reconnects and resolves the name again).\n"
-            "So a parent that refuses (its broker not started yet), is down or booting\n"
-            "(no ARP answer, no route), drops the connection (probably a firewall), or\n"
-            "whose name does not resolve (DNS not up yet, or not listed) is a warning that\n"
-            "says why and what to check; it is retried while the gate waits, and at the\n"
-            "deadline flux starts anyway: a blocked start would strand the follower.\n"
-            "Set net.parent-unreachable = \"fail\" ([net] parent-unreachable) to block\n"
-            "instead (a firewall audit). What the broker cannot get past blocks: no\n"
-            "connect URI for the parent, a port-less URI or %p without default_port (the\n"
-            "follower hangs in load-builtins), an IPv6 address without enable_ipv6.\n"
-            "Fix: getent ahosts PARENT; ip route get ADDR; allow TCP to the port on the\n"
-            "parent (nft list ruleset); systemctl status flux on the parent.",
+            "A follower connects to the connect URI of its parent in the overlay tree (the\n"
+            "parent follows tbon.topo: custom, kary:K, binomial or mincrit).\n"
+            "\n"
+            "A follower whose parent does not answer still starts: it tells systemd it is\n"
+            "ready, waits, and joins as soon as the parent answers (0MQ reconnects, and\n"
+            "resolves the name again each time). So a parent that is not reachable now is\n"
+            "a warning, not a block: when a cluster powers on, management nodes often come\n"
+            "up minutes after the compute nodes, and a blocked start would stay failed\n"
+            "(Restart= does not retry a failed dependency). At boot the gate waits for the\n"
+            "parent until its deadline, showing \"waiting for parent HOST:PORT\" in the\n"
+            "status line, then lets flux start with this warning. The state says what to\n"
+            "check:\n"
+            "\n"
+            "  refused         the host is up, its broker is not listening yet: normal\n"
+            "                  while the instance boots; if it lasts, systemctl status\n"
+            "                  flux on the parent, its bind URI, or a firewall there\n"
+            "                  rejecting the port\n"
+            "  down            on the same link, no ARP answer: the host is down or\n"
+            "                  still booting\n"
+            "  no-route        no route or link toward the parent yet, or a routed\n"
+            "                  parent is down: ip route get ADDRESS\n"
+            "  filtered        the host answers ARP but drops the connection: probably a\n"
+            "                  firewall on the parent (nft list ruleset): allow the port\n"
+            "  silent          no answer at all: a firewall on the parent, on the way or\n"
+            "                  on this host, or the host is down\n"
+            "  unresolvable    the name is not in DNS or /etc/hosts (yet?); the broker\n"
+            "                  logs \"unable to resolve upstream peer NAME: ...\"\n"
+            "  dns-unavailable, dns-timeout\n"
+            "                  the DNS server is not reachable or does not answer\n"
+            "                  (/etc/resolv.conf); list the parent in /etc/hosts or use\n"
+            "                  its address in the connect URI\n"
+            "\n"
+            "A site that wants every follower to reach its parent by the deadline (a\n"
+            "firewall audit) sets, in /etc/flux/preflight/conf.d:\n"
+            "\n"
+            "  [net]\n"
+            "  parent-unreachable = \"fail\"\n"
+            "\n"
+            "and these states then block flux.\n"
+            "\n"
+            "What the broker cannot get past always blocks: no connect URI for the parent\n"
+            "(the broker exits), a connect URI without a port or with %p and no\n"
+            "default_port (the follower logs \"overlay_connect: Invalid argument\" and hangs\n"
+            "in load-builtins), an IPv6 address without enable_ipv6, an ipc:// path too\n"
+            "long for a socket address.\n"
+            "\n"
+            "To check by hand: getent ahosts PARENT; ip route get ADDRESS; nft list\n"
+            "ruleset (here and on the parent); systemctl status flux on the parent;\n"
+            "flux-preflight --check net.parent.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE | FP_CHECK_LIVE,
         .timeout = 3.0,
+        .settings = FP_SETTINGS(
+            { "net.parent-unreachable", FP_SET_LEVEL, "warn", "net.parent: a parent that does not answer (yet) is a warning (warn) or blocks (fail)" }),
         .run = check_net_parent,
         .requires = FP_REQUIRES("config.parse", "config.bootstrap"),
         .describe = describe_net_parent,

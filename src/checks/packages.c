@@ -35,7 +35,6 @@
 #include "common/fileio.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 #define MAX_DIRS 48
 #define DIR_MAX 256 /* longest directory probed: /usr/local/lib/<triplet>/pkgconfig */
@@ -1045,19 +1044,46 @@ static void check_packages_runtime(const struct fp_ctx *ctx, struct fp_result *r
 const struct fp_check fp_checks_packages[] = {
     {
         .id = "packages.core",
-        .message_id = FP_MSGID_PACKAGES_CORE,
+        .message_id = "4598171cdfec4b9990aa64ac09337322",
         .summary = "flux-core installed: the flux command, flux-broker and flux.service "
                    "(version from dpkg or flux-core.pc)",
-        .explain = "Every node runs a broker: flux.service starts `flux broker`, which is the\n"
-                   "flux command (/usr/bin/flux, or /usr/local/bin/flux) running flux-broker\n"
-                   "from flux-core's libexec dir (/usr/libexec/flux/cmd). Missing either, the\n"
-                   "node cannot join the instance; a missing or masked flux.service warns.\n"
-                   "Nothing is run: files are probed, the version comes from dpkg's status\n"
-                   "file or flux-core.pc.\n"
-                   "Fix: dnf install flux-core (RHEL, TOSS, Fedora); Debian has no flux\n"
-                   "packages: build it from the release tarball (make install, or make deb)\n"
-                   "or with spack. On every node, the same version everywhere; see the Flux\n"
-                   "admin guide.",
+        .subject = "flux-core is not installed, or incomplete",
+        .journal =
+            "The pre-flight check packages.core looked for the files flux-core installs:\n"
+            "@MESSAGE@",
+        .details =
+            "flux-core is installed: the flux command (/usr/bin/flux, or\n"
+            "/usr/local/bin/flux) and flux-broker in flux-core's libexec directory\n"
+            "(PREFIX/libexec/flux/cmd, or PREFIX/lib/flux/cmd), for PREFIX /usr and\n"
+            "/usr/local; either missing fails, with what was looked for. A missing\n"
+            "flux.service (in /etc/systemd/system, /usr/local/lib/systemd/system,\n"
+            "/usr/lib/systemd/system or /lib/systemd/system) or one masked (a link to\n"
+            "/dev/null) warns. Nothing is executed: the version comes from dpkg's status\n"
+            "file /var/lib/dpkg/status (package installed) or else flux-core.pc; the rpm\n"
+            "database is not read. Facts: command, broker, unit, version, version_source.\n"
+            "Fix: on RHEL, TOSS and Fedora 'dnf install flux-core'; Debian has no flux\n"
+            "packages: build flux-core from its release tarball ('make install', or 'make\n"
+            "deb' for a package), or install it with spack. Messages give the advice for\n"
+            "the distribution /etc/os-release names (the image's under --root).",
+        .explain =
+            "Every node of a Flux system instance runs a broker. flux.service starts\n"
+            "\"flux broker\": the flux command (/usr/bin/flux, or /usr/local/bin/flux for a\n"
+            "source build) running flux-broker from flux-core's libexec directory\n"
+            "(/usr/libexec/flux/cmd). Without either, the node cannot join the instance.\n"
+            "A missing or masked flux.service only warns: systemd then never starts the\n"
+            "broker. Nothing is executed by the check; the version comes from dpkg's\n"
+            "status file or flux-core.pc.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    ls -l /usr/bin/flux /usr/libexec/flux/cmd/flux-broker\n"
+            "    dnf install flux-core            (RHEL, TOSS, Fedora)\n"
+            "    Debian has no flux packages: build flux-core from its release tarball\n"
+            "    (https://github.com/flux-framework/flux-core/releases; make install, or\n"
+            "    make deb for a package) or install it with spack\n"
+            "    systemctl unmask flux            (if masked)\n"
+            "\n"
+            "Install the same flux-core version on every node (see the Flux admin guide).",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -1065,15 +1091,34 @@ const struct fp_check fp_checks_packages[] = {
     },
     {
         .id = "packages.security",
-        .message_id = FP_MSGID_PACKAGES_SECURITY,
+        .message_id = "806e29879ab94906a36efa1b35d38690",
         .summary = "flux-security installed: libflux-security.so* and flux-imp (fails only when "
                    "[exec] imp is configured, else warns)",
-        .explain = "flux-security provides job signing (libflux-security) and the IMP\n"
-                   "(flux-imp), through which the broker runs jobs as their users. When the\n"
-                   "system config sets [exec] imp, a node without it cannot run any multi-user\n"
-                   "job: fail. Without [exec] imp the instance runs jobs only as flux: warn.\n"
-                   "Fix: dnf install flux-security (RHEL, TOSS, Fedora); on Debian build it\n"
-                   "from the release tarball or with spack. On every node.",
+        .subject = "flux-security is not installed, or incomplete",
+        .documentation = "man:flux-imp(8)",
+        .journal =
+            "The pre-flight check packages.security looked for libflux-security and\n"
+            "flux-imp: @MESSAGE@",
+        .details =
+            "flux-security is installed: libflux-security.so* in a library directory\n"
+            "(PREFIX/lib64, PREFIX/lib, PREFIX/lib/triplet, and the same under /) and\n"
+            "PREFIX/{libexec,lib}/flux/flux-imp (or the file [exec] imp names). Missing or\n"
+            "incomplete fails when the system config sets [exec] imp (the IMP is in use),\n"
+            "and only warns otherwise. Version from dpkg or flux-security.pc. Facts:\n"
+            "library, imp, imp_enabled, version, version_source. Fix: as for\n"
+            "packages.core, with flux-security.",
+        .explain =
+            "flux-security provides job signing (libflux-security) and the IMP\n"
+            "(flux-imp), through which the broker starts jobs as the users who submitted\n"
+            "them. When the system config sets [exec] imp, a node without flux-security\n"
+            "cannot run any job of another user: the check fails. Without [exec] imp the\n"
+            "instance only runs jobs as the flux user, and the check only warns.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    ls -l /usr/lib/*/libflux-security.so* /usr/libexec/flux/flux-imp\n"
+            "    dnf install flux-security        (RHEL, TOSS, Fedora; Debian: build it\n"
+            "                                      from its release tarball, or spack)",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -1081,16 +1126,31 @@ const struct fp_check fp_checks_packages[] = {
     },
     {
         .id = "packages.sched",
-        .message_id = FP_MSGID_PACKAGES_SCHED,
+        .message_id = "50f9545547f442a5bc2fcf0627d9c1b3",
         .summary = "flux-sched (the fluxion scheduler modules) installed; if not, sched-simple "
                    "is used (warn)",
-        .explain = "flux-sched provides fluxion (sched-fluxion-resource and\n"
-                   "sched-fluxion-qmanager modules), the scheduler a system instance is meant\n"
-                   "to run. Without it the broker loads sched-simple: first-come first-served,\n"
-                   "no backfill and no rich resource matching. The instance still works, so\n"
-                   "this only warns.\n"
-                   "Fix: dnf install flux-sched (RHEL, TOSS, Fedora); on Debian build it from\n"
-                   "the release tarball or with spack. On every node.",
+        .subject = "flux-sched (fluxion) is not installed: sched-simple is used",
+        .journal =
+            "The pre-flight check packages.sched looked for the fluxion scheduler\n"
+            "modules: @MESSAGE@",
+        .details =
+            "flux-sched is installed: the fluxion modules sched-fluxion-resource.so and\n"
+            "sched-fluxion-qmanager.so in LIBDIR/flux/modules. Missing, or only one of\n"
+            "them, warns (default severity warn): the broker then uses sched-simple.\n"
+            "Facts: resource_module, qmanager_module, version, version_source. Fix: as for\n"
+            "packages.core, with flux-sched.",
+        .explain =
+            "flux-sched provides fluxion (the sched-fluxion-resource and\n"
+            "sched-fluxion-qmanager broker modules), the scheduler a system instance is\n"
+            "meant to run. Without them the broker falls back to sched-simple: first come\n"
+            "first served, no backfill, no rich resource matching. Flux still runs, so\n"
+            "this is a warning; it never blocks the broker.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    ls /usr/lib/*/flux/modules/sched-fluxion-*.so\n"
+            "    dnf install flux-sched           (RHEL, TOSS, Fedora; Debian: build it\n"
+            "                                      from its release tarball, or spack)",
         .severity = FP_SEV_WARN,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -1098,24 +1158,60 @@ const struct fp_check fp_checks_packages[] = {
     },
     {
         .id = "packages.runtime",
-        .message_id = FP_MSGID_PACKAGES_RUNTIME,
+        .message_id = "dc6c76ccd54c41dd9f6acc4bd394bc0b",
         .summary = "flux-core's programs, broker modules, flux-shell, flux-imp and Python "
                    "bindings find every shared library they need, and flux's Python is complete",
-        .explain = "Files being there is not enough: the broker, its modules, flux-shell and\n"
-                   "flux-imp are ELF programs whose shared libraries (libzmq, libsodium, ...)\n"
-                   "must resolve, and rc1 runs flux modprobe, which is Python: it needs the\n"
-                   "Python flux-core was built for, its standard library, flux's bindings\n"
-                   "(whose _flux extensions link libpython3.X) and the cffi, yaml and ply\n"
-                   "modules. A missing library stops the broker at start (exit 127,\n"
-                   "restarted every 30 s) or makes rc1 fail (\"ImportError: libpython3.11.so.1.0:\n"
-                   "cannot open shared object file\"), after which the broker exits 42 and\n"
-                   "systemd records success while the node is down.\n"
-                   "Nothing is loaded or run: each ELF file's DT_NEEDED, RPATH and RUNPATH\n"
-                   "are read and resolved as ld.so does, through /etc/ld.so.cache and the\n"
-                   "system directories (inside --root for an image).\n"
-                   "Fix: install the package the message names (Debian: apt-get install\n"
-                   "libpython3.11; RHEL: dnf install 'libpython3.11.so.1.0()(64bit)'), or run\n"
-                   "ldconfig when a library is there but not in the cache.",
+        .subject = "flux-core's runtime would not load: a shared library or Python piece is missing",
+        .documentation = "man:ld.so(8)",
+        .journal =
+            "The pre-flight check packages.runtime resolved the shared libraries of\n"
+            "flux-core's programs, broker modules and Python bindings as the dynamic\n"
+            "loader would: @MESSAGE@",
+        .details =
+            "flux-core's runtime would load: the ELF programs and modules of flux-core\n"
+            "(PREFIX/bin/flux, every program in PREFIX/{libexec,lib}/flux/cmd, flux-shell,\n"
+            "flux-imp,\n"
+            "LIBDIR/flux/{modules,connectors,shell/plugins,job-manager/plugins}/*.so) and\n"
+            "flux's Python extensions (_flux/*.so) find every shared library they need, and\n"
+            "the Python that flux runs its Python commands with (from its flux-pythonX.Y\n"
+            "wrapper) is there, is the version the bindings were built for, has its\n"
+            "standard library, and finds flux's package and the modules it imports\n"
+            "(_cffi_backend, yaml, ply). rc1 runs 'flux modprobe', which is Python: a\n"
+            "missing libpython3.11.so.1.0 makes it fail with \"ImportError:\n"
+            "libpython3.11.so.1.0: cannot open shared object file: such file or directory\",\n"
+            "and the broker exits 42, which flux.service counts as success. Nothing is\n"
+            "loaded or executed, on the live node or under --root: each file's DT_NEEDED,\n"
+            "DT_RPATH and DT_RUNPATH are read and resolved breadth-first as ld.so(8) does:\n"
+            "names already loaded, the run paths ($ORIGIN expanded), /etc/ld.so.cache, then\n"
+            "the system directories (the multiarch ones, /lib and /usr/lib where the image\n"
+            "has a multiarch libc; /lib64 and /usr/lib64 for 64-bit files elsewhere). A\n"
+            "library of another ELF class or machine is skipped, as the loader skips it;\n"
+            "LD_LIBRARY_PATH is not consulted (systemd does not pass it to flux.service).\n"
+            "A missing library fails (warns when only a jobtap plugin, or flux-imp without\n"
+            "[exec] imp, needs it), naming what needs it, what breaks and the package to\n"
+            "install on this distribution (/etc/os-release): a Debian package name, or 'dnf\n"
+            "install 'SONAME()(64bit)'' on RHEL and TOSS. A file that cannot be read as\n"
+            "ELF is error. Skipped without flux-core. Facts: distribution, loader_search,\n"
+            "python, python_bindings, programs, modules, python_extensions, missing. Fix:\n"
+            "install the package named (Debian: 'apt-get install libpython3.11'), or run\n"
+            "'ldconfig'.",
+        .explain =
+            "Files being there is not enough: the broker, its modules, flux-shell and\n"
+            "flux-imp need their shared libraries, and rc1 runs \"flux modprobe\", which is\n"
+            "Python: it needs the Python flux-core was built for, flux's bindings (whose\n"
+            "extensions link libpython3.X) and the cffi, yaml and ply modules. A missing\n"
+            "library stops the broker at start (exit 127, retried every 30 s) or makes\n"
+            "rc1 fail (\"ImportError: libpython3.11.so.1.0: cannot open shared object\n"
+            "file: No such file or directory\"); the broker then exits 42, which\n"
+            "flux.service counts as success while the node is down. Nothing was loaded\n"
+            "or run to find this out.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    ldd /usr/libexec/flux/cmd/flux-broker | grep 'not found'\n"
+            "    flux python -c 'import flux'\n"
+            "    apt-get install libpython3.11       (RHEL: dnf install 'libpython3.11.so.1.0()(64bit)')\n"
+            "    ldconfig                            (a library installed but not in the cache)",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 10.0,
@@ -1124,15 +1220,30 @@ const struct fp_check fp_checks_packages[] = {
     },
     {
         .id = "packages.optional",
-        .message_id = FP_MSGID_PACKAGES_OPTIONAL,
+        .message_id = "ba4bf4a037bc41f18c6a8b3ebb08aab6",
         .summary = "reports whether the optional flux-pam and flux-accounting are installed "
                    "(information only)",
-        .explain = "flux-pam (pam_flux.so) lets only users with a job on a node log in to it;\n"
-                   "flux-accounting adds banks, fair-share priorities and limits. Both are\n"
-                   "optional: the check always passes and says which are installed, so the\n"
-                   "fleet can be compared.\n"
-                   "Fix (if wanted): dnf install flux-pam flux-accounting; on Debian build them\n"
-                   "from their release tarballs.",
+        .subject = "Optional Flux packages (flux-pam, flux-accounting)",
+        .journal =
+            "The pre-flight check packages.optional reports which optional Flux packages\n"
+            "are installed: @MESSAGE@",
+        .details =
+            "Reports whether flux-pam (LIBDIR/security/pam_flux.so) and flux-accounting\n"
+            "(PREFIX/{libexec,lib}/flux/cmd/flux-account*, or\n"
+            "LIBDIR/flux/job-manager/plugins/mf_priority.so) are installed. Information\n"
+            "only: always passes (default severity warn). Facts: flux_pam,\n"
+            "flux_accounting, flux_pam_path, flux_accounting_path, flux_pam_version,\n"
+            "flux_accounting_version.",
+        .explain =
+            "flux-pam (pam_flux.so) lets only users with a job on a node log in to it;\n"
+            "flux-accounting adds banks, fair-share priorities and limits. Both are\n"
+            "optional: this entry is information, so nodes can be compared. The check\n"
+            "always passes.\n"
+            "\n"
+            "To install them:\n"
+            "\n"
+            "    dnf install flux-pam flux-accounting   (Debian: build them from their\n"
+            "                                            release tarballs)",
         .severity = FP_SEV_WARN,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,

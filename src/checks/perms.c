@@ -28,7 +28,6 @@
 #include "common/fileio.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 #include "engine/settings.h"
 
 struct conf_space {
@@ -339,20 +338,49 @@ static void check_config_perms(const struct fp_ctx *ctx, struct fp_result *r)
 const struct fp_check fp_checks_perms[] = {
     {
         .id = "config.perms",
-        .message_id = FP_MSGID_CONFIG_PERMS,
+        .message_id = "4f049d4f9ff54dc586731e5f3b186748",
         .summary = "system, security, imp and preflight conf.d: root-owned, writable by root "
                    "only, regular files, no symlinks; system config readable by flux",
-        .explain = "Whoever can write a Flux config directory or file controls the broker\n"
-                   "(system), job signing (security), or what the setuid flux-imp runs as root\n"
-                   "(imp). The IMP refuses security and imp files that are not root-owned\n"
-                   "regular files, are symbolic links, or are writable by group/other\n"
-                   "(\"insecure file ownership\", \"bad file permissions (0NNN)\", \"symbolic\n"
-                   "link\"). The broker runs as flux and must be able to read the system\n"
-                   "config; users read the security config to sign jobs. The admin guide\n"
-                   "expects every conf.d root-owned drwxr-xr-x and its files publicly readable.\n"
-                   "Fix: chown -R root:root /etc/flux/system/conf.d /etc/flux/security/conf.d\n"
-                   "/etc/flux/imp/conf.d; chmod 0755 on those directories; chmod 0644 on their\n"
-                   "*.toml files; replace symlinks with the files they point to.",
+        .subject = "Flux configuration files have unsafe owners or permissions",
+        .documentation = "man:flux-config-security(5)",
+        .journal =
+            "The pre-flight check config.perms found a configuration directory or file\n"
+            "(first: @FLUX_PREFLIGHT_PATH@) that is not root's alone, or that the broker\n"
+            "cannot read: @MESSAGE@",
+        .details =
+            "The system, security and imp configuration (settings system-config,\n"
+            "security-config, imp-config) and /etc/flux/preflight/conf.d: each directory,\n"
+            "and every directory above it, is owned by root and not writable by group or\n"
+            "other (above it: unless sticky); each directory is mode 0755 (else a warning);\n"
+            "each *.toml file is a root-owned regular file, not a symbolic link, not\n"
+            "writable by group or other. The system and security configuration must be\n"
+            "readable by flux (fail); system, security and imp files should be publicly\n"
+            "readable (warn). Security and imp files are judged by flux-security's path\n"
+            "rules, with the IMP's words (\"insecure file ownership\", \"bad file permissions\n"
+            "(0NNN)\", \"symbolic link\"); a symbolic link as the imp or security conf.d\n"
+            "fails. A missing directory is skipped (config.parse reports it). Facts: path\n"
+            "(the first problem), dirs, files, problems. Fix: 'chown -R root:root\n"
+            "/etc/flux/*/conf.d; chmod 0755 /etc/flux/*/conf.d; chmod 0644\n"
+            "/etc/flux/*/conf.d/*.toml'.",
+        .explain =
+            "Whoever can write a Flux configuration directory or file controls the\n"
+            "broker (/etc/flux/system/conf.d), job signing (/etc/flux/security/conf.d) or\n"
+            "what the setuid flux-imp runs as root (/etc/flux/imp/conf.d). The IMP refuses\n"
+            "security and imp files that are not root-owned regular files, that are\n"
+            "symbolic links, or that group/other can write (\"insecure file ownership\",\n"
+            "\"bad file permissions (0NNN)\", \"symbolic link\"). The broker runs as flux and\n"
+            "must be able to read the system configuration; users read the security\n"
+            "configuration to sign jobs. The gate's own /etc/flux/preflight/conf.d is\n"
+            "held to the same ownership rules.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    stat -c '%U %A %n' /etc/flux/*/conf.d /etc/flux/*/conf.d/*.toml\n"
+            "    chown -R root:root /etc/flux/system/conf.d /etc/flux/security/conf.d /etc/flux/imp/conf.d\n"
+            "    chmod 0755 /etc/flux/system/conf.d /etc/flux/security/conf.d /etc/flux/imp/conf.d\n"
+            "    chmod 0644 /etc/flux/*/conf.d/*.toml\n"
+            "\n"
+            "Replace symbolic links with the files they point to.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,

@@ -46,7 +46,6 @@
 #include "common/unitfile.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 #define FLUX_UNIT "flux.service"
 #define STATE_ROOT "/var/lib" /* where StateDirectory= lives (system manager) */
@@ -1014,23 +1013,58 @@ static void check_statedir_restore(const struct fp_ctx *ctx, struct fp_result *r
 const struct fp_check fp_checks_statedir[] = {
     {
         .id = "statedir.present",
-        .message_id = FP_MSGID_STATEDIR_PRESENT,
+        .message_id = "b259ba89a6a74ff693ed99b96d430338",
         .summary = "statedir is a real directory on the leader, or flux.service's StateDirectory= "
                    "creates it",
-        .explain = "Rank 0 keeps the KVS (content.sqlite) and its dumps in statedir\n"
-                   "(/var/lib/flux). flux-core's flux.service has StateDirectory=flux: systemd\n"
-                   "creates it (owner User=, mode StateDirectoryMode=) when flux.service starts,\n"
-                   "after this gate, so on a first boot an absent statedir is expected and\n"
-                   "passes. Without such a unit, a broker that has to create its statedir\n"
-                   "DELETES it, with the KVS, at exit: a warning. A file or a symbolic link\n"
-                   "(even to a good directory) there: with StateDirectory= systemd fails\n"
-                   "flux.service before the broker runs (\"Failed to set up special execution\n"
-                   "directory in /var/lib: Not a directory\", status=238/STATE_DIRECTORY) and\n"
-                   "retries every 30 s; without it the broker stops (\"statedir X: Not a\n"
-                   "directory\") or keeps the KVS wherever a link points.\n"
-                   "Followers (rank > 0) do not use statedir: skipped there.\n"
-                   "Fix: install -d -m 0700 -o flux -g flux /var/lib/flux\n"
-                   "(move a file or link at that path aside first).",
+        .subject = "Flux statedir missing or not a directory (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:systemd.exec(5)",
+        .journal =
+            "The pre-flight check statedir.present looked at the Flux statedir on the\n"
+            "leader: @MESSAGE@",
+        .details =
+            "The statedir (setting statedir, default /var/lib/flux) exists as a real\n"
+            "directory, or flux.service will create it. Leader (rank 0) only; followers\n"
+            "skip it. The statedir checks judge it as the broker will find it: the gate\n"
+            "runs before flux.service, and systemd sets statedir up for that unit first.\n"
+            "They read the installed flux.service and its drop-ins (as systemd loads them,\n"
+            "under --root from the image): when its StateDirectory= names statedir, systemd\n"
+            "creates it at start (owner User=:Group=, mode StateDirectoryMode=), chmods an\n"
+            "existing one to that mode (which clears a sticky bit), and when its owner or\n"
+            "group differs, chowns the whole tree (observed with systemd 252). Then an\n"
+            "absent statedir passes (a first boot); without such a unit it warns: a broker\n"
+            "that has to create its statedir deletes it, with the KVS, at exit. A file, or\n"
+            "a symbolic link (even to a good directory), there fails: with StateDirectory=\n"
+            "systemd fails flux.service before the broker runs (\"Failed to set up special\n"
+            "execution directory in /var/lib: Not a directory\",\n"
+            "\"status=238/STATE_DIRECTORY\", and again every 30 s); without, the broker stops\n"
+            "(\"statedir PATH: Not a directory\") or keeps the KVS wherever the link points.\n"
+            "A flux.service that cannot be read is an error (what systemd will do is\n"
+            "unknown). Facts: path, exists, type, link_target, systemd_managed,\n"
+            "state_directory (the unit file and line of StateDirectory=). Fix: 'install -d\n"
+            "-m 0700 -o flux -g flux /var/lib/flux'.",
+        .explain =
+            "Rank 0 keeps the KVS content store (content.sqlite) and its dumps in\n"
+            "statedir. flux-core's flux.service has StateDirectory=flux: systemd creates\n"
+            "/var/lib/flux when flux.service starts (owner User=, mode\n"
+            "StateDirectoryMode=), after this check, so on a first boot an absent statedir\n"
+            "passes. Without such a unit (the check reads the installed flux.service and\n"
+            "its drop-ins) a broker creates a missing statedir itself and deletes it, with\n"
+            "the KVS, when it exits: a warning. A file, or a symbolic link even to a good\n"
+            "directory, at that path makes systemd fail flux.service before the broker\n"
+            "runs (\"Failed to set up special execution directory in /var/lib: Not a\n"
+            "directory\", status=238/STATE_DIRECTORY), and again every 30 s; without\n"
+            "StateDirectory= a file stops the broker (\"statedir PATH: Not a directory\")\n"
+            "and a link puts the KVS wherever it points.\n"
+            "\n"
+            "Followers (rank > 0) do not use statedir; the check skips there.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    ls -ld /var/lib/flux\n"
+            "    install -d -m 0700 -o flux -g flux /var/lib/flux\n"
+            "\n"
+            "Move a file or link at that path aside first (and its content into the new\n"
+            "directory).",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -1039,22 +1073,45 @@ const struct fp_check fp_checks_statedir[] = {
     },
     {
         .id = "statedir.owner",
-        .message_id = FP_MSGID_STATEDIR_OWNER,
+        .message_id = "79bbc0ea66bc4ce985a52e082c21d197",
         .summary = "statedir owned by the flux user, owner rwx, mode 0700, no sticky bit, as the "
                    "broker will find it after systemd (leader)",
-        .explain = "The broker runs as flux and refuses a statedir it does not own (\"statedir\n"
-                   "X is not owned by instance owner\") or without owner rwx (\"does not have\n"
-                   "owner=rwx permissions\"): it exits 1 and flux.service restarts every 30 s.\n"
-                   "With the sticky bit set it silently works in a throwaway flux-XXXXXX\n"
-                   "directory inside it and deletes that at exit: the KVS is lost at every\n"
-                   "restart. But flux.service's StateDirectory= makes systemd chmod statedir\n"
-                   "to StateDirectoryMode= (clearing a sticky bit) and chown -R it to User=\n"
-                   "and Group= at every start, before the broker: what it repairs is a\n"
-                   "warning, never a block; what it leaves wrong (a unit without owner rwx) is\n"
-                   "judged as the broker will see it. Group or other access exposes the KVS\n"
-                   "(job data of every user): a warning. flux must also be able to search every\n"
-                   "directory above statedir (systemd does not change those).\n"
-                   "Fix: chown flux:flux /var/lib/flux; chmod 0700 /var/lib/flux",
+        .subject = "Flux statedir has the wrong owner or mode (@FLUX_PREFLIGHT_PATH@)",
+        .journal =
+            "The pre-flight check statedir.owner found a problem with the owner or mode of\n"
+            "the Flux statedir: @MESSAGE@",
+        .details =
+            "statedir, as systemd leaves it for the broker, is owned by the flux user and\n"
+            "has owner rwx (else the broker exits 1 and flux.service restarts every 30 s:\n"
+            "\"is not owned by instance owner: Operation not permitted\", \"does not have\n"
+            "owner=rwx permissions\"); the sticky bit fails (the broker would work in a\n"
+            "throwaway subdirectory and keep nothing). What systemd repairs at start\n"
+            "(owner, group, mode, the sticky bit) is a warning that says so (\"systemd\n"
+            "repairs this when flux.service starts\"), never a failure; a unit whose\n"
+            "StateDirectoryMode= lacks owner rwx fails. An absent statedir is judged as\n"
+            "systemd will create it. flux must be able to search the directories above it;\n"
+            "group or other access, or any mode other than 0700, warns. Leader only.\n"
+            "Facts: owner, group, mode, uid, flux_uid, systemd_managed. Fix: 'chown\n"
+            "flux:flux /var/lib/flux; chmod 0700 /var/lib/flux'.",
+        .explain =
+            "The broker runs as the flux user and refuses a statedir it does not own\n"
+            "(\"statedir PATH is not owned by instance owner: Operation not permitted\") or\n"
+            "that lacks owner rwx (\"does not have owner=rwx permissions\"): it exits 1 and\n"
+            "flux.service restarts every 30 s. With the sticky bit set the broker starts,\n"
+            "but works in a throwaway flux-XXXXXX directory inside statedir and deletes it\n"
+            "at exit: the KVS and its dumps are lost at every restart. But with\n"
+            "flux.service's StateDirectory= systemd chmods statedir to StateDirectoryMode=\n"
+            "(clearing a sticky bit) and chowns it, all of it, to User=:Group= at every\n"
+            "start, before the broker: what it repairs is only a warning (\"systemd\n"
+            "repairs this when flux.service starts\"). Access for group or other exposes\n"
+            "the KVS, which holds every user's job data (a warning). flux must also be\n"
+            "able to search every directory above statedir.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    stat -c '%U %a' /var/lib/flux\n"
+            "    chown flux:flux /var/lib/flux\n"
+            "    chmod 0700 /var/lib/flux",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -1064,35 +1121,83 @@ const struct fp_check fp_checks_statedir[] = {
     },
     {
         .id = "statedir.space",
-        .message_id = FP_MSGID_STATEDIR_SPACE,
+        .message_id = "c949e529b4544de9844eebf3c3ae3f27",
         .summary = "free bytes and inodes above the thresholds on statedir's filesystem (leader)",
-        .explain = "The leader keeps the KVS (content.sqlite) and its dumps in statedir. Running\n"
-                   "out of space there is catastrophic to Flux. Thresholds: statedir-space.*\n"
-                   "in flux-preflight.toml(5).\n"
-                   "Fix: df -h /var/lib/flux; remove old dumps in /var/lib/flux/dump; grow the\n"
-                   "filesystem.",
+        .subject = "Not enough free space for the Flux statedir (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:flux-preflight.toml(5)",
+        .journal =
+            "The pre-flight check statedir.space found too little free space or too few\n"
+            "free inodes on the filesystem holding the Flux statedir: @MESSAGE@",
+        .details =
+            "Free bytes and free inodes, absolute and as a share, on the filesystem that\n"
+            "holds statedir (its parent's, before statedir exists) are above the\n"
+            "[statedir-space] thresholds (rank 0 only). Facts: path, free_bytes,\n"
+            "total_bytes, free_percent, min_free_bytes, free_inodes, total_inodes,\n"
+            "free_inodes_percent.",
+        .explain =
+            "The leader (rank 0) keeps the KVS content store (content.sqlite) and its\n"
+            "dumps in statedir. Running out of space there is catastrophic to Flux: the\n"
+            "KVS cannot commit and the instance stops working.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    df -h /var/lib/flux; df -i /var/lib/flux\n"
+            "    ls -l /var/lib/flux/dump     # old dumps can be removed\n"
+            "\n"
+            "Grow the filesystem or free space. The thresholds are statedir-space.* in\n"
+            "flux-preflight.toml(5).",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
+        .settings = FP_SETTINGS(
+            { "statedir-space.min-free", FP_SET_BYTES, "1G", "statedir.space fails below this many free bytes" },
+            { "statedir-space.min-free-percent", FP_SET_PERCENT, "5", "statedir.space fails below this share of free space" },
+            { "statedir-space.min-free-inodes", FP_SET_INTEGER, "10000", "statedir.space fails below this many free inodes" },
+            { "statedir-space.min-free-inodes-percent", FP_SET_PERCENT, "5", "statedir.space fails below this share of free inodes" }),
         .run = check_statedir_space,
         .describe = describe_statedir,
     },
     {
         .id = "statedir.fs",
-        .message_id = FP_MSGID_STATEDIR_FS,
+        .message_id = "784cc087ac284d50826da15b68aa6124",
         .summary = "statedir's filesystem is writable, persistent and local (type, device, UUID, "
                    "label reported)",
-        .explain = "The filesystem holding statedir (found in /proc/self/mountinfo; type, UUID\n"
-                   "and label from libblkid) must be writable: mounted read-only (its superblock\n"
-                   "options), or on a read-only mount of the node, the broker cannot write the\n"
-                   "KVS and statedir cannot be created (fail). The read-only view the gate's own\n"
-                   "unit gives itself (ProtectSystem=strict) is not the node's: it is ignored\n"
-                   "when the filesystem is writable. On tmpfs or ramfs the KVS and its dumps vanish\n"
-                   "at every reboot, and on a network filesystem (nfs, cifs, lustre, gpfs,\n"
-                   "ceph, glusterfs, beegfs, 9p, FUSE) sqlite locking is unreliable and a\n"
-                   "server outage hangs the broker (warnings).\n"
-                   "Fix: findmnt -T /var/lib/flux; mount -o remount,rw MOUNTPOINT and fix\n"
-                   "/etc/fstab, or move statedir to a persistent local filesystem.",
+        .subject = "Flux statedir filesystem read-only, volatile or remote (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:findmnt(8)",
+        .journal =
+            "The pre-flight check statedir.fs looked at the filesystem holding the Flux\n"
+            "statedir (type @FLUX_PREFLIGHT_FS_TYPE@, mounted at\n"
+            "@FLUX_PREFLIGHT_MOUNT_POINT@): @MESSAGE@",
+        .details =
+            "The filesystem holding statedir (its parent's when statedir does not exist\n"
+            "yet), from statfs(2), /proc/self/mountinfo and libblkid: a filesystem mounted\n"
+            "read-only (its superblock options), or a read-only mount of the node, fails;\n"
+            "the read-only view the gate's own unit gives itself (ProtectSystem=strict,\n"
+            "which makes /var/lib read-only before statedir exists) is not the node's state\n"
+            "and does not fail. tmpfs or ramfs (not kept across reboots) and network\n"
+            "filesystems (nfs, nfs4, cifs, smb3, lustre, gpfs, ceph, glusterfs, beegfs, 9p,\n"
+            "FUSE) warn. Leader only. Facts: fs_type, fs_magic, device, uuid, label,\n"
+            "blkid_type, mount_point, read_only, fs_read_only, mount_read_only. Fix:\n"
+            "'findmnt -T /var/lib/flux'; 'mount -o remount,rw MOUNTPOINT' (a read-only\n"
+            "filesystem) or 'mount -o remount,bind,rw MOUNTPOINT' (a read-only mount), or\n"
+            "move statedir to a persistent local filesystem.",
+        .explain =
+            "On a read-only filesystem (mounted ro) or a read-only mount of the node the\n"
+            "broker cannot write the KVS (content.sqlite) or its dumps, and statedir\n"
+            "cannot be created; the read-only view the gate's own unit gives itself\n"
+            "(ProtectSystem=strict) is not the node's and does not count. On tmpfs or\n"
+            "ramfs the KVS (job history, queues, dumps)\n"
+            "vanishes at every reboot. On a network filesystem (nfs, cifs, lustre, gpfs,\n"
+            "ceph, glusterfs, beegfs, 9p, FUSE) sqlite locking is unreliable and an\n"
+            "outage of the server hangs the broker. The first blocks; the others warn.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    findmnt -T /var/lib/flux\n"
+            "    mount -o remount,rw MOUNTPOINT     # a read-only filesystem; fix /etc/fstab\n"
+            "    mount -o remount,bind,rw MOUNTPOINT  # a read-only mount\n"
+            "\n"
+            "or move statedir to a persistent local filesystem.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
@@ -1101,22 +1206,46 @@ const struct fp_check fp_checks_statedir[] = {
     },
     {
         .id = "statedir.restore",
-        .message_id = FP_MSGID_STATEDIR_RESTORE,
+        .message_id = "897de6bbcfd7454b8736274c0c3b8aaf",
         .summary = "dump/RESTORE absent or naming an existing dump; content.sqlite read-write "
                    "for flux (leader)",
-        .explain = "flux.service sets content.restore=auto: at start, whenever\n"
-                   "statedir/dump/RESTORE is a symbolic link, rc1 truncates content.sqlite and\n"
-                   "restores the dump it names. A dangling link (the dump aged out after 7\n"
-                   "days by tmpfiles) wipes the KVS and restores nothing; the broker then also\n"
-                   "fails to write its dump at shutdown. content.sqlite (and its -wal and -shm\n"
-                   "files) must be readable and writable by flux, or rc1 fails (\"rc1.0:\n"
-                   "content-sqlite: [Errno 13] Permission denied\") and the broker exits 42,\n"
-                   "which flux.service counts as success: the node stays down unnoticed. When\n"
-                   "statedir itself is not flux's, systemd's chown -R at start (StateDirectory=)\n"
-                   "hands them to flux: a warning; their modes it leaves alone.\n"
-                   "Fix: ls -l /var/lib/flux/dump; rm /var/lib/flux/dump/RESTORE, or\n"
-                   "ln -sfn YYYYmmdd_HHMMSS.tgz /var/lib/flux/dump/RESTORE;\n"
-                   "chown flux:flux /var/lib/flux/content.sqlite*; chmod 0600 /var/lib/flux/content.sqlite*",
+        .subject = "Flux dump/RESTORE or content.sqlite would lose the KVS (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:flux-dump(1) man:flux-restore(1)",
+        .journal =
+            "The pre-flight check statedir.restore found a problem with a pending KVS\n"
+            "restore or with the KVS database: @MESSAGE@",
+        .details =
+            "dump/RESTORE is absent (pass), or a symbolic link to an existing dump file\n"
+            "that flux can read (pass: the next start restores it, replacing the KVS). A\n"
+            "dangling link fails: at the next start rc1 truncates content.sqlite and\n"
+            "restores nothing. content.sqlite, content.sqlite-wal and content.sqlite-shm,\n"
+            "when present, must be regular files flux can read and write, else rc1 fails\n"
+            "(\"rc1.0: content-sqlite: [Errno 13] Permission denied\") and the broker exits\n"
+            "42, which flux.service counts as success: the node stays down unnoticed. When\n"
+            "statedir's owner or group is not flux.service's, systemd's chown of the whole\n"
+            "tree at start hands them to flux (a warning); their modes it keeps. Leader\n"
+            "only. Facts: restore, restore_target, restore_pending. Fix: 'rm\n"
+            "/var/lib/flux/dump/RESTORE' or 'ln -sfn DUMP.tgz /var/lib/flux/dump/RESTORE';\n"
+            "'chown flux:flux /var/lib/flux/content.sqlite*'.",
+        .explain =
+            "flux.service runs the broker with content.restore=auto: at start, whenever\n"
+            "statedir/dump/RESTORE is a symbolic link, rc1 truncates content.sqlite and\n"
+            "restores the dump the link names. If the dump is gone (tmpfiles ages dumps\n"
+            "out after 7 days) the KVS is wiped and nothing is restored; the broker then\n"
+            "also fails to write its dump at shutdown. content.sqlite (and its -wal and\n"
+            "-shm files) must be readable and writable by flux, or rc1 fails (\"rc1.0:\n"
+            "content-sqlite: [Errno 13] Permission denied\") and the broker exits 42,\n"
+            "which flux.service counts as success (Result=success, never restarted): the\n"
+            "node stays down unnoticed. When statedir itself is not flux's, systemd's\n"
+            "chown of the whole tree at start hands these files to flux (a warning).\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    ls -l /var/lib/flux/dump /var/lib/flux/content.sqlite*\n"
+            "    rm /var/lib/flux/dump/RESTORE        # or point it at an existing dump:\n"
+            "    ln -sfn YYYYmmdd_HHMMSS.tgz /var/lib/flux/dump/RESTORE\n"
+            "    chown flux:flux /var/lib/flux/content.sqlite*\n"
+            "    chmod 0600 /var/lib/flux/content.sqlite*",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,

@@ -14,7 +14,6 @@
 #include "checks/timesync.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 static void check_time_sync(const struct fp_ctx *ctx, struct fp_result *r)
 {
@@ -79,30 +78,63 @@ static void check_time_sync(const struct fp_ctx *ctx, struct fp_result *r)
 const struct fp_check fp_checks_time[] = {
     {
         .id = "time.sync",
-        .message_id = FP_MSGID_TIME_SYNC,
+        .message_id = "d561247dbdb64e72a0c8482dacde36c4",
         .summary = "kernel clock synchronised (adjtimex: maximum error under 1 s, or "
                    "systemd-timesyncd synchronised); waits for it where a time service will "
                    "do it",
-        .explain = "Munge puts the local time in every credential and refuses one outside its\n"
-                   "time-to-live (300 s) or from the future, and Flux signs jobs with munge:\n"
-                   "a node whose clock is off cannot submit or run jobs for other nodes, and\n"
-                   "the errors look like authentication failures. Flux does not check this.\n"
-                   "The check reads the kernel's state with adjtimex(2) (modes = 0: it never\n"
-                   "changes the clock): synchronised when the kernel's maximum error estimate\n"
-                   "is at most 1 s and STA_CLOCKERR is clear (STA_UNSYNC with a small maximum\n"
-                   "error is accepted, as timedatectl does: chrony without rtcsync sets it),\n"
-                   "or when systemd-timesyncd's flag /run/systemd/timesync/synchronized\n"
-                   "exists. Not synchronised: where a time service is enabled or running\n"
-                   "(systemd says so, and its condition did not fail) the check waits for it\n"
-                   "until the run deadline, then blocks; on bare metal with none it blocks at\n"
-                   "once (nothing will synchronise the clock). In a container (detected as\n"
-                   "systemd does: /run/systemd/container, $container, /.dockerenv, ...) the\n"
-                   "clock is the host's and no time service can run (systemd-timesyncd has\n"
-                   "ConditionVirtualization=!container): there the check does not apply\n"
-                   "(skipped, saying so); in a virtual machine without a time service the\n"
-                   "hypervisor may keep the clock: there it warns. Neither waits.\n"
-                   "Fix: systemctl enable --now chrony (or systemd-timesyncd); timedatectl\n"
-                   "must say \"System clock synchronized: yes\"; chronyc tracking.",
+        .subject = "The system clock is not synchronized",
+        .documentation = "man:adjtimex(2) man:timedatectl(1)",
+        .journal =
+            "The pre-flight check time.sync read the kernel's clock state: @MESSAGE@",
+        .details =
+            "The kernel clock is synchronised, from adjtimex(2) with modes = 0 (read only:\n"
+            "the gate never changes the clock): the maximum error estimate is at most 1 s\n"
+            "(a fixed bound) and STA_CLOCKERR is clear. STA_UNSYNC (and the TIME_ERROR\n"
+            "return) with a maximum error within the bound is accepted, as timedatectl(1)\n"
+            "does: chrony without rtcsync sets it. The flag file\n"
+            "/run/systemd/timesync/synchronized of systemd-timesyncd also counts as\n"
+            "synchronised. Not synchronised fails when a time service will synchronise the\n"
+            "clock (one that systemd reports enabled or running, and whose condition did\n"
+            "not fail this boot), and the check waits for it until the deadline (\"waiting\n"
+            "for time sync\"); with no time service on bare metal it fails at once (nothing\n"
+            "will synchronise it). In a container (detected as systemd-detect-virt(1)\n"
+            "does: /run/systemd/container, container, /.dockerenv, ...) the clock is the\n"
+            "host's kernel clock and no time service can run (systemd-timesyncd has\n"
+            "ConditionVirtualization=!container), where the check does not apply (skipped,\n"
+            "saying so); in a virtual machine without a time service the hypervisor may\n"
+            "keep the clock, which the kernel does not show: there it warns. Neither\n"
+            "waits, so the gate never holds up a boot for a clock it cannot synchronise.\n"
+            "The broker itself does not look at the clock; munge credentials and job\n"
+            "signatures from a node whose clock is off are rejected by the others. Live\n"
+            "only. Facts: adjtimex, adjtimex_status, sta_unsync, maxerror_us, esterror_us,\n"
+            "max_error_bound_us, timesyncd_synchronized, virtualization (none, vm,\n"
+            "container), virtualization_name, time_services, time_service. Fix: 'systemctl\n"
+            "enable --now chrony' (or systemd-timesyncd); 'timedatectl'; 'chronyc\n"
+            "tracking'.",
+        .explain =
+            "munge puts the local time in every credential and rejects one that is older\n"
+            "than its time-to-live (300 s) or from the future, and Flux signs jobs with\n"
+            "munge: a node whose clock is off can neither submit nor run jobs for other\n"
+            "nodes, and the errors look like authentication failures. Flux itself does\n"
+            "not check the clock.\n"
+            "\n"
+            "The check calls adjtimex(2) read-only (it never changes the clock): the\n"
+            "clock counts as synchronized when the kernel's maximum error estimate is at\n"
+            "most 1 s and STA_CLOCKERR is clear, or when systemd-timesyncd's flag file\n"
+            "/run/systemd/timesync/synchronized exists. STA_UNSYNC with a small maximum\n"
+            "error is accepted, as timedatectl does (chrony without rtcsync sets it).\n"
+            "Where a time service is enabled or running the check waits for it until the\n"
+            "gate's deadline; on bare metal with none it fails at once. In a container\n"
+            "the clock is the host's and no time service can run (systemd-timesyncd has\n"
+            "ConditionVirtualization=!container): there the check does not apply and\n"
+            "skips, saying so. A virtual machine without a time service may have its\n"
+            "clock kept by the hypervisor: there it warns. Neither waits.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    timedatectl            (\"System clock synchronized: yes\")\n"
+            "    chronyc tracking\n"
+            "    systemctl enable --now chrony      (or systemd-timesyncd)",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_SOLO | FP_CHECK_WAITABLE | FP_CHECK_LIVE,
         .timeout = 2.0,

@@ -21,7 +21,6 @@
 #include "common/unitfile.h"
 #include "engine/check.h"
 #include "engine/context.h"
-#include "engine/msgids.h"
 
 #define USERADD_FIX "useradd --system --no-create-home --shell /usr/sbin/nologin %s " \
                     "(with the same uid on every node: add -u UID)"
@@ -450,40 +449,90 @@ static void check_user_manager(const struct fp_ctx *ctx, struct fp_result *r)
 const struct fp_check fp_checks_user[] = {
     {
         .id = "user.flux",
-        .message_id = FP_MSGID_USER_FLUX,
+        .message_id = "732ca877c91e4265bd14a5c86cf17b35",
         .summary = "the flux user resolves, is not root, and has its group",
-        .explain = "flux.service runs the broker as User=flux and Group=flux; neither Flux\n"
-                   "package creates them. Without the user or the group systemd cannot start\n"
-                   "the broker; as uid 0 the broker and every job would run as root. The uid\n"
-                   "must be the same on every node (fleet.sync compares it when a manifest is\n"
-                   "configured): `pdsh -a id flux | dshbak -c`.\n"
-                   "Fix: useradd --system --no-create-home --shell /usr/sbin/nologin flux\n"
-                   "(add -u UID to use the cluster's uid on every node).",
+        .subject = "The flux user is missing or misconfigured",
+        .documentation = "man:useradd(8)",
+        .journal =
+            "The pre-flight check user.flux looked up the user the broker runs as:\n"
+            "@MESSAGE@",
+        .details =
+            "The flux user (setting flux-user) resolves through NSS (under --root, from the\n"
+            "image's /etc/passwd), is not uid 0, its primary group exists, and a group of\n"
+            "the same name exists (flux.service has User=flux and Group=flux). A primary\n"
+            "group of root warns. Facts: user, uid, gid, group, group_gid. Fix: 'useradd\n"
+            "--system --no-create-home --shell /usr/sbin/nologin flux', with the same uid\n"
+            "on every node.",
+        .explain =
+            "flux.service runs the broker as User=flux and Group=flux, and neither\n"
+            "flux-core nor flux-security creates them: without the user systemd cannot\n"
+            "start the broker (status=217/USER), without the group neither\n"
+            "(status=216/GROUP). With uid 0 the broker and every job would run as root.\n"
+            "The uid must be the same on every node.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    pdsh -a id flux | dshbak -c\n"
+            "    useradd --system --no-create-home --shell /usr/sbin/nologin flux\n"
+            "\n"
+            "(add -u UID to use the cluster's uid on every node).",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 5.0,
+        .settings = FP_SETTINGS(
+            { "flux-uid", FP_SET_INTEGER, NULL, "user.flux fails unless the flux user has this uid (the same on every node)" },
+            { "flux-gid", FP_SET_INTEGER, NULL, "user.flux fails unless the flux user has this gid" }),
         .run = check_user_flux,
     },
     {
         .id = "user.manager",
-        .message_id = FP_MSGID_USER_MANAGER,
+        .message_id = "516273700cd342799dbe97ccb58a4eb5",
         .summary = "what flux.service's ExecStartPre= needs before the broker runs: "
                    "systemd-logind and D-Bus for loginctl enable-linger, and a user manager "
                    "for flux (user@.service, its PAM stack with pam_systemd.so)",
-        .explain = "flux-core's flux.service runs, as root, before the broker:\n"
-                   "  ExecStartPre=/usr/bin/loginctl enable-linger flux\n"
-                   "  ExecStartPre=bash -c 'systemctl start user@$(id -u flux).service'\n"
-                   "The first talks to systemd-logind over D-Bus. The second starts flux's\n"
-                   "user manager, `systemd --user` opened through PAM service systemd-user,\n"
-                   "which needs pam_systemd.so for its XDG_RUNTIME_DIR: without it libpam logs\n"
-                   "\"PAM unable to dlopen(pam_systemd.so)\", the manager stops with \"Trying\n"
-                   "to run as user instance, but $XDG_RUNTIME_DIR is not set.\", and\n"
-                   "flux.service fails before the broker runs, retried every 30 s.\n"
-                   "The commands are read from the installed flux.service and its drop-ins;\n"
-                   "the units, PAM stack (/etc/pam.d, /usr/lib/pam.d), modules and their\n"
-                   "libraries are read, never run or loaded (inside --root for an image).\n"
-                   "Fix: apt-get install libpam-systemd (RHEL: dnf install systemd-pam); make\n"
-                   "sure systemd-logind and dbus are installed and not masked.",
+        .subject = "flux.service's ExecStartPre= would fail: logind, D-Bus or the flux user's manager",
+        .documentation = "man:pam_systemd(8) man:user@.service(5)",
+        .journal =
+            "The pre-flight check user.manager read what flux.service runs before the\n"
+            "broker: @MESSAGE@",
+        .details =
+            "What flux.service's ExecStartPre= needs before the broker runs, read from the\n"
+            "installed unit and its drop-ins. flux-core's unit runs, as root, 'loginctl\n"
+            "enable-linger flux' and 'systemctl start user@UID.service'. The first needs\n"
+            "systemd-logind.service and dbus.service (installed, not masked, their programs\n"
+            "there). The second needs user@.service, its ExecStart= program and its\n"
+            "libraries, and its PAM service (PAMName=systemd-user): read from /etc/pam.d,\n"
+            "else /usr/lib/pam.d, else \"other\", following '@include', 'include' and\n"
+            "'substack', with modules looked for in the security directory beside the\n"
+            "node's libpam.so.0. The session stack must have pam_systemd.so, installed:\n"
+            "without it the user manager gets no XDG_RUNTIME_DIR and stops (\"Trying to run\n"
+            "as user instance, but $XDG_RUNTIME_DIR is not set.\"), so flux.service fails\n"
+            "before the broker runs and is retried every 30 s. Another missing required or\n"
+            "requisite module of the account or session stack fails too; an optional one\n"
+            "warns; a '-' line's absent module is ignored, as libpam ignores it. A command\n"
+            "whose program is not installed fails (warns with a '-' prefix). Nothing is\n"
+            "run or loaded. Skipped without flux.service, and its user-manager part\n"
+            "without the flux user. Facts: unit, exec_start_pre, linger, user_unit,\n"
+            "pam_service, pam_file, pam_module_dir. Fix: 'apt-get install libpam-systemd'\n"
+            "(RHEL: 'dnf install systemd-pam'); install and unmask systemd-logind and dbus.",
+        .explain =
+            "flux-core's flux.service runs, as root, before the broker:\n"
+            "\n"
+            "    ExecStartPre=/usr/bin/loginctl enable-linger flux\n"
+            "    ExecStartPre=bash -c 'systemctl start user@$(id -u flux).service'\n"
+            "\n"
+            "loginctl talks to systemd-logind over D-Bus. The user manager (systemd\n"
+            "--user, opened through the PAM service systemd-user) needs pam_systemd.so\n"
+            "for its XDG_RUNTIME_DIR: without it libpam logs \"PAM unable to\n"
+            "dlopen(pam_systemd.so)\", the manager stops with \"Trying to run as user\n"
+            "instance, but $XDG_RUNTIME_DIR is not set.\", and flux.service fails before\n"
+            "the broker runs, retried every 30 s.\n"
+            "\n"
+            "Check and fix:\n"
+            "\n"
+            "    systemctl status systemd-logind dbus\n"
+            "    grep pam_systemd /etc/pam.d/systemd-user /usr/lib/pam.d/systemd-user\n"
+            "    apt-get install libpam-systemd      (RHEL: dnf install systemd-pam)",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS,
         .timeout = 10.0,

@@ -317,7 +317,8 @@ static int cmd_list_settings(struct options *o, const char *root)
     if (fp_settings_load(root, o->config, &set, err, sizeof(err)) < 0)
         return config_error(err);
     settings_row(&t, "SETTING", "VALUE", "ORIGIN");
-    for (const struct fp_setting_def *d = fp_setting_defs; d->key; d++) {
+    for (const struct fp_setting_def *const *dp = fp_setting_defs(); *dp; dp++) {
+        const struct fp_setting_def *d = *dp;
         json_t *at = json_object_get(set->origin, d->key);
 
         if (d->type == FP_SET_SEVERITY_TABLE || d->type == FP_SET_TIMEOUT_TABLE) {
@@ -389,11 +390,13 @@ static int cmd_explain(const char *id)
         return EXIT_USAGE;
     }
     printf("%s: %s\n\n", c->id, c->summary);
+    if (c->details)
+        printf("%s\n\n", c->details);
     if (c->explain)
         printf("%s\n\n", c->explain);
     printf("Default severity: %s%s\n", fp_severity_name(c->severity),
            c->severity == FP_SEV_FAIL ? " (a failure keeps flux from starting)" : "");
-    printf("Timeout: %gs%s\n", c->timeout > 0 ? c->timeout : 5.0,
+    printf("Timeout: %gs%s\n", c->timeout > 0 ? c->timeout : FP_DEFAULT_TIMEOUT,
            c->flags & FP_CHECK_WAITABLE ? " per attempt; retried until the run deadline" : "");
     if (c->requires) {
         printf("Requires:");

@@ -1,10 +1,14 @@
 /* Check descriptors and results: the one interface every check family uses.
  *
- * A check is a descriptor (id, catalog MESSAGE_ID, summary, default severity,
- * how it must be run, timeout) and a run function that fills a result. A check
+ * A check is a descriptor and a run function that fills a result. The
+ * descriptor owns everything about the check: its id, its journal
+ * MESSAGE_ID, what it proves (summary), its explanation (what `explain`
+ * prints and, generated from it at build time, its journal catalog entry and
+ * its entry in flux-preflight(8)), its default severity, how it must be run,
+ * its timeout, the settings of its own and the checks it requires. A check
  * never prints and never talks to journald: it reports a status, a one-line
  * message and facts (a JSON object; each key becomes a FLUX_PREFLIGHT_<KEY>
- * journald field). Outputs and the verdict are the runner's business.
+ * journald field). Outputs and the verdict are the engine's business.
  */
 #ifndef FP_ENGINE_CHECK_H
 #define FP_ENGINE_CHECK_H
@@ -50,6 +54,33 @@ enum {
 };
 /* No flag: a pure check of the parsed context, run in-process. */
 
+/* The time for one attempt of a check whose descriptor sets none. */
+#define FP_DEFAULT_TIMEOUT 5.0
+
+/* A setting of the gate's configuration (flux-preflight.toml(5)): the gate's
+ * own (engine/settings.c) or a check's (its descriptor's .settings). */
+enum fp_setting_type {
+    FP_SET_STRING,
+    FP_SET_PATH,     /* absolute path */
+    FP_SET_FSD,      /* Flux Standard Duration string */
+    FP_SET_BYTES,    /* integer, or string with K/M/G/T (powers of 1024) suffix */
+    FP_SET_PERCENT,  /* number 0..100 */
+    FP_SET_INTEGER,
+    FP_SET_BOOL,
+    FP_SET_MODE,     /* "enforce" | "warn" */
+    FP_SET_LEVEL,    /* "fail" | "warn": how one kind of finding counts */
+    FP_SET_URL,
+    FP_SET_SEVERITY_TABLE, /* check id -> "fail" | "warn" | "off" */
+    FP_SET_TIMEOUT_TABLE,  /* check id -> FSD */
+};
+
+struct fp_setting_def {
+    const char *key;  /* dotted: "munge.socket" */
+    enum fp_setting_type type;
+    const char *def;  /* default as text; NULL = unset */
+    const char *doc;  /* one line for list --settings and the man page test */
+};
+
 struct fp_result {
     enum fp_status status;
     char *message;   /* findings joined with "; " */
@@ -65,9 +96,33 @@ struct fp_result {
 
 struct fp_check {
     const char *id;          /* stable: "munge.daemon" */
-    const char *message_id;  /* stable 128-bit id, 32 lowercase hex digits */
+    /* Its journal entries' MESSAGE_ID, which keys its catalog entry: a
+     * stable 128-bit id, 32 lowercase hex digits (`systemd-id128 new`).
+     * Never change one: admins filter on them. */
+    const char *message_id;
     const char *summary;     /* what it proves, one line (list, man page) */
-    const char *explain;     /* why it matters and how to fix it (explain ID) */
+    /* What exactly it looks at and how it judges it, the facts it reports
+     * (plain text, as .explain): its entry in flux-preflight(8), and what
+     * `explain` prints first. NULL: the summary. */
+    const char *details;
+    /* Why it matters to Flux and how to fix what it finds, in plain text
+     * lines of at most 78 columns: a blank line starts a paragraph, a line
+     * indented by blanks is shown as written (commands to run). Printed by
+     * `explain`, carried by the catalog entry, and the body of the check's
+     * entry in flux-preflight(8). */
+    const char *explain;
+    /* The catalog entry's Subject: (may use journal fields of the entry,
+     * "@FLUX_PREFLIGHT_PATH@"); NULL: the summary. */
+    const char *subject;
+    /* Further pages for its Documentation: line ("man:munged(8)"). */
+    const char *documentation;
+    /* The catalog's opening paragraph, what this entry reports with its
+     * fields ("... through @FLUX_PREFLIGHT_SOCKET@: @MESSAGE@"); NULL: "The
+     * pre-flight check ID reported: @MESSAGE@". */
+    const char *journal;
+    /* Settings of its own (typed, with defaults and a line of doc), NULL or
+     * ending with { NULL }: FP_SETTINGS({ "munge.socket", FP_SET_PATH, ... }). */
+    const struct fp_setting_def *settings;
     enum fp_severity severity;
     unsigned flags;          /* FP_CHECK_* */
     double timeout;          /* seconds for one attempt; 0 = default */
@@ -84,6 +139,7 @@ struct fp_check {
     const char *const *requires;
 };
 #define FP_REQUIRES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define FP_SETTINGS(...) ((const struct fp_setting_def[]){ __VA_ARGS__, { NULL, 0, NULL, NULL } })
 
 /* Report a finding. Status only ever gets worse (UNKNOWN < PASS < SKIP < WARN <
  * FAIL < ERROR); messages accumulate, joined with "; ". */

@@ -1,35 +1,36 @@
+/* The registry: iteration over the families src/checks/ assembles. */
 #include <string.h>
 
 #include "engine/registry.h"
 
-/* Display order follows the admin guide's checklist: packages, statedir,
- * munge, time, users, cert, config files, configs, IMP, network, fleet. */
-static const struct fp_check *const families[] = {
-    fp_checks_packages, fp_checks_statedir, fp_checks_munge, fp_checks_time,
-    fp_checks_user,     fp_checks_cert,     fp_checks_perms,  fp_checks_config,
-    fp_checks_imp,      fp_checks_net,      fp_checks_fleet,
-};
-
-#define NFAMILIES (sizeof(families) / sizeof(families[0]))
+/* The families come from src/checks/registry.c (fp_families). */
+static size_t nfamilies(void)
+{
+    static size_t n;
+    if (!n)
+        while (fp_families[n])
+            n++;
+    return n;
+}
 
 static const struct fp_check *skip_empty(size_t fam)
 {
-    for (; fam < NFAMILIES; fam++)
-        if (families[fam][0].id)
-            return &families[fam][0];
+    for (; fam < nfamilies(); fam++)
+        if (fp_families[fam][0].id)
+            return &fp_families[fam][0];
     return NULL;
 }
 
 static size_t family_of(const struct fp_check *c)
 {
-    for (size_t f = 0; f < NFAMILIES; f++) {
-        const struct fp_check *p = families[f];
+    for (size_t f = 0; f < nfamilies(); f++) {
+        const struct fp_check *p = fp_families[f];
         while (p->id)
             p++;
-        if (c >= families[f] && c < p)
+        if (c >= fp_families[f] && c < p)
             return f;
     }
-    return NFAMILIES;
+    return nfamilies();
 }
 
 const struct fp_check *fp_registry_first(void)

@@ -1,4 +1,6 @@
-/* The registry: every check family's descriptors, in display order. */
+/* The registry: every check, in display order. The engine sees checks only
+ * through this interface; the list of families is assembled in src/checks/
+ * (src/checks/registry.c). */
 #ifndef FP_ENGINE_REGISTRY_H
 #define FP_ENGINE_REGISTRY_H
 
@@ -12,17 +14,8 @@ const struct fp_check *fp_registry_next(const struct fp_check *c);
 const struct fp_check *fp_registry_find(const char *id);
 size_t fp_registry_count(void);
 
-/* Each family file (src/checks/<family>.c) defines its table, ending with {0}. */
-extern const struct fp_check fp_checks_packages[];
-extern const struct fp_check fp_checks_statedir[];
-extern const struct fp_check fp_checks_cert[];
-extern const struct fp_check fp_checks_config[];
-extern const struct fp_check fp_checks_perms[];
-extern const struct fp_check fp_checks_imp[];
-extern const struct fp_check fp_checks_munge[];
-extern const struct fp_check fp_checks_time[];
-extern const struct fp_check fp_checks_user[];
-extern const struct fp_check fp_checks_net[];
-extern const struct fp_check fp_checks_fleet[];
+/* The families, in display order, NULL-terminated: each a table of
+ * descriptors ending with { 0 } (src/checks/registry.c). */
+extern const struct fp_check *const fp_families[];
 
 #endif

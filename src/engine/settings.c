@@ -19,42 +19,60 @@
 #include "engine/registry.h"
 #include "engine/settings.h"
 
-/* Every key the gate understands. flux-preflight.toml(5) documents exactly
- * these (tests/integration compares the lists). */
-const struct fp_setting_def fp_setting_defs[] = {
+/* The gate's own keys; each check declares its own in its descriptor.
+ * flux-preflight.toml(5) documents all of them (tests/integration/t0600-docs.t
+ * compares the lists). */
+static const struct fp_setting_def gate_defs[] = {
     { "mode", FP_SET_MODE, "enforce", "enforce: a blocking failure keeps flux from starting; warn: report only" },
     { "deadline", FP_SET_FSD, "30s", "the whole run ends by then; waitable checks retry until it" },
     { "flux-user", FP_SET_STRING, "flux", "the user the broker runs as" },
-    { "flux-uid", FP_SET_INTEGER, NULL, "user.flux fails unless the flux user has this uid (the same on every node)" },
-    { "flux-gid", FP_SET_INTEGER, NULL, "user.flux fails unless the flux user has this gid" },
     { "statedir", FP_SET_PATH, "/var/lib/flux", "the broker's statedir (rank 0)" },
     { "system-config", FP_SET_PATH, "/etc/flux/system/conf.d", "the broker's config (--config-path)" },
     { "security-config", FP_SET_PATH, "/etc/flux/security/conf.d", "flux-security's signing config" },
     { "imp-config", FP_SET_PATH, "/etc/flux/imp/conf.d", "the IMP's config" },
-    { "manifest", FP_SET_URL, NULL, "fleet reference (https://, http://, file://) for fleet.sync" },
-    { "fleet.ca-path", FP_SET_PATH, NULL, "CA file, or hashed CA directory, that verifies an https:// manifest server (unset: the system store)" },
-    { "fleet.connect-timeout", FP_SET_FSD, "5s", "fleet.sync: time to connect to the manifest server" },
-    { "fleet.timeout", FP_SET_FSD, "10s", "fleet.sync: time for the whole manifest transfer" },
-    { "fleet.max-size", FP_SET_BYTES, "1M", "fleet.sync: a larger manifest is refused" },
-    { "fleet.allow-unreachable", FP_SET_BOOL, NULL, "true: no manifest and no cached copy is a warning, not an error" },
     { "status-file", FP_SET_PATH, "/run/flux-preflight/status.json", "where a full run records its verdict (read by the PAM module)" },
-    { "net.parent-unreachable", FP_SET_LEVEL, "warn", "net.parent: a parent that does not answer (yet) is a warning (warn) or blocks (fail)" },
-    { "munge.socket", FP_SET_PATH, "/run/munge/munge.socket.2", "munged's socket" },
-    { "munge.key", FP_SET_PATH, "/etc/munge/munge.key", "munged's key file" },
-    { "statedir-space.min-free", FP_SET_BYTES, "1G", "statedir.space fails below this many free bytes" },
-    { "statedir-space.min-free-percent", FP_SET_PERCENT, "5", "statedir.space fails below this share of free space" },
-    { "statedir-space.min-free-inodes", FP_SET_INTEGER, "10000", "statedir.space fails below this many free inodes" },
-    { "statedir-space.min-free-inodes-percent", FP_SET_PERCENT, "5", "statedir.space fails below this share of free inodes" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const struct fp_setting_def table_defs[] = {
     { "severity", FP_SET_SEVERITY_TABLE, NULL, "per check id: fail (blocks), warn (reports) or off (not run)" },
     { "timeout", FP_SET_TIMEOUT_TABLE, NULL, "per check id: time for one attempt (FSD)" },
     { NULL, 0, NULL, NULL },
 };
 
-static const struct fp_setting_def *find_def(const char *key)
+const struct fp_setting_def *const *fp_setting_defs(void)
 {
-    for (const struct fp_setting_def *d = fp_setting_defs; d->key; d++)
-        if (strcmp(d->key, key) == 0)
-            return d;
+    static const struct fp_setting_def **all;
+    size_t n = 0;
+
+    if (all)
+        return all;
+    for (const struct fp_setting_def *d = gate_defs; d->key; d++)
+        n++;
+    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c))
+        for (const struct fp_setting_def *d = c->settings; d && d->key; d++)
+            n++;
+    n += sizeof(table_defs) / sizeof(table_defs[0]);
+    const struct fp_setting_def **v = calloc(n, sizeof(*v));
+    if (!v)
+        abort(); /* a few dozen pointers, at startup */
+    n = 0;
+    for (const struct fp_setting_def *d = gate_defs; d->key; d++)
+        v[n++] = d;
+    for (const struct fp_check *c = fp_registry_first(); c; c = fp_registry_next(c))
+        for (const struct fp_setting_def *d = c->settings; d && d->key; d++)
+            v[n++] = d;
+    for (const struct fp_setting_def *d = table_defs; d->key; d++)
+        v[n++] = d;
+    all = v;
+    return all;
+}
+
+const struct fp_setting_def *fp_setting_def_find(const char *key)
+{
+    for (const struct fp_setting_def *const *d = fp_setting_defs(); *d; d++)
+        if (strcmp((*d)->key, key) == 0)
+            return *d;
     return NULL;
 }
 
@@ -106,7 +124,7 @@ static void flatten(json_t *obj, const char *prefix, json_t *out)
         _cleanup_free_ char *key = NULL;
         if (asprintf(&key, "%s%s%s", prefix, *prefix ? "." : "", k) < 0)
             continue;
-        const struct fp_setting_def *d = find_def(key);
+        const struct fp_setting_def *d = fp_setting_def_find(key);
         if (json_is_object(v) && !(d && (d->type == FP_SET_SEVERITY_TABLE ||
                                           d->type == FP_SET_TIMEOUT_TABLE)))
             flatten(v, key, out);
@@ -123,17 +141,44 @@ struct loader {
 
 static int fail_at(struct loader *l, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Where KEY's value was set: 0 with *file (and *line, 0 when unknown), or -1. */
+static int locate(struct loader *l, const char *key, const char **file, int *line)
+{
+    *file = NULL;
+    *line = 0;
+    if (!l->conf)
+        return -1;
+    if (conf_locate(l->conf, key, file, line) == 0 && *file)
+        return 0;
+    /* a quoted id with dots ("time.sync" = "warn" in [severity]) is one key,
+     * which conf_locate's dotted path cannot name: ask the files' line maps
+     * for severity."time.sync" */
+    const char *dot = strchr(key, '.');
+    _cleanup_free_ char *quoted = NULL;
+    if (!dot || asprintf(&quoted, "%.*s.\"%s\"", (int)(dot - key), key, dot + 1) < 0)
+        return -1;
+    for (size_t i = l->conf->nfiles; i > 0; i--) {
+        json_t *ln = json_object_get(l->conf->files[i - 1].lines, quoted);
+        if (json_is_integer(ln)) {
+            *file = l->conf->files[i - 1].path;
+            *line = (int)json_integer_value(ln);
+            return 0;
+        }
+    }
+    return -1;
+}
+
 static int fail_at(struct loader *l, const char *key, const char *fmt, ...)
 {
-    const char *file = NULL;
-    int line = 0;
+    const char *file;
+    int line;
     char msg[512];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (l->conf && conf_locate(l->conf, key, &file, &line) == 0 && file) {
+    if (locate(l, key, &file, &line) == 0) {
         if (line > 0)
             snprintf(l->err, l->errsz, "%s:%d: %s", file, line, msg);
         else
@@ -148,25 +193,11 @@ static int fail_at(struct loader *l, const char *key, const char *fmt, ...)
 /* Remember where KEY's value V was set, for list --settings. */
 static void note_origin(struct loader *l, struct fp_settings *s, const char *key, json_t *v)
 {
-    const char *file = NULL;
-    int line = 0;
-    if (!l->conf || conf_locate(l->conf, key, &file, &line) < 0 || !file) {
-        /* a quoted id with dots ("time.sync" = "warn" in [severity]) is one
-         * key, which conf_locate's dotted path cannot name: ask the files'
-         * line maps for severity."time.sync" */
-        const char *dot = strchr(key, '.');
-        _cleanup_free_ char *quoted = NULL;
-        if (!dot || asprintf(&quoted, "%.*s.\"%s\"", (int)(dot - key), key, dot + 1) < 0)
-            quoted = NULL;
+    const char *file;
+    int line;
+    if (locate(l, key, &file, &line) < 0) {
         file = l->conf ? l->conf->path : "";
-        for (size_t i = l->conf ? l->conf->nfiles : 0; quoted && i > 0; i--) {
-            json_t *ln = json_object_get(l->conf->files[i - 1].lines, quoted);
-            if (json_is_integer(ln)) {
-                file = l->conf->files[i - 1].path;
-                line = (int)json_integer_value(ln);
-                break;
-            }
-        }
+        line = 0;
     }
     json_object_set_new(s->origin, key, json_pack("{s:O s:s s:i}", "value", v, "file", file,
                                                   "line", line));
@@ -331,7 +362,8 @@ static struct fp_settings *settings_new(void)
 
 static int apply_defaults(struct loader *l, struct fp_settings *s)
 {
-    for (const struct fp_setting_def *d = fp_setting_defs; d->key; d++) {
+    for (const struct fp_setting_def *const *dp = fp_setting_defs(); *dp; dp++) {
+        const struct fp_setting_def *d = *dp;
         if (!d->def || json_object_get(s->values, d->key))
             continue;
         _cleanup_json_ json_t *v = NULL;
@@ -447,7 +479,7 @@ int fp_settings_load(const char *root, const char *path, struct fp_settings **ou
         goto out;
     flatten(l.conf->merged, "", flat);
     json_object_foreach(flat, key, v) {
-        const struct fp_setting_def *d = find_def(key);
+        const struct fp_setting_def *d = fp_setting_def_find(key);
         if (!d) {
             fail_at(&l, key, "unknown key '%s' (see flux-preflight.toml(5))", key);
             goto out;
@@ -501,8 +533,6 @@ enum fp_severity fp_settings_severity(const struct fp_settings *s, const struct 
     int sev = fp_severity_from_name(json_string_value(json_object_get(s->severity, c->id)));
     return sev >= 0 ? (enum fp_severity)sev : c->severity;
 }
-
-#define FP_DEFAULT_TIMEOUT 5.0
 
 double fp_settings_timeout(const struct fp_settings *s, const struct fp_check *c)
 {

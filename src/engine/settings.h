@@ -20,29 +20,11 @@ enum fp_mode {
     FP_MODE_WARN = 1,
 };
 
-enum fp_setting_type {
-    FP_SET_STRING,
-    FP_SET_PATH,     /* absolute path */
-    FP_SET_FSD,      /* Flux Standard Duration string */
-    FP_SET_BYTES,    /* integer, or string with K/M/G/T (powers of 1024) suffix */
-    FP_SET_PERCENT,  /* number 0..100 */
-    FP_SET_INTEGER,
-    FP_SET_BOOL,
-    FP_SET_MODE,     /* "enforce" | "warn" */
-    FP_SET_LEVEL,    /* "fail" | "warn": how one kind of finding counts */
-    FP_SET_URL,
-    FP_SET_SEVERITY_TABLE, /* check id -> "fail" | "warn" | "off" */
-    FP_SET_TIMEOUT_TABLE,  /* check id -> FSD */
-};
-
-struct fp_setting_def {
-    const char *key;  /* dotted: "munge.socket" */
-    enum fp_setting_type type;
-    const char *def;  /* default as text; NULL = unset */
-    const char *doc;  /* one line for --help-config and the man page test */
-};
-
-extern const struct fp_setting_def fp_setting_defs[];
+/* Every setting the gate knows, in the order list --settings shows them: the
+ * gate's own, then each check's own (its descriptor's .settings, registry
+ * order), then the per-check [severity] and [timeout] tables; NULL-terminated. */
+const struct fp_setting_def *const *fp_setting_defs(void);
+const struct fp_setting_def *fp_setting_def_find(const char *key);
 
 struct fp_settings {
     enum fp_mode mode;

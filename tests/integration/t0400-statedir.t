@@ -364,7 +364,7 @@ else
 fi
 
 for c in ${CHECKS//,/ }; do
-    like "$("$FP_BIN" explain "$c" | tr "\n" " ")" "^$c: .*Fix:" "flux-preflight explain $c: summary, why and the fix"
+    like "$("$FP_BIN" explain "$c" | tr "\n" " ")" "^$c: .*[Ff]ix:" "flux-preflight explain $c: summary, why and the fix"
 done
 
 done_testing

@@ -143,6 +143,6 @@ gate
 is "$rc" 0 "healthy again: exit 0"
 is "$CHANGED" 0 "the gate changed nothing under the root in any run (type, mode, owner, size, mtime, content)"
 
-like "$("$FP_BIN" explain config.perms | tr "\n" " ")" "^config.perms: .*Fix: chown -R root:root" "flux-preflight explain config.perms"
+like "$("$FP_BIN" explain config.perms | tr "\n" " ")" "^config.perms: .*Fix: '?chown -R root:root" "flux-preflight explain config.perms"
 
 done_testing

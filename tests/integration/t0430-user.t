@@ -116,7 +116,7 @@ like "$(res .message)" "user $U does not exist in NSS \\(getent passwd $U\\)" "l
 
 is "$CHANGED" 0 "the gate changed nothing under the root in any run"
 
-like "$("$FP_BIN" explain user.flux | tr "\n" " ")" "^user.flux: .*Fix: useradd --system --no-create-home --shell /usr/sbin/nologin flux" "flux-preflight explain user.flux"
+like "$("$FP_BIN" explain user.flux | tr "\n" " ")" "^user.flux: .*Fix: '?useradd --system --no-create-home --shell /usr/sbin/nologin flux" "flux-preflight explain user.flux"
 
 # --- the cluster's uid and gid pinned in the gate config (flux-uid, flux-gid)
 G=$R/etc/flux/preflight/conf.d/ids.toml

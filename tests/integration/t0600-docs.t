@@ -4,7 +4,7 @@
 # catalog explaining every MESSAGE_ID; the units verified, and the gate's
 # unit hardened to an exposure of 2.0 or less.
 . "$top_srcdir/tests/lib/tap.sh"
-MAN8=$top_srcdir/man/flux-preflight.8
+MAN8=$top_builddir/man/flux-preflight.8
 MAN5=$top_srcdir/man/flux-preflight.toml.5
 PAM8=$top_srcdir/man/pam_flux_preflight.8
 FAULTS7=$top_srcdir/man/flux-preflight-faults.7

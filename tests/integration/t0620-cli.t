@@ -99,8 +99,8 @@ is "$rc" 2 "list --settings with a config path that does not exist: exit 2"
 set=$(FLUX_PREFLIGHT_MODE=warn "$FP_BIN" list --settings --config "$T/conf.d/20-later.toml")
 like "$(row mode)" '^warn +FLUX_PREFLIGHT_MODE=warn' "mode turned to warn from outside the config says so"
 is "$(printf '%s\n' "$set" | tail -n +2 | awk '{print $1}' | grep -v -e '^severity' -e '^timeout' | sort | tr '\n' ' ')" \
-    "$(sed -n 's/^    { "\([a-z.-]*\)", FP_SET_.*/\1/p' "$top_srcdir/src/engine/settings.c" | grep -v -e '^severity$' -e '^timeout$' | sort | tr '\n' ' ')" \
-    "list --settings shows every setting the gate knows"
+    "$(sed -n 's/^ *{ "\([a-z.-]*\)", FP_SET_.*/\1/p' "$top_srcdir/src/engine/settings.c" "$top_srcdir"/src/checks/*.c | grep -v -e '^severity$' -e '^timeout$' | sort | tr '\n' ' ')" \
+    "list --settings shows every setting the gate knows (the gate's own and each check's)"
 
 # --- an image: relative --root, the table piped and on a terminal ----------------------
 mkdir -p "$T/imgs"
@@ -219,7 +219,7 @@ else ok "README's example is what the gate prints: run make update-readme" false
 verdict=$(grep -E '^(FAIL|OK): ' "$T/example")
 like "$verdict" '^FAIL: ' "the example ends in a failing verdict"
 # the status lines the docs show (systemctl status) are that run's verdict too
-for doc in README.md man/flux-preflight.8; do
+for doc in README.md man/flux-preflight.8.in; do
     shown=$(grep -oE 'Status: "(FAIL|OK): [^"(]*\([0-9]+ of [0-9]+ failed\)' "$top_srcdir/$doc" | sed 's/^Status: "//' | sort -u)
     is "$shown" "$verdict" "$doc shows the real run's verdict as the status line ($verdict)"
 done

@@ -25,7 +25,7 @@ Restart=always
 RestartSec=1
 EOF
 
-SUMMARY_ID=$(sed -n 's/.*FP_MSGID_SUMMARY *"\([0-9a-f]*\)".*/\1/p' "$top_srcdir/src/engine/msgids.h")
+SUMMARY_ID=$(sed -n 's/.*MSGID_SUMMARY *"\([0-9a-f]*\)".*/\1/p' "$top_srcdir/src/output/journal.c")
 gate_runs() { sys_journal -u flux-preflight.service MESSAGE_ID="$SUMMARY_ID" -o cat | wc -l; }
 dependency_fails() { sys_journal -u flux.service JOB_RESULT=dependency -o cat | grep -c "failed with result 'dependency'"; }
 pid() { sys_exec systemctl show -p MainPID --value flux.service; }
@@ -122,8 +122,8 @@ is "$(verdict)" pass "...the status file says pass"
 is "$(pid)" "$p0" "...and the broker never moved (MainPID $p0)"
 
 # ---- off and on: one command each (flux-preflight(8))
-ok "flux-preflight(8) documents the off command" grep -q 'systemctl disable flux-preflight' "$top_srcdir/man/flux-preflight.8"
-ok "flux-preflight(8) documents the on command" grep -q 'systemctl enable flux-preflight' "$top_srcdir/man/flux-preflight.8"
+ok "flux-preflight(8) documents the off command" grep -q 'systemctl disable flux-preflight' "$top_srcdir/man/flux-preflight.8.in"
+ok "flux-preflight(8) documents the on command" grep -q 'systemctl enable flux-preflight' "$top_srcdir/man/flux-preflight.8.in"
 rc=0; sys_exec systemctl disable flux-preflight.service >/dev/null 2>&1 || rc=$?
 is "$rc" 0 "off: systemctl disable flux-preflight"
 is "$(sys_exec sh -c 'ls /etc/systemd/system/flux.service.requires 2>/dev/null | wc -l')" 0 \
