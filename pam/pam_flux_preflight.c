@@ -20,12 +20,12 @@
 
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
+#include <security/pam_modutil.h>
 
 #include "common/cleanup.h"
 #include "common/sanitize.h"
 #include "common/statusfile.h"
 
-#define PF_NSS_BUF_MAX (4 * 1024 * 1024) /* getpwnam_r/getgrnam_r buffer cap */
 #define PF_GROUPS_MAX 65536              /* the kernel's NGROUPS_MAX */
 #define PF_LIST_ITEMS 5                  /* failed checks named to the user */
 /* pam_info()/pam_error() text shown once per PAM handle (account, then session) */
@@ -102,57 +102,36 @@ static void pf_failure_list(const struct statusfile *sf, char *buf, size_t bufsz
         snprintf(buf + len, bufsz - len, "%s%zu more", shown ? ", and " : "", n - shown);
 }
 
-static int pf_lookup_user(const char *user, uid_t *uid, gid_t *gid)
+/* Users and groups through libpam's own NSS lookups (pam_modutil: the
+ * result lives with the handle). NULL with errno 0 or one of getpwnam(3)'s
+ * "not found" values is no such entry; another errno, a failed lookup. */
+static int pf_not_found(void)
 {
-    long hint = sysconf(_SC_GETPW_R_SIZE_MAX);
-    size_t sz = hint > 0 ? (size_t)hint : 1024;
-
-    for (;;) {
-        struct passwd pw, *res = NULL;
-        _cleanup_free_ char *buf = malloc(sz);
-        int e;
-
-        if (!buf)
-            return -ENOMEM;
-        e = getpwnam_r(user, &pw, buf, sz, &res);
-        if (e == ERANGE && sz < PF_NSS_BUF_MAX) {
-            sz *= 2;
-            continue;
-        }
-        if (e != 0)
-            return e > 0 ? -e : -EIO;
-        if (!res)
-            return -ENOENT;
-        *uid = pw.pw_uid;
-        *gid = pw.pw_gid;
-        return 0;
-    }
+    int e = errno;
+    return e == 0 || e == ENOENT || e == ESRCH || e == EBADF || e == EPERM ? -ENOENT : -e;
 }
 
-static int pf_lookup_group(const char *group, gid_t *gid)
+static int pf_lookup_user(pam_handle_t *h, const char *user, uid_t *uid, gid_t *gid)
 {
-    long hint = sysconf(_SC_GETGR_R_SIZE_MAX);
-    size_t sz = hint > 0 ? (size_t)hint : 1024;
+    const struct passwd *pw;
 
-    for (;;) {
-        struct group gr, *res = NULL;
-        _cleanup_free_ char *buf = malloc(sz);
-        int e;
+    errno = 0;
+    if (!(pw = pam_modutil_getpwnam(h, user)))
+        return pf_not_found();
+    *uid = pw->pw_uid;
+    *gid = pw->pw_gid;
+    return 0;
+}
 
-        if (!buf)
-            return -ENOMEM;
-        e = getgrnam_r(group, &gr, buf, sz, &res);
-        if (e == ERANGE && sz < PF_NSS_BUF_MAX) {
-            sz *= 2; /* a big group's member list can be long */
-            continue;
-        }
-        if (e != 0)
-            return e > 0 ? -e : -EIO;
-        if (!res)
-            return -ENOENT;
-        *gid = gr.gr_gid;
-        return 0;
-    }
+static int pf_lookup_group(pam_handle_t *h, const char *group, gid_t *gid)
+{
+    const struct group *gr;
+
+    errno = 0;
+    if (!(gr = pam_modutil_getgrnam(h, group)))
+        return pf_not_found();
+    *gid = gr->gr_gid;
+    return 0;
 }
 
 /* Membership as the login will see it: primary group plus NSS initgroups. */
@@ -190,7 +169,7 @@ static int pf_privileged(pam_handle_t *h, const struct pf_opts *o, const char *u
     int r;
 
     *priv = false;
-    if ((r = pf_lookup_user(user, &uid, &gid)) < 0)
+    if ((r = pf_lookup_user(h, user, &uid, &gid)) < 0)
         return r;
     if (uid == 0) {
         *priv = true;
@@ -201,7 +180,7 @@ static int pf_privileged(pam_handle_t *h, const struct pf_opts *o, const char *u
          * or sudo (Debian, Ubuntu), whichever exists */
         bool found = false;
         for (const char *const *g = PF_ADMIN_GROUPS; *g && !found; g++)
-            found = pf_lookup_group(*g, &admin_gid) == 0;
+            found = pf_lookup_group(h, *g, &admin_gid) == 0;
         if (!found) {
             pam_syslog(h, LOG_ERR, "no admin_group= given and neither wheel nor sudo exists: "
                                    "only root is admitted as an administrator");
@@ -209,7 +188,7 @@ static int pf_privileged(pam_handle_t *h, const struct pf_opts *o, const char *u
         }
     } else if (!o->admin_group) {
         return 0;
-    } else if ((r = pf_lookup_group(o->admin_group, &admin_gid)) < 0) {
+    } else if ((r = pf_lookup_group(h, o->admin_group, &admin_gid)) < 0) {
         pam_syslog(h, LOG_ERR, "admin_group=%s: %s: only root is admitted as an administrator",
                    o->admin_group, r == -ENOENT ? "no such group" : strerror(-r));
         return 0;

@@ -33,6 +33,7 @@
 #include "checks/fluxunit.h"
 #include "checks/fsutil.h"
 #include "common/bootstrap.h"
+#include "common/fluxuri.h"
 #include "common/cleanup.h"
 #include "common/topology.h"
 #include "engine/check.h"
@@ -234,71 +235,13 @@ static void check_net_rank(const struct fp_ctx *ctx, struct fp_result *r)
 
 /* --- URIs --------------------------------------------------------------- */
 
-struct uri {
-    bool ipc;
-    char host[BOOTSTRAP_URI_MAX]; /* tcp: address or interface, brackets removed; ipc: path */
-    bool bracketed;               /* [IPv6 literal] */
-    bool has_port;
-    char port[32];
-    int portnum;                  /* -1 when not a number in 0..65535 */
-};
-
-/* Split a formatted bootstrap URI (tcp:// or ipc://, as the broker's rules
- * allow). tcp://HOST:PORT splits at the last ':' unless HOST is bracketed,
- * as 0MQ does. Returns 0, or -1 for another scheme. */
-static int uri_parse(const char *s, struct uri *u)
-{
-    memset(u, 0, sizeof(*u));
-    u->portnum = -1;
-    if (strncmp(s, "ipc://", 6) == 0) {
-        u->ipc = true;
-        snprintf(u->host, sizeof(u->host), "%s", s + 6);
-        return 0;
-    }
-    if (strncmp(s, "tcp://", 6) != 0)
-        return -1;
-    s += 6;
-    const char *colon;
-    const char *end = *s == '[' ? strchr(s, ']') : NULL;
-    if (end) {
-        snprintf(u->host, sizeof(u->host), "%.*s", (int)(end - s - 1), s + 1);
-        u->bracketed = true;
-        colon = end[1] == ':' ? end + 1 : NULL;
-    } else {
-        colon = strrchr(s, ':');
-        snprintf(u->host, sizeof(u->host), "%.*s", colon ? (int)(colon - s) : (int)strlen(s), s);
-    }
-    if (colon) {
-        char *e;
-        u->has_port = true;
-        snprintf(u->port, sizeof(u->port), "%s", colon + 1);
-        errno = 0;
-        long v = strtol(u->port, &e, 10);
-        if (isdigit((unsigned char)u->port[0]) && !*e && !errno && v <= 65535)
-            u->portnum = (int)v;
-    }
-    return 0;
-}
-
-/* "host:port", "[v6]:port", or the ipc path */
-static const char *uri_target(const struct uri *u, char *buf, size_t sz)
-{
-    if (u->ipc)
-        snprintf(buf, sz, "%s", u->host);
-    else if (u->bracketed || strchr(u->host, ':'))
-        snprintf(buf, sz, "[%s]:%s", u->host, u->port);
-    else
-        snprintf(buf, sz, "%s:%s", u->host, u->port);
-    return buf;
-}
-
 /* What a follower does with a connect URI it cannot use (FLUX-FACTS 12.e):
  * the broker accepts it, then hangs, ignoring SIGTERM. */
 #define CONNECT_HANG "the broker accepts it, but the follower logs \"overlay_connect: Invalid " \
                      "argument\" and hangs in load-builtins, never joining"
 
 /* False, with r failed, for a port the broker cannot use. */
-static bool port_usable(struct fp_result *r, const char *what, const char *uri, const struct uri *u)
+static bool port_usable(struct fp_result *r, const char *what, const char *uri, const struct fluxuri *u)
 {
     bool bind = strcmp(what, "bind") == 0;
 
@@ -571,7 +514,7 @@ static int unprivileged_port_start(void)
  * is how enable_ipv6 breaks binding to an IPv4-only named interface
  * (FLUX-FACTS §3.1). Returns true with *want filled, or false with r failed. */
 static bool bind_address(const struct fp_ctx *ctx, struct fp_result *r, const char *uri,
-                         const struct uri *u, const struct ifaddrs *ifs, struct laddr *want)
+                         const struct fluxuri *u, const struct ifaddrs *ifs, struct laddr *want)
 {
     bool ipv6 = bootstrap_enable_ipv6(ctx->boot);
     int family = ipv6 ? AF_INET6 : AF_INET;
@@ -675,7 +618,7 @@ static bool bind_address(const struct fp_ctx *ctx, struct fp_result *r, const ch
 }
 
 static void check_bind_tcp(const struct fp_ctx *ctx, struct fp_result *r, const char *uri,
-                           const struct uri *u)
+                           const struct fluxuri *u)
 {
     _cleanup_(freeifaddrs_p) struct ifaddrs *ifs = NULL;
     struct laddr want = { 0 };
@@ -719,7 +662,7 @@ static void check_bind_tcp(const struct fp_ctx *ctx, struct fp_result *r, const 
 }
 
 static void check_bind_ipc(const struct fp_ctx *ctx, struct fp_result *r, const char *uri,
-                           const struct uri *u)
+                           const struct fluxuri *u)
 {
     const char *user = fp_setting_str(ctx->set, "flux-user");
     char path[PATH_MAX], dir[PATH_MAX], blocker[PATH_MAX];
@@ -788,7 +731,7 @@ static void check_bind_ipc(const struct fp_ctx *ctx, struct fp_result *r, const 
 static void check_net_bind(const struct fp_ctx *ctx, struct fp_result *r)
 {
     char uri[BOOTSTRAP_URI_MAX];
-    struct uri u;
+    struct fluxuri u;
 
     if (!node_placed(ctx, r, true))
         return;
@@ -818,7 +761,7 @@ static void check_net_bind(const struct fp_ctx *ctx, struct fp_result *r)
         return;
     }
     fp_fact_str(r, "uri", uri);
-    if (uri_parse(uri, &u) < 0) {
+    if (fluxuri_parse(uri, &u) < 0) {
         fp_error(r, "bind URI %s: unknown scheme (see config.bootstrap)", uri);
         return;
     }
@@ -834,7 +777,7 @@ struct parent {
     int rank;
     const char *host;              /* the parent's name in [bootstrap] hosts */
     char uri[BOOTSTRAP_URI_MAX];   /* its connect URI */
-    struct uri u;
+    struct fluxuri u;
     char target[BOOTSTRAP_URI_MAX + 40]; /* "host:port", or the ipc path */
 };
 
@@ -852,9 +795,9 @@ static int parent_find(const struct fp_ctx *ctx, struct parent *p)
         return 0;
     if (bootstrap_connect_uri(ctx->boot, p->rank, p->uri, sizeof(p->uri)) != 1)
         return -1;
-    if (uri_parse(p->uri, &p->u) < 0)
+    if (fluxuri_parse(p->uri, &p->u) < 0)
         return -2;
-    uri_target(&p->u, p->target, sizeof(p->target));
+    fluxuri_target(&p->u, p->target, sizeof(p->target));
     return 1;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/elf.h"
+#include "common/errbuf.h"
 
 #define PHNUM_MAX 4096                  /* more program headers than any real file */
 #define DYN_MAX (1024 * 1024)           /* bytes of dynamic section read at most */
@@ -28,12 +29,9 @@ static int fail(struct reader *r, int rc, const char *fmt, ...) __attribute__((f
 static int fail(struct reader *r, int rc, const char *fmt, ...)
 {
     va_list ap;
-
-    if (r->err && r->errsz) {
-        va_start(ap, fmt);
-        vsnprintf(r->err, r->errsz, fmt, ap);
-        va_end(ap);
-    }
+    va_start(ap, fmt);
+    errbuf_vset(r->err, r->errsz, fmt, ap);
+    va_end(ap);
     return rc;
 }
 

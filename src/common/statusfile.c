@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/errbuf.h"
 #include "common/fileio.h"
 #include "common/statusfile.h"
 
@@ -19,12 +20,10 @@ static int fail(int r, char *why, size_t whysz, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int fail(int r, char *why, size_t whysz, const char *fmt, ...)
 {
-    if (whysz > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, whysz, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    errbuf_vset(why, whysz, fmt, ap);
+    va_end(ap);
     return r;
 }
 

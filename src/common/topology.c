@@ -8,6 +8,7 @@
 
 #include "common/bootstrap.h"
 #include "common/cleanup.h"
+#include "common/errbuf.h"
 #include "common/fsd.h"
 #include "common/topology.h"
 
@@ -17,19 +18,6 @@ struct topology {
     int *parent; /* parent[0] = -1 */
     int *nchild;
 };
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || errsz == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 const char *topology_default_scheme(bool have_bootstrap)
 {
@@ -73,13 +61,13 @@ static int custom_parents(struct topology *t, const int *keys, char *err, size_t
     int size = t->size;
 
     if (keys && size > 0 && keys[0] >= 0) {
-        seterr(err, errsz, "rank 0 may not have a parent in a tree topology");
+        errbuf_set(err, errsz, "rank 0 may not have a parent in a tree topology");
         return -1;
     }
     for (int i = 1; i < size; i++) {
         int p = keys && keys[i] >= 0 ? keys[i] : 0;
         if (p >= size) {
-            seterr(err, errsz, "rank %d parent %d is out of range (size %d)", i, p, size);
+            errbuf_set(err, errsz, "rank %d parent %d is out of range (size %d)", i, p, size);
             return -1;
         }
         t->parent[i] = p;
@@ -90,7 +78,7 @@ static int custom_parents(struct topology *t, const int *keys, char *err, size_t
     _cleanup_free_ unsigned char *state = calloc((size_t)size, 1); /* 0 new, 1 walking, 2 done */
     int worst = -1;
     if (!state) {
-        seterr(err, errsz, "%s", strerror(ENOMEM));
+        errbuf_set(err, errsz, "%s", strerror(ENOMEM));
         return -1;
     }
     state[0] = 2;
@@ -112,7 +100,7 @@ static int custom_parents(struct topology *t, const int *keys, char *err, size_t
             state[r] = 2;
     }
     if (worst >= 0) {
-        seterr(err, errsz, "rank %d parent %d violates rule against cycles", worst,
+        errbuf_set(err, errsz, "rank %d parent %d violates rule against cycles", worst,
                t->parent[worst]);
         return -1;
     }
@@ -137,7 +125,7 @@ struct topology *topology_create(const char *uri, int size, const int *parent_ke
     const char *arg;
 
     if (!uri || size < 1) {
-        seterr(err, errsz, "invalid topology arguments");
+        errbuf_set(err, errsz, "invalid topology arguments");
         return NULL;
     }
     arg = strchr(uri, ':');
@@ -145,7 +133,7 @@ struct topology *topology_create(const char *uri, int size, const int *parent_ke
     if (arg)
         arg++;
     if (n >= sizeof(name)) {
-        seterr(err, errsz, "unknown topology scheme '%.*s'", (int)n, uri);
+        errbuf_set(err, errsz, "unknown topology scheme '%.*s'", (int)n, uri);
         return NULL;
     }
     memcpy(name, uri, n);
@@ -154,7 +142,7 @@ struct topology *topology_create(const char *uri, int size, const int *parent_ke
     if (!(t = calloc(1, sizeof(*t))) || !(t->scheme = strdup(uri)) ||
         !(t->parent = calloc((size_t)size, sizeof(int))) ||
         !(t->nchild = calloc((size_t)size, sizeof(int)))) {
-        seterr(err, errsz, "%s", strerror(ENOMEM));
+        errbuf_set(err, errsz, "%s", strerror(ENOMEM));
         goto fail;
     }
     t->size = size;
@@ -162,7 +150,7 @@ struct topology *topology_create(const char *uri, int size, const int *parent_ke
 
     if (strcmp(name, "custom") == 0) {
         if (arg) {
-            seterr(err, errsz, "custom topology does not accept an argument");
+            errbuf_set(err, errsz, "custom topology does not accept an argument");
             goto fail;
         }
         if (custom_parents(t, parent_keys, err, errsz) < 0)
@@ -170,14 +158,14 @@ struct topology *topology_create(const char *uri, int size, const int *parent_ke
     } else if (strcmp(name, "kary") == 0) {
         int k = parse_uint(arg);
         if (k < 0) {
-            seterr(err, errsz, "kary:%s: k must be an unsigned integer", arg ? arg : "");
+            errbuf_set(err, errsz, "kary:%s: k must be an unsigned integer", arg ? arg : "");
             goto fail;
         }
         for (int i = 1; i < size; i++)
             t->parent[i] = k == 0 ? 0 : (i - 1) / k;
     } else if (strcmp(name, "binomial") == 0) {
         if (arg) {
-            seterr(err, errsz, "binomial topology does not accept an argument");
+            errbuf_set(err, errsz, "binomial topology does not accept an argument");
             goto fail;
         }
         for (int i = 1; i < size; i++)
@@ -185,13 +173,13 @@ struct topology *topology_create(const char *uri, int size, const int *parent_ke
     } else if (strcmp(name, "mincrit") == 0) {
         int k = arg ? parse_uint(arg) : mincrit_auto(size);
         if (k < 0) {
-            seterr(err, errsz, "mincrit:%s: k must be an unsigned integer", arg);
+            errbuf_set(err, errsz, "mincrit:%s: k must be an unsigned integer", arg);
             goto fail;
         }
         for (int i = 1; i < size; i++)
             t->parent[i] = k == 0 || i <= k ? 0 : ((i - k - 1) % k) + 1;
     } else {
-        seterr(err, errsz, "unknown topology scheme '%s'", name);
+        errbuf_set(err, errsz, "unknown topology scheme '%s'", name);
         goto fail;
     }
     for (int i = 1; i < size; i++)
@@ -214,7 +202,7 @@ struct topology *topology_from_config(const json_t *config, const struct bootstr
 
     if (b && bootstrap_has_parent_keys(b)) {
         if (!(keys = malloc((size_t)size * sizeof(int)))) {
-            seterr(err, errsz, "%s", strerror(ENOMEM));
+            errbuf_set(err, errsz, "%s", strerror(ENOMEM));
             return NULL;
         }
         for (int i = 0; i < size; i++)
@@ -313,19 +301,19 @@ int topology_check_uris(const struct topology *t, const struct bootstrap *b, int
     char uri[BOOTSTRAP_URI_MAX];
 
     if (!t || !b || rank >= t->size || bootstrap_size(b) != t->size) {
-        seterr(err, errsz, "%s", strerror(EINVAL));
+        errbuf_set(err, errsz, "%s", strerror(EINVAL));
         return -1;
     }
     if (t->size == 1)
         return 0;
     for (int r = rank < 0 ? 0 : rank; r < (rank < 0 ? t->size : rank + 1); r++) {
         if (t->nchild[r] > 0 && bootstrap_bind_uri(b, r, uri, sizeof(uri)) == 0) {
-            seterr(err, errsz, "bind URI is undefined for rank %d", r);
+            errbuf_set(err, errsz, "bind URI is undefined for rank %d", r);
             return -1;
         }
         int p = t->parent[r];
         if (p >= 0 && bootstrap_connect_uri(b, p, uri, sizeof(uri)) == 0) {
-            seterr(err, errsz, "connect URI is undefined for rank %d", p);
+            errbuf_set(err, errsz, "connect URI is undefined for rank %d", p);
             return -1;
         }
     }

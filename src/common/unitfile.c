@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/errbuf.h"
 #include "common/fileio.h"
 #include "common/unitfile.h"
 
@@ -54,19 +55,6 @@ struct unitfile {
     size_t ndropins;
     const char **scratch; /* unitfile_get_all()'s answer, n + 1 slots */
 };
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || !errsz)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 static const char *prefix_of(const char *root)
 {
@@ -175,7 +163,7 @@ static int parse_line(struct unitfile *u, char *l, char **section, const char *s
     if (*l == '[') {
         size_t k = strlen(l);
         if (l[k - 1] != ']') {
-            seterr(err, errsz, "%s:%d: Invalid section header '%s'", shown, line, l);
+            errbuf_set(err, errsz, "%s:%d: Invalid section header '%s'", shown, line, l);
             return -EBADMSG;
         }
         free(*section);
@@ -263,15 +251,15 @@ static int parse_file(struct unitfile *u, int fd, const char *shown, char *err, 
     int rc = fio_read_fd(fd, UNIT_FILE_MAX, 0, &buf, &len);
 
     if (rc == -EFBIG) {
-        seterr(err, errsz, "%s: larger than %d bytes", shown, UNIT_FILE_MAX);
+        errbuf_set(err, errsz, "%s: larger than %d bytes", shown, UNIT_FILE_MAX);
         return rc;
     }
     if (rc < 0) {
-        seterr(err, errsz, "%s: %s", shown, strerror(-rc));
+        errbuf_set(err, errsz, "%s: %s", shown, strerror(-rc));
         return rc;
     }
     if (memchr(buf, '\0', len)) {
-        seterr(err, errsz, "%s: contains a NUL byte", shown);
+        errbuf_set(err, errsz, "%s: contains a NUL byte", shown);
         return -EBADMSG;
     }
     return parse_text(u, buf, len, shown, err, errsz);
@@ -392,12 +380,12 @@ static int list_dropins(const char *root, const struct dirs *d, struct dropin **
             continue;
         }
         if (rc == -E2BIG) {
-            seterr(err, errsz, "%s%s: more than %d drop-ins", prefix_of(root), d->v[i],
+            errbuf_set(err, errsz, "%s%s: more than %d drop-ins", prefix_of(root), d->v[i],
                    DROPINS_MAX);
             break;
         }
         if (rc < 0) {
-            seterr(err, errsz, "%s%s: %s", prefix_of(root), d->v[i], strerror(-rc));
+            errbuf_set(err, errsz, "%s%s: %s", prefix_of(root), d->v[i], strerror(-rc));
             break;
         }
         struct dropin *nv = k ? realloc(v, (n + k) * sizeof(*nv)) : v;
@@ -454,7 +442,7 @@ static int load_dropins(struct unitfile *u, const char *root, const char *name, 
         snprintf(shown, sizeof(shown), "%s%s", prefix_of(root), path);
         rc = look(root, path, &fd, &st);
         if (rc < 0) {
-            seterr(err, errsz, "%s: %s", shown, strerror(-rc));
+            errbuf_set(err, errsz, "%s: %s", shown, strerror(-rc));
             break;
         }
         if (rc != LOOK_FILE) { /* masked, dangling, a directory */
@@ -491,7 +479,7 @@ static int find_fragment(struct unitfile *u, const char *root, const char *file,
         if (rc == LOOK_ABSENT)
             continue;
         if (rc < 0) {
-            seterr(err, errsz, "%s: %s", shown, strerror(-rc));
+            errbuf_set(err, errsz, "%s: %s", shown, strerror(-rc));
             return rc;
         }
         if (!(u->path = strdup(shown)))
@@ -511,7 +499,7 @@ int unitfile_load(const char *root, const char *name, struct unitfile **out, cha
 
     *out = NULL;
     if (!name || !*name || strchr(name, '/') || strlen(name) > NAME_MAX) {
-        seterr(err, errsz, "invalid unit name '%s'", name ? name : "");
+        errbuf_set(err, errsz, "invalid unit name '%s'", name ? name : "");
         return -EINVAL;
     }
     if (!(u = calloc(1, sizeof(*u))))
@@ -534,7 +522,7 @@ int unitfile_load(const char *root, const char *name, struct unitfile **out, cha
         rc = 0;
         break;
     case LOOK_OTHER:
-        seterr(err, errsz, "%s: not a regular file", u->path);
+        errbuf_set(err, errsz, "%s: not a regular file", u->path);
         rc = -EINVAL;
         break;
     case LOOK_FILE:
