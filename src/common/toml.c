@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hindex.h"
 #include "common/toml.h"
 
 /* Longest piece of user text (a key, a value) quoted in an error message. */
@@ -100,16 +101,12 @@ struct tarray {
     struct up up;
 };
 
-/* Open addressing; the hash sits in the slot so that probing past other
- * keys does not touch their (cache-cold) nodes. */
-struct kvslot {
-    uint64_t hash;
-    struct tkv *kv;
-};
-
+/* Every key of every table, in one index keyed by (table, key): kvs[] holds
+ * the nodes, the index their positions (common/hindex.h). */
 struct kvindex {
-    struct kvslot *slots;
-    size_t cap, n;
+    struct hindex ix;
+    struct tkv **kvs;
+    size_t n, cap;
 };
 
 struct sbuf {
@@ -561,66 +558,36 @@ static void tval_free(struct tval *v)
 
 static uint64_t key_hash(const struct ttable *owner, const char *key, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(uintptr_t)owner;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)key[i];
-        h *= 0x100000001b3ULL;
-    }
-    /* splitmix64 finalizer: FNV's low bits are weak for a power-of-two table */
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return h;
+    return hindex_hash(key, len, (uint64_t)(uintptr_t)owner);
 }
 
 static struct tkv *kv_find(const struct parser *ps, const struct ttable *t, const char *key,
                            size_t len)
 {
-    if (!ps->idx.cap)
-        return NULL;
     uint64_t h = key_hash(t, key, len);
-    size_t mask = ps->idx.cap - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        const struct kvslot *sl = &ps->idx.slots[i];
-        if (!sl->kv)
-            return NULL;
-        if (sl->hash == h && sl->kv->owner == t && sl->kv->keylen == len
-            && memcmp(sl->kv->key, key, len) == 0)
-            return sl->kv;
+    size_t cur = 0;
+    for (ssize_t p; (p = hindex_next(&ps->idx.ix, h, &cur)) >= 0;) {
+        struct tkv *kv = ps->idx.kvs[p];
+        if (kv->owner == t && kv->keylen == len && memcmp(kv->key, key, len) == 0)
+            return kv;
     }
-}
-
-static int index_grow(struct kvindex *idx)
-{
-    size_t cap = idx->cap ? idx->cap * 2 : 256;
-    if (cap > SIZE_MAX / sizeof(struct kvslot))
-        return -1;
-    struct kvslot *slots = calloc(cap, sizeof(*slots));
-    if (!slots)
-        return -1;
-    for (size_t i = 0; i < idx->cap; i++) {
-        if (!idx->slots[i].kv)
-            continue;
-        size_t j = idx->slots[i].hash & (cap - 1);
-        while (slots[j].kv)
-            j = (j + 1) & (cap - 1);
-        slots[j] = idx->slots[i];
-    }
-    free(idx->slots);
-    idx->slots = slots;
-    idx->cap = cap;
-    return 0;
+    return NULL;
 }
 
 /* Add key to table t (the caller checked it is not there yet). */
 static struct tkv *kv_add(struct parser *ps, struct ttable *t, const char *key, size_t len,
                           size_t pos)
 {
-    if (ps->idx.n + 1 > ps->idx.cap / 2 && index_grow(&ps->idx) < 0) {
-        oom(ps);
-        return NULL;
+    if (ps->idx.n == ps->idx.cap) {
+        size_t cap = ps->idx.cap ? ps->idx.cap * 2 : 256;
+        struct tkv **kvs = cap < SIZE_MAX / sizeof(*kvs) ? realloc(ps->idx.kvs, cap * sizeof(*kvs))
+                                                          : NULL;
+        if (!kvs) {
+            oom(ps);
+            return NULL;
+        }
+        ps->idx.kvs = kvs;
+        ps->idx.cap = cap;
     }
     if (len > SIZE_MAX - sizeof(struct tkv) - 1) {
         oom(ps);
@@ -636,12 +603,11 @@ static struct tkv *kv_add(struct parser *ps, struct ttable *t, const char *key, 
     kv->keylen = len;
     memcpy(kv->key, key, len);
     kv->line = pos_line(ps, pos);
-    size_t mask = ps->idx.cap - 1;
-    size_t i = h & mask;
-    while (ps->idx.slots[i].kv)
-        i = (i + 1) & mask;
-    ps->idx.slots[i] = (struct kvslot){.hash = h, .kv = kv};
-    ps->idx.n++;
+    if (hindex_add(&ps->idx.ix, h, ps->idx.n) < 0) {
+        oom(ps);
+        return NULL;
+    }
+    ps->idx.kvs[ps->idx.n++] = kv;
     if (t->last)
         t->last->next = kv;
     else
@@ -2203,7 +2169,8 @@ out:
         json_object_clear(opts->lines);
     table_free(ps.root);
     arena_free(&ps.arena);
-    free(ps.idx.slots);
+    hindex_free(&ps.idx.ix);
+    free(ps.idx.kvs);
     sbuf_free(&ps.str);
     sbuf_free(&ps.path);
     sbuf_free(&ps.key.bytes);
