@@ -147,7 +147,7 @@ static struct conf *digest_config(const struct fp_ctx *ctx, const char *key, enu
             item_set_state(it, st2, "%s: %s", path, diag.msg);
         return NULL;
     }
-    if (digest_flux_md5(c, it->flux_md5) < 0)
+    if (conf_flux_md5(c, it->flux_md5) < 0)
         it->flux_md5[0] = '\0';
 
     _cleanup_json_ json_t *shallow = NULL;

@@ -188,7 +188,7 @@ static int parse_toml(struct conf *c, struct conf_file *cf, const char *buf, siz
      * lines of its keys are ours */
     if (broker)
         cf->obj = TAKE_PTR(broker);
-    else if (!(cf->obj = digest_toml_order(o)))
+    else if (!(cf->obj = fluxtoml_order(o)))
         goto nomem;
     json_array_foreach(warnings, i, w) {
         json_t *msg = json_object_get(w, "message");
@@ -656,4 +656,51 @@ int conf_merge_shallow(json_t *dst, json_t *src)
             return -1;
     }
     return 0;
+}
+
+/* ---- what `flux config get` prints ------------------------------------------ */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+char *conf_flux_config_get(const struct conf *c, size_t *lenp)
+{
+    _cleanup_json_ json_t *merged = json_object();
+    _cleanup_free_ char *s = NULL;
+    char *out;
+
+    if (!c || !merged)
+        return NULL;
+    for (size_t i = 0; i < c->nfiles; i++) {
+        const struct conf_file *cf = &c->files[i];
+        /* A single .json file is used as jansson loaded it (file order). */
+        bool is_json = !c->is_dir && ends_with(cf->path, ".json");
+        _cleanup_json_ json_t *o = is_json ? json_incref(cf->obj) : fluxtoml_order(cf->obj);
+        if (!o || conf_merge_recursive(merged, o) < 0)
+            return NULL;
+    }
+    if (!(s = json_dumps(merged, JSON_COMPACT | JSON_ENCODE_ANY)))
+        return NULL;
+    size_t len = strlen(s);
+    if (!(out = malloc(len + 2)))
+        return NULL;
+    memcpy(out, s, len);
+    out[len] = '\n';
+    out[len + 1] = '\0';
+    if (lenp)
+        *lenp = len + 1;
+    return out;
+}
+
+int conf_flux_md5(const struct conf *c, char out[DIGEST_MD5_STRLEN])
+{
+    size_t len;
+    _cleanup_free_ char *s = conf_flux_config_get(c, &len);
+
+    if (!s)
+        return -1;
+    return digest_md5(s, len, out);
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "common/digest.h"
 #include "common/fluxtoml.h"
 
 enum conf_merge {
@@ -104,5 +105,14 @@ int conf_locate(const struct conf *c, const char *keypath, const char **file, in
 /* Recursive merge as flux-core does (arrays replace), and shallow. */
 int conf_merge_recursive(json_t *dst, json_t *src);
 int conf_merge_shallow(json_t *dst, json_t *src);
+
+/* The bytes `flux config get --config-path=<c->path>` prints: every file's
+ * object in tomlc99 order, merged the flux-core way (recursive, in file
+ * order, whatever c->merge says), dumped compact with JSON_ENCODE_ANY, plus
+ * "\n". malloc'd NUL-terminated; *lenp (if non-NULL) gets the length. */
+char *conf_flux_config_get(const struct conf *c, size_t *lenp);
+/* md5 hex of conf_flux_config_get(c), as `flux config get | md5sum` prints
+ * it. 0 or -1. */
+int conf_flux_md5(const struct conf *c, char out[DIGEST_MD5_STRLEN]);
 
 #endif

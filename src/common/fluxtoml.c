@@ -1481,3 +1481,61 @@ const char *fluxtoml_quote(const char *file, const struct fluxtoml_error *err, c
     snprintf(buf, bufsz, "%s", text);
     return buf;
 }
+
+/* ---- tomlc99's key order for a JSON object -------------------------------- */
+
+/* tomltk turns a TOML datetime into this one-key object; in TOML it was a
+ * scalar, and tomlc99 stored it with the scalars. */
+static bool is_datetime(const json_t *v)
+{
+    return json_is_object(v) && json_object_size(v) == 1 &&
+           json_is_string(json_object_get(v, "iso-8601-ts"));
+}
+
+enum group { GROUP_SCALAR, GROUP_ARRAY, GROUP_TABLE };
+
+static enum group group_of(const json_t *v)
+{
+    if (json_is_array(v))
+        return GROUP_ARRAY;
+    if (json_is_object(v) && !is_datetime(v))
+        return GROUP_TABLE;
+    return GROUP_SCALAR;
+}
+
+json_t *fluxtoml_order(const json_t *o)
+{
+    if (json_is_array(o)) {
+        json_t *a = json_array();
+        size_t i;
+        json_t *v;
+        if (!a)
+            return NULL;
+        json_array_foreach(o, i, v) {
+            if (json_array_append_new(a, fluxtoml_order(v)) < 0) {
+                json_decref(a);
+                return NULL;
+            }
+        }
+        return a;
+    }
+    if (!json_is_object(o) || is_datetime(o))
+        return json_deep_copy(o);
+
+    json_t *out = json_object();
+    if (!out)
+        return NULL;
+    for (enum group g = GROUP_SCALAR; g <= GROUP_TABLE; g++) {
+        const char *key;
+        json_t *v;
+        json_object_foreach((json_t *)o, key, v) {
+            if (group_of(v) != g)
+                continue;
+            if (json_object_set_new(out, key, fluxtoml_order(v)) < 0) {
+                json_decref(out);
+                return NULL;
+            }
+        }
+    }
+    return out;
+}

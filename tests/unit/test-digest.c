@@ -136,7 +136,7 @@ static void test_toml_order(void)
                "[[t.aot]]\n"
                "n = 1\n");
     struct conf *c = load(dir);
-    char *s = digest_flux_config_get(c, NULL);
+    char *s = conf_flux_config_get(c, NULL);
     is(s,
        "{\"zz\":\"top\",\"arr0\":[1,2],\"t\":{\"k\":1,\"list\":[\"a\"],\"aot\":[{\"n\":1}],"
        "\"sub\":{\"y\":1,\"a\":2},\"inner\":{\"q\":1}}}\n",
@@ -147,7 +147,7 @@ static void test_toml_order(void)
     json_t *o = json_loads("{\"t\":{\"iso-8601-ts\":\"1979-05-27T07:32:00Z\"},\"a\":[1],"
                            "\"s\":1,\"h\":[{\"x\":{},\"b\":1}]}",
                            0, NULL);
-    json_t *r = digest_toml_order(o);
+    json_t *r = fluxtoml_order(o);
     s = json_dumps(r, JSON_COMPACT);
     is(s, "{\"t\":{\"iso-8601-ts\":\"1979-05-27T07:32:00Z\"},\"s\":1,\"a\":[1],"
           "\"h\":[{\"b\":1,\"x\":{}}]}",
@@ -163,12 +163,12 @@ static void test_flux_format(void)
     write_file(dir, "system.toml", sample_toml);
     struct conf *c = load(dir);
     size_t len = 0;
-    char *s = digest_flux_config_get(c, &len);
+    char *s = conf_flux_config_get(c, &len);
     char md5[DIGEST_MD5_STRLEN], want[DIGEST_MD5_STRLEN];
 
     is(s, sample_out, "the §12.b sample prints byte for byte as flux config get -c");
     is_int(len, 248, "and is 248 bytes long");
-    ok(digest_flux_md5(c, md5) == 0, "md5 of the flux form");
+    ok(conf_flux_md5(c, md5) == 0, "md5 of the flux form");
     digest_md5(sample_out, strlen(sample_out), want);
     is(md5, want, "equals md5sum of the flux config get output");
     free(s);
@@ -185,7 +185,7 @@ static void test_flux_format(void)
                "[bootstrap]\ndefault_bind = \"tcp://eth0:%p\"\n"
                "default_connect = \"tcp://%h:%p\"\n");
     struct conf *c2 = load(dir);
-    s = digest_flux_config_get(c2, NULL);
+    s = conf_flux_config_get(c2, NULL);
     is(s,
        "{\"bootstrap\":{\"curve_cert\":\"/tmp/x/curve.cert\",\"default_port\":8050,"
        "\"hosts\":[{\"host\":\"test[0-7]\"}],\"default_bind\":\"tcp://eth0:%p\","
@@ -214,7 +214,7 @@ static void test_flux_format(void)
 
     dir = make_dir("empty");
     c = load(dir);
-    s = digest_flux_config_get(c, NULL);
+    s = conf_flux_config_get(c, NULL);
     is(s, "{}\n", "an empty directory prints {}");
     free(s);
     conf_destroy(c);
@@ -225,7 +225,7 @@ static void test_flux_format(void)
     write_file(dir, "b.toml", "[run.epilog]\npath = \"/e\"\n");
     struct conf_diag d;
     ok(conf_load(NULL, dir, CONF_MERGE_SHALLOW, &c, &d) == 0, "load the imp dir shallow");
-    s = digest_flux_config_get(c, NULL);
+    s = conf_flux_config_get(c, NULL);
     is(s, "{\"run\":{\"prolog\":{\"path\":\"/p\"},\"epilog\":{\"path\":\"/e\"}}}\n",
        "the flux form merges recursively whatever the reader's merge");
     free(s);
@@ -236,7 +236,7 @@ static void test_flux_format(void)
     char path[4096];
     snprintf(path, sizeof(path), "%s/single.json", tmpdir);
     c = load(path);
-    s = digest_flux_config_get(c, NULL);
+    s = conf_flux_config_get(c, NULL);
     is(s, "{\"b\":{\"y\":[1],\"x\":1},\"a\":1.5}\n", "a .json file keeps its own key order");
     free(s);
     conf_destroy(c);
