@@ -14,6 +14,14 @@ make -s -C "$top_builddir" install DESTDIR="$D" >"$D.log" 2>&1 || { cat "$D.log"
 unit=$(find "$D" -name flux-preflight.service -path '*/systemd/system/*' | head -1)
 ok "make install staged the unit" test -n "$unit"
 ok "...and no flux.service drop-in" test -z "$(find "$D" -path '*flux.service.d*')"
+# what is installed is what the check descriptors generate (fp-gendoc)
+cat=$(find "$D" -name flux-preflight.catalog -path '*/systemd/catalog/*' | head -1)
+"$top_builddir/src/fp-gendoc" catalog "$top_srcdir/units/catalog.d/summary.catalog" >"$D.gen"
+ok "make install: the installed catalog is what the descriptors generate" cmp -s "$cat" "$D.gen"
+man8=$(find "$D" -name flux-preflight.8 -path '*/man8/*' | head -1)
+"$top_builddir/src/fp-gendoc" man "$top_srcdir/man/flux-preflight.8.in" >"$D.gen"
+ok "make install: the installed flux-preflight(8) is what the descriptors generate" cmp -s "$man8" "$D.gen"
+rm -f "$D.gen"
 rc=0; systemctl --root="$D" enable flux-preflight.service >"$D.log" 2>&1 || rc=$?
 is "$rc" 0 "systemctl enable flux-preflight (offline, --root)"
 ok "...made flux.service require it" test -L "$D/etc/systemd/system/flux.service.requires/flux-preflight.service"
