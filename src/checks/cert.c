@@ -48,6 +48,8 @@ static bool cert_configured(const struct fp_ctx *ctx, struct fp_result *r, char 
                         "/etc/flux/system/curve.cert");
             else
                 fp_skip(r, "bootstrap.curve_cert is not set (see cert.present)");
+        } else if (!ctx->system) {
+            fp_skip(r, "[bootstrap] is not usable: %s (see config.parse)", ctx->bootstrap_err);
         } else {
             /* the reason may already name the check to see: say it once */
             fp_skip(r, "[bootstrap] is not usable: %s%s", ctx->bootstrap_err,

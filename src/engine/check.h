@@ -95,7 +95,7 @@ struct fp_result {
 };
 
 struct fp_check {
-    const char *id;          /* stable: "munge.daemon" */
+    const char *id;          /* stable: "family.name" */
     /* Its journal entries' MESSAGE_ID, which keys its catalog entry: a
      * stable 128-bit id, 32 lowercase hex digits (`systemd-id128 new`).
      * Never change one: admins filter on them. */
@@ -132,10 +132,10 @@ struct fp_check {
      * A "target" fact is used in the timeout message ("no answer from X"). */
     void (*describe)(const struct fp_ctx *ctx, struct fp_result *r);
     /* Optional: ids of the checks whose failure leaves this one nothing to
-     * judge: it then skips, naming the one to see ("see config.parse").
+     * judge: it then skips, naming the one to see ("see family.name").
      * Under --check, one that was not selected runs too, and when it failed
      * and this check's skip names it, this check is an error that says so
-     * (src/engine/prereq.c). FP_REQUIRES("config.parse") */
+     * (src/engine/prereq.c). FP_REQUIRES("family.name", ...) */
     const char *const *requires;
 };
 #define FP_REQUIRES(...) ((const char *const[]){ __VA_ARGS__, NULL })

@@ -23,7 +23,7 @@ struct fp_ctx {
     struct fp_settings *set;   /* the gate's own config */
 
     /* Flux configs, parsed once. NULL with the *_err filled when loading
-     * failed (config.parse reports it; dependent checks skip naming it). */
+     * failed (a check reports it; dependent checks skip naming it). */
     struct conf *system;
     struct conf_diag system_err;
     struct conf *security;

@@ -14,7 +14,7 @@ void fp_ctx_load_bootstrap(struct fp_ctx *ctx)
     ctx->size = 0;
     if (!ctx->system) {
         snprintf(ctx->bootstrap_err, sizeof(ctx->bootstrap_err),
-                 "the system config did not load (see config.parse)");
+                 "the system config did not load");
         return;
     }
     ctx->boot = bootstrap_parse(ctx->system->merged, ctx->hostname, &err);

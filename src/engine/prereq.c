@@ -54,7 +54,7 @@ void fp_prereq_apply(const struct fp_ctx *ctx, struct fp_run *run, json_t *added
             ((c->flags & FP_CHECK_LIVE) && !ctx->live))
             continue;
         /* a check that skips because of a prerequisite names it ("see
-         * config.parse"); a skip for a reason of its own (a singleton binds
+         * family.name"); a skip for a reason of its own (a singleton binds
          * nothing) stays a skip whatever else failed */
         for (const char *const *p = c->requires; p && *p; p++) {
             const struct fp_result *pre = find_result(run, *p);

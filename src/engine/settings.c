@@ -114,7 +114,7 @@ int fp_parse_bytes(const char *s, unsigned long long *out)
 
 /* Flatten {"munge": {"socket": x}} into "munge.socket"; tables that are
  * themselves settings (severity, timeout) are kept whole. A check id written
- * unquoted in [severity] (munge.daemon = "warn") arrives as a nested table:
+ * unquoted in [severity] (family.name = "warn") arrives as a nested table:
  * flatten those too, so both spellings work. */
 static void flatten(json_t *obj, const char *prefix, json_t *out)
 {
@@ -150,9 +150,9 @@ static int locate(struct loader *l, const char *key, const char **file, int *lin
         return -1;
     if (conf_locate(l->conf, key, file, line) == 0 && *file)
         return 0;
-    /* a quoted id with dots ("time.sync" = "warn" in [severity]) is one key,
-     * which conf_locate's dotted path cannot name: ask the files' line maps
-     * for severity."time.sync" */
+    /* a quoted id with dots ("family.name" = "warn" in [severity]) is one
+     * key, which conf_locate's dotted path cannot name: ask the files' line
+     * maps for severity."family.name" */
     const char *dot = strchr(key, '.');
     _cleanup_free_ char *quoted = NULL;
     if (!dot || asprintf(&quoted, "%.*s.\"%s\"", (int)(dot - key), key, dot + 1) < 0)

@@ -34,7 +34,7 @@ struct fp_settings {
     json_t *timeout;        /* check id -> seconds */
     char *source;           /* what was loaded ("(built-in defaults)" when nothing) */
     /* where each value set in a file came from, for list --settings:
-     * key ("munge.socket", "severity.time.sync") -> {"value": as written,
+     * key ("family.key", "severity.family.name") -> {"value": as written,
      * "file": path, "line": n (0 when unknown)} */
     json_t *origin;
 };

@@ -1,7 +1,7 @@
 /* journald: one structured entry per check, one summary entry per run.
  * MESSAGE is sanitised (common/sanitize.h): what journalctl prints on a
  * terminal holds no control character from a node, an image or a manifest.
- * `journalctl FLUX_PREFLIGHT_CHECK=munge.daemon` finds a check's entry and
+ * `journalctl FLUX_PREFLIGHT_CHECK=ID` finds a check's entry and
  * `journalctl -x` explains it through the catalog (keyed by MESSAGE_ID). */
 #include <ctype.h>
 #include <stdarg.h>

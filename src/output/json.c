@@ -106,9 +106,9 @@ json_t *output_json_doc(const struct fp_ctx *ctx, const struct fp_run *run)
 
 /* The one-line verdict (STATUS=, the table's footer, the journal summary),
  * with honest counts:
- *   FAIL: munge.daemon, statedir.space (2 of 27 failed)
- *   WARN: munge.daemon (1 of 27 failed); mode=warn, not blocking
- *   OK: 25 checks passed, 1 with a warning; time.sync failed (severity warn, not blocking)
+ *   FAIL: ID1, ID2 (2 of 27 failed)
+ *   WARN: ID1 (1 of 27 failed); mode=warn, not blocking
+ *   OK: 25 checks passed, 1 with a warning; ID3 failed (severity warn, not blocking)
  *   OK: 1 check passed
  * "of N" counts the checks that ran (not skipped). */
 char *output_verdict_line(const struct fp_run *run)

@@ -18,7 +18,7 @@ json_t *output_json_doc(const struct fp_ctx *ctx, const struct fp_run *run);
  * a refusal behind) or "fail" (the gate could not run: SUMMARY says why). */
 json_t *output_json_interim(const char *host, enum fp_mode mode, const char *verdict,
                             const char *summary);
-/* "FAIL: munge.daemon, statedir.space (2 of 27 failed)" / "OK: 26 checks passed, 1 with a
+/* "FAIL: ID1, ID2 (2 of 27 failed)" / "OK: 26 checks passed, 1 with a
  * warning" (json.c has every form); malloc'd, NULL on ENOMEM. */
 char *output_verdict_line(const struct fp_run *run);
 /* The ids of the results whose outcome satisfies want, joined by sep ("" when

@@ -250,7 +250,7 @@ void output_terminal(FILE *f, const struct fp_ctx *ctx, const struct fp_run *run
                     put_result(f, run, i, w, o, &shortened);
             }
         if (fold) {
-            /* "9 more  skip   statedir.owner, cert.present, ..." */
+            /* "9 more  skip   ID1, ID2, ..." */
             char label[32];
             size_t len = 0, cap = 64;
             char *ids = malloc(cap);
