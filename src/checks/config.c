@@ -37,169 +37,7 @@
 #include "common/topology.h"
 #include "engine/check.h"
 #include "engine/context.h"
-
-/* --- findings ------------------------------------------------------------ */
-
-#define FINDINGS_SHOWN 12 /* more than this in one message helps nobody */
-
-struct finding {
-    enum fp_status st;
-    char *msg; /* with its "FILE:LINE: key: " prefix */
-    char *file;
-    int line;
-    char *key;
-};
-
-struct findings {
-    struct finding *v;
-    size_t n, cap;
-};
-
-static void findings_free(struct findings *f)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        free(f->v[i].msg);
-        free(f->v[i].file);
-        free(f->v[i].key);
-    }
-    free(f->v);
-    f->v = NULL;
-    f->n = f->cap = 0;
-}
-#define _cleanup_findings_ _cleanup_(findings_free)
-
-/* The file and line defining key in c, or its closest enclosing key that a
- * file defines (a missing key is reported at its table). */
-static bool locate(const struct conf *c, const char *key, const char **file, int *line)
-{
-    char buf[512];
-
-    *file = NULL;
-    *line = 0;
-    if (!c || !key || !*key || snprintf(buf, sizeof(buf), "%s", key) >= (int)sizeof(buf))
-        return false;
-    for (;;) {
-        if (conf_locate(c, buf, file, line) == 0)
-            return true;
-        char *dot = strrchr(buf, '.');
-        char *br = strrchr(buf, '[');
-        char *cut = dot > br ? dot : br;
-        if (!cut || cut == buf)
-            return false;
-        *cut = '\0';
-    }
-}
-
-static void vfinding(struct findings *f, enum fp_status st, const char *file, int line, int col,
-                     const char *key, const char *fmt, va_list ap)
-{
-    _cleanup_free_ char *text = NULL;
-    char where[PATH_MAX + 64] = "";
-    char *msg = NULL;
-
-    if (vasprintf(&text, fmt, ap) < 0)
-        return;
-    if (file && line > 0 && col > 0)
-        snprintf(where, sizeof(where), "%s:%d:%d: ", file, line, col);
-    else if (file && line > 0)
-        snprintf(where, sizeof(where), "%s:%d: ", file, line);
-    else if (file)
-        snprintf(where, sizeof(where), "%s: ", file);
-    if (asprintf(&msg, "%s%s%s%s", where, key ? key : "", key ? ": " : "", text) < 0)
-        return;
-    if (f->n == f->cap) {
-        size_t ncap = f->cap ? f->cap * 2 : 8;
-        struct finding *nv = realloc(f->v, ncap * sizeof(*nv));
-        if (!nv) {
-            free(msg);
-            return;
-        }
-        f->v = nv;
-        f->cap = ncap;
-    }
-    f->v[f->n++] = (struct finding){
-        .st = st,
-        .msg = msg,
-        .file = file ? strdup(file) : NULL,
-        .line = line,
-        .key = key ? strdup(key) : NULL,
-    };
-}
-
-/* A finding about key of config c, placed at the file and line defining it. */
-static void finding(struct findings *f, enum fp_status st, const struct conf *c, const char *key,
-                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void finding(struct findings *f, enum fp_status st, const struct conf *c, const char *key,
-                    const char *fmt, ...)
-{
-    const char *file;
-    int line;
-    va_list ap;
-
-    locate(c, key, &file, &line);
-    va_start(ap, fmt);
-    vfinding(f, st, file, line, 0, key && *key ? key : NULL, fmt, ap);
-    va_end(ap);
-}
-
-/* A finding at an explicit place (file may be NULL or ""; line, col 0 = unknown). */
-static void finding_at(struct findings *f, enum fp_status st, const char *file, int line,
-                       int col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void finding_at(struct findings *f, enum fp_status st, const char *file, int line,
-                       int col, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vfinding(f, st, file && *file ? file : NULL, line, col, NULL, fmt, ap);
-    va_end(ap);
-}
-
-static enum fp_status findings_worst(const struct findings *f)
-{
-    enum fp_status w = FP_PASS;
-    for (size_t i = 0; i < f->n; i++)
-        if (f->v[i].st > w)
-            w = f->v[i].st;
-    return w;
-}
-
-/* Report worst first (stable within a status); the first of the worst that
- * is a warning or worse names its file, line and key as facts
- * (FLUX_PREFLIGHT_FILE, _LINE, _KEY). */
-static void findings_report(struct findings *f, struct fp_result *r)
-{
-    size_t shown = 0, hidden = 0;
-    enum fp_status hidden_st = FP_PASS;
-    bool placed = false;
-
-    for (int st = FP_ERROR; st >= FP_PASS; st--) {
-        for (size_t i = 0; i < f->n; i++) {
-            struct finding *x = &f->v[i];
-            if ((int)x->st != st)
-                continue;
-            if (!placed && st >= FP_WARN) {
-                if (x->file)
-                    fp_fact_str(r, "file", x->file);
-                if (x->line > 0)
-                    fp_fact_int(r, "line", x->line);
-                if (x->key)
-                    fp_fact_str(r, "key", x->key);
-                placed = true;
-            }
-            if (shown < FINDINGS_SHOWN) {
-                fp_report(r, x->st, "%s", x->msg);
-                shown++;
-            } else {
-                hidden++;
-                if (x->st > hidden_st)
-                    hidden_st = x->st;
-            }
-        }
-    }
-    if (hidden)
-        fp_report(r, hidden_st, "and %zu more like these", hidden);
-}
+#include "engine/findings.h"
 
 /* --- small helpers --------------------------------------------------------- */
 
@@ -315,7 +153,7 @@ static void shallow_walk(const struct conf *c, json_t *drops, const json_t *rec,
 
 /* One warning per file and dropped table, naming the keys lost and the
  * file whose table wins. */
-static void shallow_drops(const struct conf *c, struct findings *f, const char *reader)
+static void shallow_drops(const struct conf *c, struct fp_findings *f, const char *reader)
 {
     _cleanup_json_ json_t *rec = json_object();
     _cleanup_json_ json_t *drops = json_array();
@@ -349,18 +187,18 @@ static void shallow_drops(const struct conf *c, struct findings *f, const char *
             json_object_set_new(e, "done", json_true());
             n++;
         }
-        locate(c, top, &win_file, &win_line);
+        conf_locate_nearest(c, top, &win_file, &win_line);
         if (win_file && win_line > 0)
             snprintf(where, sizeof(where), "%s:%d", win_file, win_line);
         else
             snprintf(where, sizeof(where), "%s", win_file ? win_file : "a later file");
-        finding_at(f, FP_WARN, cf->path,
-                   file_line_of(cf, json_string_value(json_object_get(d, "path"))), 0,
-                   "%s %s silently dropped: %s also defines [%s], and %s merges conf.d files "
-                   "shallowly (the last file's [%s] wins whole; flux config get shows a "
-                   "recursive merge and hides this): move %s into %s",
-                   keys, n == 1 ? "is" : "are", where, top, reader, top,
-                   n == 1 ? "it" : "them", win_file ? win_file : "that file");
+        fp_finding_at(f, FP_WARN, cf->path,
+                      file_line_of(cf, json_string_value(json_object_get(d, "path"))), 0,
+                      "%s %s silently dropped: %s also defines [%s], and %s merges conf.d files "
+                      "shallowly (the last file's [%s] wins whole; flux config get shows a "
+                      "recursive merge and hides this): move %s into %s",
+                      keys, n == 1 ? "is" : "are", where, top, reader, top,
+                      n == 1 ? "it" : "them", win_file ? win_file : "that file");
     }
 }
 
@@ -435,7 +273,7 @@ static const char *node_path(const struct fp_ctx *ctx, const char *shown)
 }
 
 /* A system config file the broker cannot use, in its own words. */
-static void broker_refuses(const struct fp_ctx *ctx, struct findings *f, const char *path,
+static void broker_refuses(const struct fp_ctx *ctx, struct fp_findings *f, const char *path,
                            const struct conf_diag *e)
 {
     const struct fluxtoml_error *b = &e->broker;
@@ -452,23 +290,23 @@ static void broker_refuses(const struct fp_ctx *ctx, struct findings *f, const c
     case FLUXTOML_PARSE:
     case FLUXTOML_NOLINE:
     case FLUXTOML_CONVERT:
-        finding_at(f, FP_FAIL, file, e->line, e->col,
-                   "%sthe broker fails with \"Config file error: %s\"; " FLUXUNIT_EXIT1
-                   "; fix it and check with: flux config get --config-path=%s",
-                   lead, fluxtoml_quote(node_path(ctx, file), b, quote, sizeof(quote)),
-                   node_path(ctx, path));
+        fp_finding_at(f, FP_FAIL, file, e->line, e->col,
+                      "%sthe broker fails with \"Config file error: %s\"; " FLUXUNIT_EXIT1
+                      "; fix it and check with: flux config get --config-path=%s",
+                      lead, fluxtoml_quote(node_path(ctx, file), b, quote, sizeof(quote)),
+                      node_path(ctx, path));
         break;
     case FLUXTOML_HANG:
-        finding_at(f, FP_FAIL, file, e->line, e->col,
-                   "%s: flux.service's start would time out (TimeoutStartSec, 90 s by "
-                   "default), then systemd kills the broker and restarts it every 30 s "
-                   "(Restart=always); close the array",
-                   e->msg);
+        fp_finding_at(f, FP_FAIL, file, e->line, e->col,
+                      "%s: flux.service's start would time out (TimeoutStartSec, 90 s by "
+                      "default), then systemd kills the broker and restarts it every 30 s "
+                      "(Restart=always); close the array",
+                      e->msg);
         break;
     default:
-        finding_at(f, FP_FAIL, file, e->line, e->col,
-                   "%s; fix it and check with: flux config get --config-path=%s", e->msg,
-                   node_path(ctx, path));
+        fp_finding_at(f, FP_FAIL, file, e->line, e->col,
+                      "%s; fix it and check with: flux config get --config-path=%s", e->msg,
+                      node_path(ctx, path));
         break;
     }
 }
@@ -478,7 +316,7 @@ static void broker_refuses(const struct fp_ctx *ctx, struct findings *f, const c
 /* A config that failed to load because of a file in it (config.security and
  * config.imp report a missing directory or an empty one).  bad: fail when
  * the reader reads it on this node, warn when nothing does. */
-static void parse_failed(const struct fp_ctx *ctx, struct findings *f, enum reader rd,
+static void parse_failed(const struct fp_ctx *ctx, struct fp_findings *f, enum reader rd,
                          const char *path, const struct conf_diag *e, enum fp_status bad,
                          const char *why)
 {
@@ -492,39 +330,39 @@ static void parse_failed(const struct fp_ctx *ctx, struct findings *f, enum read
         return;
     }
     if (rd == READER_BROKER && none) {
-        finding_at(f, FP_FAIL, path, 0, 0,
-                   "the system config directory is missing (%s): flux.service starts the "
-                   "broker with --config-path=%s and it fails with \"Config file error: "
-                   "stat: %s: %s\"; " FLUXUNIT_EXIT1 "; create it: install -d -m 0755 %s, and "
-                   "put this cluster's system.toml in it",
-                   e->msg, path, path, e->msg, path);
+        fp_finding_at(f, FP_FAIL, path, 0, 0,
+                      "the system config directory is missing (%s): flux.service starts the "
+                      "broker with --config-path=%s and it fails with \"Config file error: "
+                      "stat: %s: %s\"; " FLUXUNIT_EXIT1 "; create it: install -d -m 0755 %s, and "
+                      "put this cluster's system.toml in it",
+                      e->msg, path, path, e->msg, path);
     } else if (none) {
         return; /* config.security's or config.imp's */
     } else if (rd == READER_BROKER) {
         broker_refuses(ctx, f, path, e);
     } else if (rd == READER_SIGN) {
-        finding_at(f, bad, file, e->line, e->col,
-                   "%s: flux-security's signing library refuses this config (%s)%s; fix it "
-                   "and check with: flux config get --config-path=%s",
-                   e->msg, why,
-                   bad == FP_FAIL ? ": rc1 cannot load job-ingest and flux submit cannot sign "
+        fp_finding_at(f, bad, file, e->line, e->col,
+                      "%s: flux-security's signing library refuses this config (%s)%s; fix it "
+                      "and check with: flux config get --config-path=%s",
+                      e->msg, why,
+                      bad == FP_FAIL ? ": rc1 cannot load job-ingest and flux submit cannot sign "
                                     "jobs; " FLUXUNIT_RC1_EXIT42
                                   : ", but nothing reads it on this node now",
-                   path);
+                      path);
     } else {
-        finding_at(f, bad, file, e->line, e->col,
-                   "%s: the IMP refuses this config%s; fix it and check with: flux config get "
-                   "--config-path=%s",
-                   e->msg,
-                   bad == FP_FAIL ? ", so no job can run as its user (the broker itself starts)"
+        fp_finding_at(f, bad, file, e->line, e->col,
+                      "%s: the IMP refuses this config%s; fix it and check with: flux config get "
+                      "--config-path=%s",
+                      e->msg,
+                      bad == FP_FAIL ? ", so no job can run as its user (the broker itself starts)"
                                   : ", but the broker does not run the IMP now (no [exec] imp)",
-                   path);
+                      path);
     }
 }
 
 /* An array of tables ([[x]]) set in two files: arrays are not merged, the
  * later file's array replaces the earlier one whole (FLUX-FACTS §2.2). */
-static void split_arrays(const struct conf *c, struct findings *f)
+static void split_arrays(const struct conf *c, struct fp_findings *f)
 {
     size_t i;
     json_t *o;
@@ -540,15 +378,15 @@ static void split_arrays(const struct conf *c, struct findings *f)
         if (!key || json_is_true(json_object_get(o, "identical")) || !json_is_array(v) ||
             !json_is_object(json_array_get(v, 0)))
             continue;
-        finding_at(f, FP_WARN, file, line, 0,
-                   "%s replaces the whole %s array of %s:%d: Flux does not concatenate "
-                   "arrays across conf.d files, the entries of %s are ignored; keep all "
-                   "entries of %s in one file",
-                   key, key, rfile ? rfile : "?", rline, rfile ? rfile : "the earlier file", key);
+        fp_finding_at(f, FP_WARN, file, line, 0,
+                      "%s replaces the whole %s array of %s:%d: Flux does not concatenate "
+                      "arrays across conf.d files, the entries of %s are ignored; keep all "
+                      "entries of %s in one file",
+                      key, key, rfile ? rfile : "?", rline, rfile ? rfile : "the earlier file", key);
     }
 }
 
-static void parse_space(const struct fp_ctx *ctx, struct fp_result *r, struct findings *f,
+static void parse_space(const struct fp_ctx *ctx, struct fp_result *r, struct fp_findings *f,
                         enum reader rd, enum fp_status bad, const char *why)
 {
     static const char *const setting[] = { "system-config", "security-config", "imp-config" };
@@ -573,17 +411,17 @@ static void parse_space(const struct fp_ctx *ctx, struct fp_result *r, struct fi
         return;
     }
     json_array_foreach(c->warnings, i, w) {
-        finding_at(f, FP_WARN, json_string_value(json_object_get(w, "file")),
-                   (int)json_integer_value(json_object_get(w, "line")),
-                   (int)json_integer_value(json_object_get(w, "col")),
-                   "%s", json_string_value(json_object_get(w, "message")));
+        fp_finding_at(f, FP_WARN, json_string_value(json_object_get(w, "file")),
+                      (int)json_integer_value(json_object_get(w, "line")),
+                      (int)json_integer_value(json_object_get(w, "col")),
+                      "%s", json_string_value(json_object_get(w, "message")));
     }
     if (rd == READER_BROKER) {
         split_arrays(c, f);
         if (c->is_dir && c->nfiles == 0)
-            finding_at(f, FP_PASS, path, 0, 0,
-                       "no *.toml file: an empty config is valid for the broker, which then "
-                       "starts as a singleton (size 1) since there is no [bootstrap]");
+            fp_finding_at(f, FP_PASS, path, 0, 0,
+                          "no *.toml file: an empty config is valid for the broker, which then "
+                          "starts as a singleton (size 1) since there is no [bootstrap]");
     }
 }
 
@@ -604,7 +442,7 @@ static void parse_summary(const struct fp_ctx *ctx, char *buf, size_t bufsz)
 
 static void check_config_parse(const struct fp_ctx *ctx, struct fp_result *r)
 {
-    _cleanup_findings_ struct findings f = { 0 };
+    _cleanup_findings_ struct fp_findings f = { 0 };
     char path[PATH_MAX], why[2 * PATH_MAX + 512], summary[256] = "";
     bool sign = sign_config_read(ctx, why, sizeof(why));
 
@@ -616,10 +454,10 @@ static void check_config_parse(const struct fp_ctx *ctx, struct fp_result *r)
     parse_space(ctx, r, &f, READER_SIGN, sign ? FP_FAIL : FP_WARN, why);
     parse_space(ctx, r, &f, READER_IMP, imp_config_read(ctx) ? FP_FAIL : FP_WARN, NULL);
     parse_summary(ctx, summary, sizeof(summary));
-    if (findings_worst(&f) == FP_PASS)
+    if (fp_findings_worst(&f) == FP_PASS)
         fp_pass(r, "%s: the config files there parse and merge as flux-core and flux-security "
                    "read them", summary);
-    findings_report(&f, r);
+    fp_findings_report(&f, r);
 }
 
 /* --- config.bootstrap --------------------------------------------------------- */
@@ -669,7 +507,7 @@ static void bootstrap_refine_key(const json_t *config, const struct bootstrap_er
 
 static void check_config_bootstrap(const struct fp_ctx *ctx, struct fp_result *r)
 {
-    _cleanup_findings_ struct findings f = { 0 };
+    _cleanup_findings_ struct fp_findings f = { 0 };
     const struct conf *c = ctx->system;
     const json_t *table;
 
@@ -699,12 +537,12 @@ static void check_config_bootstrap(const struct fp_ctx *ctx, struct fp_result *r
         }
         bootstrap_refine_key(c->merged, &err, key, sizeof(key));
         if (err.over_cap) /* could not check: not something the broker would say */
-            finding(&f, FP_ERROR, c, key, "not checked: %s", err.text);
+            fp_finding(&f, FP_ERROR, c, key, "not checked: %s", err.text);
         else
-            finding(&f, FP_FAIL, c, key,
-                    "the broker fails with \"Config file error [bootstrap]: %s\"; " FLUXUNIT_EXIT1,
-                    err.text);
-        findings_report(&f, r);
+            fp_finding(&f, FP_FAIL, c, key,
+                       "the broker fails with \"Config file error [bootstrap]: %s\"; " FLUXUNIT_EXIT1,
+                       err.text);
+        fp_findings_report(&f, r);
         return;
     }
 
@@ -717,14 +555,14 @@ static void check_config_bootstrap(const struct fp_ctx *ctx, struct fp_result *r
         fp_fact_int(r, "default_port", bootstrap_default_port(ctx->boot));
 
     if (ctx->bootstrap_host_missing) {
-        finding(&f, FP_FAIL, c, "bootstrap.hosts",
-                "the broker fails with \"Config file error [bootstrap]: %s not found in "
-                "hosts\"; " FLUXUNIT_EXIT1 "; it looks up gethostname() verbatim "
-                "(case-sensitive, no domain stripping) among the %d expanded hosts (%s ... %s); "
-                "set this node's name "
-                "(hostnamectl set-hostname NAME) or add %s to bootstrap.hosts",
-                ctx->hostname, size, bootstrap_host(ctx->boot, 0),
-                bootstrap_host(ctx->boot, size - 1), ctx->hostname);
+        fp_finding(&f, FP_FAIL, c, "bootstrap.hosts",
+                   "the broker fails with \"Config file error [bootstrap]: %s not found in "
+                   "hosts\"; " FLUXUNIT_EXIT1 "; it looks up gethostname() verbatim "
+                   "(case-sensitive, no domain stripping) among the %d expanded hosts (%s ... %s); "
+                   "set this node's name "
+                   "(hostnamectl set-hostname NAME) or add %s to bootstrap.hosts",
+                   ctx->hostname, size, bootstrap_host(ctx->boot, 0),
+                   bootstrap_host(ctx->boot, size - 1), ctx->hostname);
     } else {
         fp_fact_int(r, "rank", ctx->rank);
     }
@@ -732,20 +570,20 @@ static void check_config_bootstrap(const struct fp_ctx *ctx, struct fp_result *r
     size_t i;
     json_t *w;
     json_array_foreach((json_t *)bootstrap_warnings(ctx->boot), i, w) {
-        finding(&f, FP_WARN, c, json_string_value(json_object_get(w, "key")), "%s",
-                json_string_value(json_object_get(w, "message")));
+        fp_finding(&f, FP_WARN, c, json_string_value(json_object_get(w, "key")), "%s",
+                   json_string_value(json_object_get(w, "message")));
     }
-    if (findings_worst(&f) == FP_PASS)
+    if (fp_findings_worst(&f) == FP_PASS)
         fp_pass(r, "%s is rank %d of %d; [bootstrap] is valid as the broker validates it",
                 ctx->hostname, ctx->rank, size);
-    findings_report(&f, r);
+    fp_findings_report(&f, r);
 }
 
 /* --- config.tbon ------------------------------------------------------------ */
 
 /* "bind URI is undefined for rank N" / "connect URI is undefined for rank N":
  * the key to fix is that rank's host entry. */
-static void uris_finding(const struct fp_ctx *ctx, struct findings *f, enum fp_status st,
+static void uris_finding(const struct fp_ctx *ctx, struct fp_findings *f, enum fp_status st,
                          const char *err, const char *who)
 {
     const char *p = strstr(err, "for rank ");
@@ -756,15 +594,15 @@ static void uris_finding(const struct fp_ctx *ctx, struct findings *f, enum fp_s
         if (!bootstrap_keypath(ctx->boot, rank, "host", key, sizeof(key)))
             snprintf(key, sizeof(key), "bootstrap.hosts");
     }
-    finding(f, st, ctx->system, key,
-            "%s: the overlay module fails with \"%s\"; set default_bind/default_connect "
-            "(or bind/connect on that host's entry) in [bootstrap]",
-            who, err);
+    fp_finding(f, st, ctx->system, key,
+               "%s: the overlay module fails with \"%s\"; set default_bind/default_connect "
+               "(or bind/connect on that host's entry) in [bootstrap]",
+               who, err);
 }
 
 static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
 {
-    _cleanup_findings_ struct findings f = { 0 };
+    _cleanup_findings_ struct fp_findings f = { 0 };
     _cleanup_json_ json_t *errors = json_array();
     _cleanup_json_ json_t *warnings = json_array();
     const struct conf *c = ctx->system;
@@ -784,9 +622,9 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
         if (topo_failed && key && strcmp(key, "tbon.topo") == 0)
             continue; /* reported below, with the tree's own reason */
         const char *detail = json_string_value(json_object_get(e, "detail"));
-        finding(&f, FP_FAIL, c, key, "the broker fails with \"%s\"%s%s%s",
-                json_string_value(json_object_get(e, "message")), detail && *detail ? " (" : "",
-                detail ? detail : "", detail && *detail ? ")" : "");
+        fp_finding(&f, FP_FAIL, c, key, "the broker fails with \"%s\"%s%s%s",
+                   json_string_value(json_object_get(e, "message")), detail && *detail ? " (" : "",
+                   detail ? detail : "", detail && *detail ? ")" : "");
     }
     if (topo_failed) {
         const json_t *topo = get_dotted(c->merged, "tbon.topo");
@@ -802,9 +640,9 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
         else if (sscanf(ctx->topology_err, "rank %d", &rank) == 1 &&
                  !bootstrap_keypath(ctx->boot, rank, "parent", key, sizeof(key)))
             snprintf(key, sizeof(key), "bootstrap.hosts");
-        finding(&f, FP_FAIL, c, key,
-                "the overlay module fails with \"Error creating %s topology: %s\"", scheme,
-                ctx->topology_err);
+        fp_finding(&f, FP_FAIL, c, key,
+                   "the overlay module fails with \"Error creating %s topology: %s\"", scheme,
+                   ctx->topology_err);
     }
     if (ctx->topo && ctx->boot) {
         char err[256];
@@ -817,10 +655,10 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
         else if (topology_check_uris(ctx->topo, ctx->boot, -1, err, sizeof(err)) < 0)
             uris_finding(ctx, &f, FP_WARN, err, "another node of this instance");
         if (bootstrap_has_parent_keys(ctx->boot) && strcmp(scheme, "custom") != 0)
-            finding(&f, FP_WARN, c, "tbon.topo",
-                    "hosts entries set parent keys, but tbon.topo is \"%s\": the broker "
-                    "ignores parent keys with any scheme but custom",
-                    scheme);
+            fp_finding(&f, FP_WARN, c, "tbon.topo",
+                       "hosts entries set parent keys, but tbon.topo is \"%s\": the broker "
+                       "ignores parent keys with any scheme but custom",
+                       scheme);
         if (rank >= 0) {
             int parent = topology_parent(ctx->topo, rank);
             fp_fact_int(r, "depth", topology_depth(ctx->topo, rank));
@@ -831,17 +669,17 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
             }
         }
     } else if (!ctx->boot) {
-        finding_at(&f, FP_PASS, NULL, 0, 0,
-                   "the overlay tree is not checked: [bootstrap] is invalid (see "
-                   "config.bootstrap)");
+        fp_finding_at(&f, FP_PASS, NULL, 0, 0,
+                      "the overlay tree is not checked: [bootstrap] is invalid (see "
+                      "config.bootstrap)");
     }
     json_array_foreach(warnings, i, e) {
-        finding(&f, FP_WARN, c, json_string_value(json_object_get(e, "key")), "%s",
-                json_string_value(json_object_get(e, "message")));
+        fp_finding(&f, FP_WARN, c, json_string_value(json_object_get(e, "key")), "%s",
+                   json_string_value(json_object_get(e, "message")));
     }
-    if (findings_worst(&f) >= FP_FAIL)
-        finding_at(&f, FP_FAIL, NULL, 0, 0, FLUXUNIT_OVERLAY_EXIT42);
-    if (findings_worst(&f) == FP_PASS && ctx->topo) {
+    if (fp_findings_worst(&f) >= FP_FAIL)
+        fp_finding_at(&f, FP_FAIL, NULL, 0, 0, FLUXUNIT_OVERLAY_EXIT42);
+    if (fp_findings_worst(&f) == FP_PASS && ctx->topo) {
         int rank = ctx->rank;
         int parent = topology_parent(ctx->topo, rank);
         if (rank > 0 && parent >= 0)
@@ -852,10 +690,10 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
             fp_pass(r, "[tbon] valid; topology %s: rank %d is the root of %d rank%s",
                     topology_scheme(ctx->topo), rank < 0 ? 0 : rank,
                     topology_size(ctx->topo), topology_size(ctx->topo) == 1 ? "" : "s");
-    } else if (findings_worst(&f) == FP_PASS) {
+    } else if (fp_findings_worst(&f) == FP_PASS) {
         fp_pass(r, "[tbon] valid");
     }
-    findings_report(&f, r);
+    fp_findings_report(&f, r);
 }
 
 /* --- config.resource ------------------------------------------------------- */
@@ -987,7 +825,7 @@ static char *ids_beyond(const struct idset *ids, unsigned count)
 /* The node's declared cores/gpus against what this machine has.  The
  * resource module's verify drains a node that lacks declared resources
  * (modes strict and allow-extra; gpus are ignored by default). */
-static void resource_hardware(const struct fp_ctx *ctx, struct fp_result *r, struct findings *f,
+static void resource_hardware(const struct fp_ctx *ctx, struct fp_result *r, struct fp_findings *f,
                               const struct resource_conf *rc, const struct rlist *rl, size_t node)
 {
     const struct idset *cores = rlist_cores(rl, node);
@@ -996,9 +834,9 @@ static void resource_hardware(const struct fp_ctx *ctx, struct fp_result *r, str
     int ncpus = 0, ncores, ngpus;
 
     if (!ctx->live) {
-        finding_at(f, FP_PASS, NULL, 0, 0,
-                   "declared cores/gpus not compared with hardware: checking an image "
-                   "(--root)");
+        fp_finding_at(f, FP_PASS, NULL, 0, 0,
+                      "declared cores/gpus not compared with hardware: checking an image "
+                      "(--root)");
         return;
     }
     ncores = live_core_count(&ncpus);
@@ -1009,30 +847,30 @@ static void resource_hardware(const struct fp_ctx *ctx, struct fp_result *r, str
         fp_fact_int(r, "cpus_online", ncpus);
         bool drains = rc->verify.core == VERIFY_STRICT || rc->verify.core == VERIFY_ALLOW_EXTRA;
         if (missing)
-            finding(f, drains ? FP_WARN : FP_PASS, ctx->system, "resource.config",
-                    "%s is declared with core %s, but this node has %d core%s (%d CPUs "
-                    "online)%s",
-                    host, missing, ncores, ncores == 1 ? "" : "s", ncpus,
-                    drains ? ": resource verify drains it at start (verify core mode "
+            fp_finding(f, drains ? FP_WARN : FP_PASS, ctx->system, "resource.config",
+                       "%s is declared with core %s, but this node has %d core%s (%d CPUs "
+                       "online)%s",
+                       host, missing, ncores, ncores == 1 ? "" : "s", ncpus,
+                       drains ? ": resource verify drains it at start (verify core mode "
                              "strict/allow-extra); fix the cores of this host in "
                              "[resource] config, or bring the CPUs online"
                            : " (verify core mode tolerates it)");
         else if (rc->verify.core == VERIFY_STRICT && idset_count(cores) < (size_t)ncores)
-            finding(f, FP_WARN, ctx->system, "resource.verify",
-                    "%s is declared with %zu cores but has %d, and verify core mode is "
-                    "strict: resource verify drains it at start",
-                    host, idset_count(cores), ncores);
+            fp_finding(f, FP_WARN, ctx->system, "resource.verify",
+                       "%s is declared with %zu cores but has %d, and verify core mode is "
+                       "strict: resource verify drains it at start",
+                       host, idset_count(cores), ncores);
     }
     if (ngpus >= 0) {
         _cleanup_free_ char *missing = ids_beyond(gpus, (unsigned)ngpus);
         fp_fact_int(r, "gpus_present", ngpus);
         bool drains = rc->verify.gpu == VERIFY_STRICT || rc->verify.gpu == VERIFY_ALLOW_EXTRA;
         if (missing)
-            finding(f, drains ? FP_WARN : FP_PASS, ctx->system, "resource.config",
-                    "%s is declared with gpu %s, but this node has %d NVIDIA GPU device%s "
-                    "(/dev/nvidiaN)%s",
-                    host, missing, ngpus, ngpus == 1 ? "" : "s",
-                    drains ? ": resource verify drains it at start; fix the gpus of this "
+            fp_finding(f, drains ? FP_WARN : FP_PASS, ctx->system, "resource.config",
+                       "%s is declared with gpu %s, but this node has %d NVIDIA GPU device%s "
+                       "(/dev/nvidiaN)%s",
+                       host, missing, ngpus, ngpus == 1 ? "" : "s",
+                       drains ? ": resource verify drains it at start; fix the gpus of this "
                              "host in [resource] config"
                            : "; verify ignores gpus by default, but jobs asking for them fail");
     }
@@ -1047,23 +885,23 @@ struct resource_fate {
 };
 
 /* A fault the resource module reports with text (its own words). */
-static void module_fails(struct findings *f, const struct fp_ctx *ctx,
+static void module_fails(struct fp_findings *f, const struct fp_ctx *ctx,
                          const struct resource_fate *fate, const char *key, const char *text)
 {
     if (fate->leader)
-        finding(f, fate->bad, ctx->system, key,
-                "the resource module fails to load with \"%s\"; " FLUXUNIT_RC1_EXIT42, text);
+        fp_finding(f, fate->bad, ctx->system, key,
+                   "the resource module fails to load with \"%s\"; " FLUXUNIT_RC1_EXIT42, text);
     else
-        finding(f, fate->bad, ctx->system, key,
-                "\"%s\": this follower starts, but the leader, with the same config, fails to "
-                "load its resource module", text);
+        fp_finding(f, fate->bad, ctx->system, key,
+                   "\"%s\": this follower starts, but the leader, with the same config, fails to "
+                   "load its resource module", text);
 }
 
 /* R as the leader's resource module builds it: resource.config, or the R
  * file at resource.path, re-ranked by the [bootstrap] hosts.  NULL when it
  * would fail (reported), or when neither is set (R is then discovered). */
 static struct rlist *resource_build(const struct fp_ctx *ctx, struct fp_result *r,
-                                    struct findings *f, const struct resource_conf *rc,
+                                    struct fp_findings *f, const struct resource_conf *rc,
                                     const struct resource_fate *fate)
 {
     const struct conf *c = ctx->system;
@@ -1076,10 +914,10 @@ static struct rlist *resource_build(const struct fp_ctx *ctx, struct fp_result *
         char shown[PATH_MAX];
         fp_fact_str(r, "path", rc->path);
         if (rc->path[0] != '/')
-            finding(f, FP_WARN, c, "resource.path",
-                    "\"%s\" is relative: the broker resolves it against its working "
-                    "directory (/ under flux.service); use an absolute path",
-                    rc->path);
+            fp_finding(f, FP_WARN, c, "resource.path",
+                       "\"%s\" is relative: the broker resolves it against its working "
+                       "directory (/ under flux.service); use an absolute path",
+                       rc->path);
         if (!(R = load_R(ctx, rc->path, shown, sizeof(shown), err, sizeof(err)))) {
             module_fails(f, ctx, fate, "resource.path", err);
             return NULL;
@@ -1089,7 +927,7 @@ static struct rlist *resource_build(const struct fp_ctx *ctx, struct fp_result *
     errno = 0;
     if (!(rl = rlist_from_resource_conf(rc, R, err, sizeof(err)))) {
         if (errno == E2BIG) { /* could not check: over the limit of rlist.h */
-            finding(f, FP_ERROR, c, key, "not checked: %s", err);
+            fp_finding(f, FP_ERROR, c, key, "not checked: %s", err);
         } else {
             snprintf(text, sizeof(text), "%s%s", rc->config ? "error parsing [resource.config] "
                                                               "array: " : "error parsing R: ", err);
@@ -1108,27 +946,27 @@ static struct rlist *resource_build(const struct fp_ctx *ctx, struct fp_result *
         if (rlist_rerank(rl, ctx->boot, err, sizeof(err)) < 0) {
             snprintf(text, sizeof(text), "error reranking R: %s", err);
             module_fails(f, ctx, fate, key, text);
-            finding_at(f, FP_PASS, NULL, 0, 0,
-                       "the hosts of [resource] must be exactly the [bootstrap] hosts");
+            fp_finding_at(f, FP_PASS, NULL, 0, 0,
+                          "the hosts of [resource] must be exactly the [bootstrap] hosts");
             rlist_destroy(rl);
             return NULL;
         }
     } else if (ctx->boot && rlist_nnodes(rl) != 1) {
-        finding(f, FP_WARN, c, key,
-                "describes %zu nodes, but without [bootstrap] the broker is a singleton: "
-                "rank 0 gets the first node's resources",
-                rlist_nnodes(rl));
+        fp_finding(f, FP_WARN, c, key,
+                   "describes %zu nodes, but without [bootstrap] the broker is a singleton: "
+                   "rank 0 gets the first node's resources",
+                   rlist_nnodes(rl));
     } else if (!ctx->boot) {
-        finding_at(f, FP_PASS, NULL, 0, 0,
-                   "host set not compared with [bootstrap], which is invalid (see "
-                   "config.bootstrap)");
+        fp_finding_at(f, FP_PASS, NULL, 0, 0,
+                      "host set not compared with [bootstrap], which is invalid (see "
+                      "config.bootstrap)");
     }
     return rl;
 }
 
 static void check_config_resource(const struct fp_ctx *ctx, struct fp_result *r)
 {
-    _cleanup_findings_ struct findings f = { 0 };
+    _cleanup_findings_ struct fp_findings f = { 0 };
     const struct conf *c = ctx->system;
     struct resource_conf rc;
     struct rlist *rl = NULL;
@@ -1168,9 +1006,9 @@ static void check_config_resource(const struct fp_ctx *ctx, struct fp_result *r)
         fp_fact_bool(r, "noverify", rc.noverify);
         if (node < 0 && !ctx->bootstrap_host_missing) {
             bool drains = rc.verify.hostname == VERIFY_STRICT;
-            finding(&f, drains ? FP_WARN : FP_PASS, c, rc.config ? "resource.config" : "resource.path",
-                    "%s has no resources here: %s", ctx->hostname,
-                    drains ? "resource verify (hostname strict) drains it at start"
+            fp_finding(&f, drains ? FP_WARN : FP_PASS, c, rc.config ? "resource.config" : "resource.path",
+                       "%s has no resources here: %s", ctx->hostname,
+                       drains ? "resource verify (hostname strict) drains it at start"
                            : "resource verify does not check hostnames here (noverify or "
                              "verify.hostname not strict): rank 0 gets the resources of rank 0 "
                              "in R");
@@ -1183,12 +1021,12 @@ static void check_config_resource(const struct fp_ctx *ctx, struct fp_result *r)
             resource_hardware(ctx, r, &f, &rc, rl, (size_t)node);
         }
     }
-    if (findings_worst(&f) == FP_PASS && rl)
+    if (fp_findings_worst(&f) == FP_PASS && rl)
         fp_pass(r, "[resource] valid as the resource module reads it: %zu node%s; %s has "
                    "core %s",
                 rlist_nnodes(rl), rlist_nnodes(rl) == 1 ? "" : "s", ctx->hostname,
                 cores ? cores : "(none)");
-    findings_report(&f, r);
+    fp_findings_report(&f, r);
     rlist_destroy(rl);
 }
 
@@ -1200,7 +1038,7 @@ static bool sign_mechanism(const char *s)
 }
 
 /* A strict sub-table: keys outside want are refused by flux-security. */
-static void strict_table(const struct conf *c, struct findings *f, const char *path,
+static void strict_table(const struct conf *c, struct fp_findings *f, const char *path,
                          const char *const *want)
 {
     const json_t *t = get_dotted(c->merged, path);
@@ -1216,16 +1054,16 @@ static void strict_table(const struct conf *c, struct findings *f, const char *p
         if (!known && !(json_is_object(v) && strcmp(path, "sign") == 0)) {
             char k[300];
             snprintf(k, sizeof(k), "%s.%s", path, key);
-            finding(f, FP_FAIL, c, k,
-                    "unknown key: flux-security reads [%s] strictly and refuses the whole "
-                    "config (sign: config error), so no job can be signed; remove it",
-                    path);
+            fp_finding(f, FP_FAIL, c, k,
+                       "unknown key: flux-security reads [%s] strictly and refuses the whole "
+                       "config (sign: config error), so no job can be signed; remove it",
+                       path);
         }
     }
 }
 
 /* [sign] as flux-security's sign.c reads it; returns default-type (or NULL). */
-static const char *sign_judge(const struct conf *c, struct fp_result *r, struct findings *f,
+static const char *sign_judge(const struct conf *c, struct fp_result *r, struct fp_findings *f,
                               const json_t *sign, const char *cfail)
 {
     static const char *const sign_keys[] = { "max-ttl", "default-type", "allowed-types", NULL };
@@ -1247,33 +1085,33 @@ static const char *sign_judge(const struct conf *c, struct fp_result *r, struct 
     if (missing[0]) {
         char key[64];
         snprintf(key, sizeof(key), "sign.%.*s", (int)strcspn(missing, ","), missing);
-        finding(f, FP_FAIL, c, key,
-                "[sign] lacks %s: %s; the shipped values are max-ttl = 1209600, "
-                "default-type = \"munge\", allowed-types = [\"munge\"]",
-                missing, cfail);
+        fp_finding(f, FP_FAIL, c, key,
+                   "[sign] lacks %s: %s; the shipped values are max-ttl = 1209600, "
+                   "default-type = \"munge\", allowed-types = [\"munge\"]",
+                   missing, cfail);
     }
 
     const json_t *ttl = json_object_get(sign, "max-ttl");
     if (ttl && !json_is_integer(ttl))
-        finding(f, FP_FAIL, c, "sign.max-ttl", "must be an integer (seconds), not a %s: %s",
-                toml_type(ttl), cfail);
+        fp_finding(f, FP_FAIL, c, "sign.max-ttl", "must be an integer (seconds), not a %s: %s",
+                   toml_type(ttl), cfail);
     else if (ttl && json_integer_value(ttl) <= 0)
-        finding(f, FP_FAIL, c, "sign.max-ttl",
-                "%lld: flux-security refuses it (\"sign: max-ttl should be greater than "
-                "zero\"): set max-ttl = 1209600",
-                (long long)json_integer_value(ttl));
+        fp_finding(f, FP_FAIL, c, "sign.max-ttl",
+                   "%lld: flux-security refuses it (\"sign: max-ttl should be greater than "
+                   "zero\"): set max-ttl = 1209600",
+                   (long long)json_integer_value(ttl));
     else if (ttl)
         fp_fact_int(r, "max_ttl", json_integer_value(ttl));
 
     const json_t *dt = json_object_get(sign, "default-type");
     const char *deftype = json_string_value(dt);
     if (dt && !deftype)
-        finding(f, FP_FAIL, c, "sign.default-type", "must be a string, not a %s: %s",
-                toml_type(dt), cfail);
+        fp_finding(f, FP_FAIL, c, "sign.default-type", "must be a string, not a %s: %s",
+                   toml_type(dt), cfail);
     else if (deftype && !sign_mechanism(deftype))
-        finding(f, FP_FAIL, c, "sign.default-type",
-                "flux-security refuses it (\"sign: unknown mechanism=%s\"): use \"munge\"",
-                deftype);
+        fp_finding(f, FP_FAIL, c, "sign.default-type",
+                   "flux-security refuses it (\"sign: unknown mechanism=%s\"): use \"munge\"",
+                   deftype);
     if (deftype)
         fp_fact_str(r, "default_type", deftype);
 
@@ -1284,12 +1122,12 @@ static const char *sign_judge(const struct conf *c, struct fp_result *r, struct 
     if (!at) {
         /* reported above */
     } else if (!array_of_strings(at)) {
-        finding(f, FP_FAIL, c, "sign.allowed-types", "must be an array of strings: %s",
-                cfail);
+        fp_finding(f, FP_FAIL, c, "sign.allowed-types", "must be an array of strings: %s",
+                   cfail);
     } else if (json_array_size(at) == 0) {
-        finding(f, FP_FAIL, c, "sign.allowed-types",
-                "flux-security refuses it (\"sign: allowed-types array is empty\"): set "
-                "allowed-types = [\"munge\"]");
+        fp_finding(f, FP_FAIL, c, "sign.allowed-types",
+                   "flux-security refuses it (\"sign: allowed-types array is empty\"): set "
+                   "allowed-types = [\"munge\"]");
     } else {
         size_t i;
         json_t *v;
@@ -1299,56 +1137,56 @@ static const char *sign_judge(const struct conf *c, struct fp_result *r, struct 
             size_t len = strlen(list);
             snprintf(list + len, sizeof(list) - len, "%s%s", len ? "," : "", s);
             if (!sign_mechanism(s))
-                finding(f, FP_FAIL, c, "sign.allowed-types",
-                        "flux-security refuses it (\"sign: unknown mechanism=%s\"): allowed "
-                        "types are none, munge and curve",
-                        s);
+                fp_finding(f, FP_FAIL, c, "sign.allowed-types",
+                           "flux-security refuses it (\"sign: unknown mechanism=%s\"): allowed "
+                           "types are none, munge and curve",
+                           s);
             uses_munge = uses_munge || strcmp(s, "munge") == 0;
             uses_none = uses_none || strcmp(s, "none") == 0;
             uses_curve = uses_curve || strcmp(s, "curve") == 0;
         }
         fp_fact_str(r, "allowed_types", list);
         if (deftype && sign_mechanism(deftype) && !array_has_string(at, deftype))
-            finding(f, FP_FAIL, c, "sign.default-type",
-                    "\"%s\" is not in allowed-types: jobs are signed with %s and then "
-                    "refused by job-ingest as a mechanism that is not allowed; add it to "
-                    "allowed-types or change default-type",
-                    deftype, deftype);
+            fp_finding(f, FP_FAIL, c, "sign.default-type",
+                       "\"%s\" is not in allowed-types: jobs are signed with %s and then "
+                       "refused by job-ingest as a mechanism that is not allowed; add it to "
+                       "allowed-types or change default-type",
+                       deftype, deftype);
     }
     if (uses_none)
-        finding(f, FP_WARN, c,
-                deftype && strcmp(deftype, "none") == 0 ? "sign.default-type"
+        fp_finding(f, FP_WARN, c,
+                   deftype && strcmp(deftype, "none") == 0 ? "sign.default-type"
                                                         : "sign.allowed-types",
-                "signing type \"none\" is allowed: job requests are accepted unsigned, so "
-                "any user who can reach the broker can run jobs as any other user; use "
-                "default-type = \"munge\", allowed-types = [\"munge\"]");
+                   "signing type \"none\" is allowed: job requests are accepted unsigned, so "
+                   "any user who can reach the broker can run jobs as any other user; use "
+                   "default-type = \"munge\", allowed-types = [\"munge\"]");
     if (uses_curve) {
         const json_t *ca = get_dotted(c->merged, "sign.curve.require-ca");
         if (!json_is_boolean(ca))
-            finding(f, FP_FAIL, c, "sign.curve",
-                    "curve signing is allowed but [sign.curve] require-ca is %s: "
-                    "flux-security requires it as a boolean when curve is used",
-                    ca ? "not a boolean" : "not set");
+            fp_finding(f, FP_FAIL, c, "sign.curve",
+                       "curve signing is allowed but [sign.curve] require-ca is %s: "
+                       "flux-security requires it as a boolean when curve is used",
+                       ca ? "not a boolean" : "not set");
     }
     const json_t *sock = get_dotted(c->merged, "sign.munge.socket-path");
     if (sock && !json_is_string(sock))
-        finding(f, FP_FAIL, c, "sign.munge.socket-path", "must be a string: %s", cfail);
+        fp_finding(f, FP_FAIL, c, "sign.munge.socket-path", "must be a string: %s", cfail);
     fp_fact_bool(r, "munge", uses_munge);
     if (uses_munge) {
         if (json_is_string(sock))
             fp_fact_str(r, "munge_socket", json_string_value(sock));
-        finding_at(f, FP_PASS, NULL, 0, 0,
-                   "signing uses munge: munge.daemon checks that munged answers%s%s%s",
-                   json_is_string(sock) ? " (socket " : "",
-                   json_is_string(sock) ? json_string_value(sock) : "",
-                   json_is_string(sock) ? ")" : "");
+        fp_finding_at(f, FP_PASS, NULL, 0, 0,
+                      "signing uses munge: munge.daemon checks that munged answers%s%s%s",
+                      json_is_string(sock) ? " (socket " : "",
+                      json_is_string(sock) ? json_string_value(sock) : "",
+                      json_is_string(sock) ? ")" : "");
     }
     return deftype;
 }
 
 static void check_config_security(const struct fp_ctx *ctx, struct fp_result *r)
 {
-    _cleanup_findings_ struct findings f = { 0 };
+    _cleanup_findings_ struct fp_findings f = { 0 };
     const struct conf *c = ctx->security;
     char path[PATH_MAX];
     const char *cfail = "flux-security's signing library refuses the config (sign: config "
@@ -1384,85 +1222,85 @@ static void check_config_security(const struct fp_ctx *ctx, struct fp_result *r)
     if (json_is_object(sign))
         deftype = sign_judge(c, r, &f, sign, cfail);
     else
-        finding_at(&f, FP_FAIL, path, 0, 0,
-                   "no [sign] table%s: %s; add the shipped sign.toml ([sign] max-ttl = "
-                   "1209600, default-type = \"munge\", allowed-types = [\"munge\"])",
-                   sign ? " (sign is not a table)" : "", cfail);
-    if (findings_worst(&f) == FP_PASS)
+        fp_finding_at(&f, FP_FAIL, path, 0, 0,
+                      "no [sign] table%s: %s; add the shipped sign.toml ([sign] max-ttl = "
+                      "1209600, default-type = \"munge\", allowed-types = [\"munge\"])",
+                      sign ? " (sign is not a table)" : "", cfail);
+    if (fp_findings_worst(&f) == FP_PASS)
         fp_pass(r, "[sign] valid: default-type %s, allowed-types %s", deftype ? deftype : "?",
                 json_string_value(json_object_get(r->facts, "allowed_types")) ?: "?");
-    findings_report(&f, r);
+    fp_findings_report(&f, r);
 }
 
 /* --- config.imp ---------------------------------------------------------------- */
 
 /* run.<name>.path as path_is_secure() would judge it, plus what makes it
  * unrunnable; deeper path checks (parent directories) are config.perms'. */
-static void imp_run_path(const struct fp_ctx *ctx, struct findings *f, enum fp_status bad,
+static void imp_run_path(const struct fp_ctx *ctx, struct fp_findings *f, enum fp_status bad,
                          const char *key, const char *path)
 {
     struct fsu_node n;
     int rc;
 
     if (path[0] != '/') {
-        finding(f, bad, ctx->imp, key,
-                "\"%s\" is not absolute: the IMP requires an absolute path; use "
-                "/usr/libexec/flux/cmd/flux-run-NAME",
-                path);
+        fp_finding(f, bad, ctx->imp, key,
+                   "\"%s\" is not absolute: the IMP requires an absolute path; use "
+                   "/usr/libexec/flux/cmd/flux-run-NAME",
+                   path);
         return;
     }
     rc = fsu_lookup(ctx, path, &n);
     if (rc == -ENOENT || rc == -ENOTDIR) {
-        finding(f, bad, ctx->imp, key, "%s does not exist: flux-imp run fails; install it or "
+        fp_finding(f, bad, ctx->imp, key, "%s does not exist: flux-imp run fails; install it or "
                                         "fix the path", n.path);
         return;
     }
     if (rc < 0) {
-        finding(f, FP_ERROR, ctx->imp, key, "%s: %s", n.path, strerror(-rc));
+        fp_finding(f, FP_ERROR, ctx->imp, key, "%s: %s", n.path, strerror(-rc));
         return;
     }
     if (n.is_link) {
-        finding(f, bad, ctx->imp, key,
-                "%s is a symbolic link (to %s): the IMP refuses it (path_is_secure); point "
-                "the path at the real file",
-                n.path, n.link);
+        fp_finding(f, bad, ctx->imp, key,
+                   "%s is a symbolic link (to %s): the IMP refuses it (path_is_secure); point "
+                   "the path at the real file",
+                   n.path, n.link);
         return;
     }
     if (!S_ISREG(n.st.st_mode)) {
-        finding(f, bad, ctx->imp, key, "%s is a %s, not a regular file: the IMP refuses it",
-                n.path, fsu_type_name(n.st.st_mode));
+        fp_finding(f, bad, ctx->imp, key, "%s is a %s, not a regular file: the IMP refuses it",
+                   n.path, fsu_type_name(n.st.st_mode));
         return;
     }
     if (n.st.st_uid != 0)
-        finding(f, bad, ctx->imp, key,
-                "%s is owned by uid %u, not root: the IMP refuses it (insecure file "
-                "ownership); chown root:root %s",
-                n.path, (unsigned)n.st.st_uid, n.path);
+        fp_finding(f, bad, ctx->imp, key,
+                   "%s is owned by uid %u, not root: the IMP refuses it (insecure file "
+                   "ownership); chown root:root %s",
+                   n.path, (unsigned)n.st.st_uid, n.path);
     if (n.st.st_mode & (S_IWGRP | S_IWOTH))
-        finding(f, bad, ctx->imp, key,
-                "%s is mode %04o, writable by group/other: anyone who can write it runs code "
-                "as root through the IMP, and the IMP refuses it; chmod go-w %s",
-                n.path, (unsigned)(n.st.st_mode & 07777), n.path);
+        fp_finding(f, bad, ctx->imp, key,
+                   "%s is mode %04o, writable by group/other: anyone who can write it runs code "
+                   "as root through the IMP, and the IMP refuses it; chmod go-w %s",
+                   n.path, (unsigned)(n.st.st_mode & 07777), n.path);
     if (!(n.st.st_mode & S_IXUSR))
-        finding(f, bad, ctx->imp, key, "%s is not executable (mode %04o): chmod 0755 %s",
-                n.path, (unsigned)(n.st.st_mode & 07777), n.path);
+        fp_finding(f, bad, ctx->imp, key, "%s is not executable (mode %04o): chmod 0755 %s",
+                   n.path, (unsigned)(n.st.st_mode & 07777), n.path);
 }
 
-static void imp_shells(const struct fp_ctx *ctx, struct findings *f, enum fp_status bad,
+static void imp_shells(const struct fp_ctx *ctx, struct fp_findings *f, enum fp_status bad,
                        const json_t *shells)
 {
     size_t i;
     json_t *v;
 
     if (!shells) {
-        finding_at(f, FP_PASS, NULL, 0, 0,
-                   "[exec] allowed-shells not set: the IMP allows only its built-in default "
-                   "flux-shell path");
+        fp_finding_at(f, FP_PASS, NULL, 0, 0,
+                      "[exec] allowed-shells not set: the IMP allows only its built-in default "
+                      "flux-shell path");
         return;
     }
     if (!array_of_strings(shells)) {
-        finding(f, bad, ctx->imp, "exec.allowed-shells",
-                "must be an array of absolute paths: the IMP cannot start job shells");
+        fp_finding(f, bad, ctx->imp, "exec.allowed-shells",
+                   "must be an array of absolute paths: the IMP cannot start job shells");
         return;
     }
     json_array_foreach(shells, i, v) {
@@ -1471,31 +1309,31 @@ static void imp_shells(const struct fp_ctx *ctx, struct findings *f, enum fp_sta
         struct fsu_node n;
         snprintf(key, sizeof(key), "exec.allowed-shells[%zu]", i);
         if (s[0] != '/') {
-            finding(f, bad, ctx->imp, key,
-                    "\"%s\" is not absolute: the IMP compares the job shell's absolute path "
-                    "with these strings, so it never matches; use "
-                    "/usr/libexec/flux/flux-shell",
-                    s);
+            fp_finding(f, bad, ctx->imp, key,
+                       "\"%s\" is not absolute: the IMP compares the job shell's absolute path "
+                       "with these strings, so it never matches; use "
+                       "/usr/libexec/flux/flux-shell",
+                       s);
             continue;
         }
         int rc = fsu_lookup(ctx, s, &n);
         const struct stat *st = rc == 0 ? fsu_final(&n) : NULL;
         if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && !st))
-            finding(f, bad, ctx->imp, key,
-                    "%s does not exist: jobs run with this shell fail; install flux-core's "
-                    "flux-shell or fix the path",
-                    n.path);
+            fp_finding(f, bad, ctx->imp, key,
+                       "%s does not exist: jobs run with this shell fail; install flux-core's "
+                       "flux-shell or fix the path",
+                       n.path);
         else if (rc < 0)
-            finding(f, FP_ERROR, ctx->imp, key, "%s: %s", n.path, strerror(-rc));
+            fp_finding(f, FP_ERROR, ctx->imp, key, "%s: %s", n.path, strerror(-rc));
         else if (!S_ISREG(st->st_mode) || !(st->st_mode & S_IXUSR))
-            finding(f, bad, ctx->imp, key, "%s is not an executable file (%s, mode %04o)",
-                    n.path, fsu_type_name(st->st_mode), (unsigned)(st->st_mode & 07777));
+            fp_finding(f, bad, ctx->imp, key, "%s is not an executable file (%s, mode %04o)",
+                       n.path, fsu_type_name(st->st_mode), (unsigned)(st->st_mode & 07777));
     }
 }
 
 static void check_config_imp(const struct fp_ctx *ctx, struct fp_result *r)
 {
-    _cleanup_findings_ struct findings f = { 0 };
+    _cleanup_findings_ struct fp_findings f = { 0 };
     const struct conf *c = ctx->imp;
     const json_t *imp_bin = ctx->system ? get_dotted(ctx->system->merged, "exec.imp") : NULL;
     char path[PATH_MAX];
@@ -1527,87 +1365,87 @@ static void check_config_imp(const struct fp_ctx *ctx, struct fp_result *r)
     }
     fp_fact_int(r, "files", (long long)c->nfiles);
     if (imp_bin && !used)
-        finding(&f, FP_FAIL, ctx->system, "exec.imp",
-                "must be a string (the path of flux-imp), not a %s: the broker refuses it",
-                toml_type(imp_bin));
+        fp_finding(&f, FP_FAIL, ctx->system, "exec.imp",
+                   "must be a string (the path of flux-imp), not a %s: the broker refuses it",
+                   toml_type(imp_bin));
     else if (used && json_string_value(imp_bin)[0] != '/')
-        finding(&f, FP_WARN, ctx->system, "exec.imp",
-                "\"%s\" is not absolute: use /usr/libexec/flux/flux-imp",
-                json_string_value(imp_bin));
+        fp_finding(&f, FP_WARN, ctx->system, "exec.imp",
+                   "\"%s\" is not absolute: use /usr/libexec/flux/flux-imp",
+                   json_string_value(imp_bin));
     shallow_drops(c, &f, "the IMP");
 
     const json_t *exec = json_object_get(c->merged, "exec");
     const json_t *users = get_dotted(c->merged, "exec.allowed-users");
     if (!users)
-        finding(&f, bad, c, json_is_object(exec) ? "exec" : NULL,
-                "no [exec] allowed-users: the IMP lets nobody run jobs as other users, so "
-                "every multi-user job fails; add allowed-users = [\"%s\"] to [exec]",
-                user);
+        fp_finding(&f, bad, c, json_is_object(exec) ? "exec" : NULL,
+                   "no [exec] allowed-users: the IMP lets nobody run jobs as other users, so "
+                   "every multi-user job fails; add allowed-users = [\"%s\"] to [exec]",
+                   user);
     else if (!array_of_strings(users))
-        finding(&f, bad, c, "exec.allowed-users",
-                "must be an array of user names: the IMP cannot tell who may run jobs");
+        fp_finding(&f, bad, c, "exec.allowed-users",
+                   "must be an array of user names: the IMP cannot tell who may run jobs");
     else if (!array_has_string(users, user))
-        finding(&f, bad, c, "exec.allowed-users",
-                "%s is not in allowed-users: the broker runs as %s, so the IMP refuses every "
-                "job it launches as another user; add \"%s\"",
-                user, user, user);
+        fp_finding(&f, bad, c, "exec.allowed-users",
+                   "%s is not in allowed-users: the broker runs as %s, so the IMP refuses every "
+                   "job it launches as another user; add \"%s\"",
+                   user, user, user);
     imp_shells(ctx, &f, bad, get_dotted(c->merged, "exec.allowed-shells"));
 
     const json_t *pam = get_dotted(c->merged, "exec.pam-support");
     fp_fact_bool(r, "pam_support", json_is_true(pam));
     if (pam && !json_is_boolean(pam))
-        finding(&f, bad, c, "exec.pam-support", "must be a boolean");
+        fp_finding(&f, bad, c, "exec.pam-support", "must be a boolean");
     else if (json_is_true(pam))
-        finding_at(&f, FP_PASS, NULL, 0, 0,
-                   "exec.pam-support is on: imp.pam checks /etc/pam.d/flux");
+        fp_finding_at(&f, FP_PASS, NULL, 0, 0,
+                      "exec.pam-support is on: imp.pam checks /etc/pam.d/flux");
     if (json_is_true(get_dotted(c->merged, "exec.allow-unprivileged-exec")))
-        finding(&f, FP_WARN, c, "exec.allow-unprivileged-exec",
-                "is true: meant for testing only (the IMP runs jobs without privilege "
-                "separation); remove it");
+        fp_finding(&f, FP_WARN, c, "exec.allow-unprivileged-exec",
+                   "is true: meant for testing only (the IMP runs jobs without privilege "
+                   "separation); remove it");
     if (json_is_true(json_object_get(c->merged, "allow-sudo")))
-        finding(&f, FP_WARN, c, "allow-sudo",
-                "is true: meant for testing only (lets sudo stand in for the setuid IMP); "
-                "remove it");
+        fp_finding(&f, FP_WARN, c, "allow-sudo",
+                   "is true: meant for testing only (lets sudo stand in for the setuid IMP); "
+                   "remove it");
     const json_t *level = json_object_get(c->merged, "log-level");
     if (level && (!json_is_string(level) ||
                   (strcmp(json_string_value(level), "warning") != 0 &&
                    strcmp(json_string_value(level), "info") != 0 &&
                    strcmp(json_string_value(level), "debug") != 0)))
-        finding(&f, FP_WARN, c, "log-level",
-                "is not one of warning, info, debug: the IMP ignores it");
+        fp_finding(&f, FP_WARN, c, "log-level",
+                   "is not one of warning, info, debug: the IMP ignores it");
 
     const json_t *run = json_object_get(c->merged, "run");
     const char *name;
     json_t *entry;
     if (run && !json_is_object(run))
-        finding(&f, bad, c, "run", "must be a table of [run.NAME] tables");
+        fp_finding(&f, bad, c, "run", "must be a table of [run.NAME] tables");
     json_object_foreach((json_t *)(json_is_object(run) ? run : NULL), name, entry) {
         char key[300];
         snprintf(key, sizeof(key), "run.%s.path", name);
         const json_t *p = json_object_get(entry, "path");
         if (!json_is_object(entry)) {
             snprintf(key, sizeof(key), "run.%s", name);
-            finding(&f, bad, c, key, "must be a table");
+            fp_finding(&f, bad, c, key, "must be a table");
             continue;
         }
         if (!json_is_string(p))
-            finding(&f, bad, c, key, "%s: flux-imp run %s fails; set path = "
+            fp_finding(&f, bad, c, key, "%s: flux-imp run %s fails; set path = "
                                      "\"/usr/libexec/flux/cmd/flux-run-%s\"",
-                    p ? "must be a string" : "not set", name, name);
+                       p ? "must be a string" : "not set", name, name);
         else
             imp_run_path(ctx, &f, bad, key, json_string_value(p));
         snprintf(key, sizeof(key), "run.%s.allowed-users", name);
         const json_t *ru = json_object_get(entry, "allowed-users");
         if (!array_of_strings(ru) || !array_has_string(ru, user))
-            finding(&f, bad, c, key,
-                    "%s is not allowed to run [run.%s]: flux-imp run %s refuses the broker; "
-                    "set allowed-users = [\"%s\"]",
-                    user, name, name, user);
+            fp_finding(&f, bad, c, key,
+                       "%s is not allowed to run [run.%s]: flux-imp run %s refuses the broker; "
+                       "set allowed-users = [\"%s\"]",
+                       user, name, name, user);
     }
-    if (findings_worst(&f) == FP_PASS)
+    if (fp_findings_worst(&f) == FP_PASS)
         fp_pass(r, "IMP config valid: %s may run jobs as users%s", user,
                 used ? "" : " (not used yet: the system config does not set [exec] imp)");
-    findings_report(&f, r);
+    fp_findings_report(&f, r);
 }
 
 /* --- the table ----------------------------------------------------------------- */

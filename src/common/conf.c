@@ -633,6 +633,26 @@ static int merge_recursive(json_t *dst, json_t *src)
     return 0;
 }
 
+bool conf_locate_nearest(const struct conf *c, const char *key, const char **file, int *line)
+{
+    char buf[512];
+
+    *file = NULL;
+    *line = 0;
+    if (!c || !key || !*key || snprintf(buf, sizeof(buf), "%s", key) >= (int)sizeof(buf))
+        return false;
+    for (;;) {
+        if (conf_locate(c, buf, file, line) == 0)
+            return true;
+        char *dot = strrchr(buf, '.');
+        char *br = strrchr(buf, '[');
+        char *cut = dot > br ? dot : br;
+        if (!cut || cut == buf)
+            return false;
+        *cut = '\0';
+    }
+}
+
 int conf_merge_recursive(json_t *dst, json_t *src)
 {
     if (!json_is_object(dst) || !json_is_object(src)) {

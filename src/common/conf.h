@@ -101,6 +101,10 @@ void conf_diag_from_json(const json_t *o, struct conf_diag *d);
 /* The file and line that defined keypath ("bootstrap.hosts[2].host") in the
  * merged result (the last file that set it wins). Returns 0 or -1. */
 int conf_locate(const struct conf *c, const char *keypath, const char **file, int *line);
+/* The file and line defining key in c, or its closest enclosing key that a
+ * file defines (a missing key is placed at its table): true, or false when
+ * no file defines any of them. */
+bool conf_locate_nearest(const struct conf *c, const char *key, const char **file, int *line);
 
 /* Recursive merge as flux-core does (arrays replace), and shallow. */
 int conf_merge_recursive(json_t *dst, json_t *src);
