@@ -56,18 +56,6 @@ static const char *toml_type(const json_t *v)
 }
 
 /* o.a.b... along a dotted path of table names (no array indexes). */
-static json_t *get_dotted(const json_t *o, const char *path)
-{
-    char buf[512];
-    char *save = NULL;
-
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-        return NULL;
-    for (char *tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save))
-        o = json_is_object(o) ? json_object_get(o, tok) : NULL;
-    return (json_t *)o;
-}
-
 static bool array_has_string(const json_t *a, const char *s)
 {
     size_t i;
@@ -111,94 +99,39 @@ static const char *flux_user(const struct fp_ctx *ctx)
 
 /* --- flux-security's shallow merge ----------------------------------------- */
 
-static int file_line_of(const struct conf_file *cf, const char *path)
-{
-    json_t *l = cf->lines ? json_object_get(cf->lines, path) : NULL;
-    return json_is_integer(l) ? (int)json_integer_value(l) : 0;
-}
-
-/* Paths a recursive merge of the same files keeps but flux-security's
- * shallow merge drops (FLUX-FACTS §2.6): [run.prolog] in a.toml and
- * [run.epilog] in b.toml leave the IMP with only [run.epilog], while
- * `flux config get --config-path=imp` (a recursive merge) shows both.
- * Appends {"path", "top", "file" (index of the last file defining it)}. */
-static void shallow_walk(const struct conf *c, json_t *drops, const json_t *rec,
-                         const json_t *shallow, const char *prefix)
-{
-    const char *key;
-    json_t *v;
-
-    json_object_foreach((json_t *)rec, key, v) {
-        _cleanup_free_ char *path = NULL;
-        json_t *s = json_is_object(shallow) ? json_object_get(shallow, key) : NULL;
-
-        if (asprintf(&path, "%s%s%s", prefix, *prefix ? "." : "", key) < 0)
-            return;
-        if (s && json_is_object(s) && json_is_object(v)) {
-            shallow_walk(c, drops, v, s, path);
-            continue;
-        }
-        if (s)
-            continue;
-        for (size_t i = c->nfiles; i > 0; i--) {
-            if (get_dotted(c->files[i - 1].obj, path)) {
-                json_array_append_new(drops, json_pack("{s:s s:s# s:I}", "path", path, "top",
-                                                       path, (int)strcspn(path, "."), "file",
-                                                       (json_int_t)(i - 1)));
-                break;
-            }
-        }
-    }
-}
-
-/* One warning per file and dropped table, naming the keys lost and the
- * file whose table wins. */
+/* One warning per file and dropped table (conf_shallow_drops()), naming the
+ * keys lost and the file whose table wins. */
 static void shallow_drops(const struct conf *c, struct fp_findings *f, const char *reader)
 {
-    _cleanup_json_ json_t *rec = json_object();
-    _cleanup_json_ json_t *drops = json_array();
-    size_t i, j;
-    json_t *d, *e;
+    _cleanup_json_ json_t *drops = c ? conf_shallow_drops(c) : NULL;
+    size_t i;
+    json_t *d;
 
-    if (!c || !rec || !drops)
-        return;
-    for (i = 0; i < c->nfiles; i++)
-        if (conf_merge_recursive(rec, c->files[i].obj) < 0)
-            return;
-    shallow_walk(c, drops, rec, c->merged, "");
     json_array_foreach(drops, i, d) {
         const char *top = json_string_value(json_object_get(d, "top"));
-        json_int_t fi = json_integer_value(json_object_get(d, "file"));
-        const struct conf_file *cf = &c->files[fi];
-        const char *win_file = NULL;
-        int win_line = 0;
-        char keys[1024] = "", where[PATH_MAX + 32];
-        size_t n = 0;
+        const char *winner = json_string_value(json_object_get(d, "winner"));
+        int winner_line = (int)json_integer_value(json_object_get(d, "winner_line"));
+        json_t *keys = json_object_get(d, "keys");
+        char list[1024] = "", where[PATH_MAX + 32];
+        size_t n = json_array_size(keys), k;
+        json_t *key;
 
-        if (json_is_true(json_object_get(d, "done")))
-            continue;
-        json_array_foreach(drops, j, e) {
-            if (j < i || json_integer_value(json_object_get(e, "file")) != fi ||
-                strcmp(json_string_value(json_object_get(e, "top")), top) != 0)
-                continue;
-            size_t len = strlen(keys);
-            snprintf(keys + len, sizeof(keys) - len, "%s%s", len ? ", " : "",
-                     json_string_value(json_object_get(e, "path")));
-            json_object_set_new(e, "done", json_true());
-            n++;
+        json_array_foreach(keys, k, key) {
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
+                     json_string_value(key));
         }
-        conf_locate_nearest(c, top, &win_file, &win_line);
-        if (win_file && win_line > 0)
-            snprintf(where, sizeof(where), "%s:%d", win_file, win_line);
+        if (winner && winner_line > 0)
+            snprintf(where, sizeof(where), "%s:%d", winner, winner_line);
         else
-            snprintf(where, sizeof(where), "%s", win_file ? win_file : "a later file");
-        fp_finding_at(f, FP_WARN, cf->path,
-                      file_line_of(cf, json_string_value(json_object_get(d, "path"))), 0,
+            snprintf(where, sizeof(where), "%s", winner ? winner : "a later file");
+        fp_finding_at(f, FP_WARN, json_string_value(json_object_get(d, "file")),
+                      (int)json_integer_value(json_object_get(d, "line")), 0,
                       "%s %s silently dropped: %s also defines [%s], and %s merges conf.d files "
                       "shallowly (the last file's [%s] wins whole; flux config get shows a "
                       "recursive merge and hides this): move %s into %s",
-                      keys, n == 1 ? "is" : "are", where, top, reader, top,
-                      n == 1 ? "it" : "them", win_file ? win_file : "that file");
+                      list, n == 1 ? "is" : "are", where, top, reader, top,
+                      n == 1 ? "it" : "them", winner ? winner : "that file");
     }
 }
 
@@ -215,7 +148,7 @@ static bool sign_config_read(const struct fp_ctx *ctx, char *why, size_t whysz)
 {
     char module[PATH_MAX + 256];
     int rc = packages_core_uses_security(ctx, module, sizeof(module));
-    const json_t *imp = ctx->system ? get_dotted(ctx->system->merged, "exec.imp") : NULL;
+    const json_t *imp = ctx->system ? conf_get_dotted(ctx->system->merged, "exec.imp") : NULL;
 
     if (rc == 1)
         snprintf(why, whysz, "flux-core is built with flux-security (%s links "
@@ -237,7 +170,7 @@ static bool sign_config_read(const struct fp_ctx *ctx, char *why, size_t whysz)
 /* Is the IMP's config read?  Only when the broker runs the IMP: [exec] imp. */
 static bool imp_config_read(const struct fp_ctx *ctx)
 {
-    const json_t *imp = ctx->system ? get_dotted(ctx->system->merged, "exec.imp") : NULL;
+    const json_t *imp = ctx->system ? conf_get_dotted(ctx->system->merged, "exec.imp") : NULL;
     return imp != NULL;
 }
 
@@ -373,7 +306,7 @@ static void split_arrays(const struct conf *c, struct fp_findings *f)
         const char *rfile = json_string_value(json_object_get(o, "replaced_file"));
         int line = (int)json_integer_value(json_object_get(o, "line"));
         int rline = (int)json_integer_value(json_object_get(o, "replaced_line"));
-        json_t *v = key ? get_dotted(c->merged, key) : NULL;
+        json_t *v = key ? conf_get_dotted(c->merged, key) : NULL;
 
         if (!key || json_is_true(json_object_get(o, "identical")) || !json_is_array(v) ||
             !json_is_object(json_array_get(v, 0)))
@@ -627,7 +560,7 @@ static void check_config_tbon(const struct fp_ctx *ctx, struct fp_result *r)
                    detail ? detail : "", detail && *detail ? ")" : "");
     }
     if (topo_failed) {
-        const json_t *topo = get_dotted(c->merged, "tbon.topo");
+        const json_t *topo = conf_get_dotted(c->merged, "tbon.topo");
         const char *scheme = json_is_string(topo) ? json_string_value(topo)
                                                   : topology_default_scheme(
                                                         bootstrap_present(ctx->boot));
@@ -1041,7 +974,7 @@ static bool sign_mechanism(const char *s)
 static void strict_table(const struct conf *c, struct fp_findings *f, const char *path,
                          const char *const *want)
 {
-    const json_t *t = get_dotted(c->merged, path);
+    const json_t *t = conf_get_dotted(c->merged, path);
     const char *key;
     json_t *v;
 
@@ -1161,14 +1094,14 @@ static const char *sign_judge(const struct conf *c, struct fp_result *r, struct 
                    "any user who can reach the broker can run jobs as any other user; use "
                    "default-type = \"munge\", allowed-types = [\"munge\"]");
     if (uses_curve) {
-        const json_t *ca = get_dotted(c->merged, "sign.curve.require-ca");
+        const json_t *ca = conf_get_dotted(c->merged, "sign.curve.require-ca");
         if (!json_is_boolean(ca))
             fp_finding(f, FP_FAIL, c, "sign.curve",
                        "curve signing is allowed but [sign.curve] require-ca is %s: "
                        "flux-security requires it as a boolean when curve is used",
                        ca ? "not a boolean" : "not set");
     }
-    const json_t *sock = get_dotted(c->merged, "sign.munge.socket-path");
+    const json_t *sock = conf_get_dotted(c->merged, "sign.munge.socket-path");
     if (sock && !json_is_string(sock))
         fp_finding(f, FP_FAIL, c, "sign.munge.socket-path", "must be a string: %s", cfail);
     fp_fact_bool(r, "munge", uses_munge);
@@ -1335,7 +1268,7 @@ static void check_config_imp(const struct fp_ctx *ctx, struct fp_result *r)
 {
     _cleanup_findings_ struct fp_findings f = { 0 };
     const struct conf *c = ctx->imp;
-    const json_t *imp_bin = ctx->system ? get_dotted(ctx->system->merged, "exec.imp") : NULL;
+    const json_t *imp_bin = ctx->system ? conf_get_dotted(ctx->system->merged, "exec.imp") : NULL;
     char path[PATH_MAX];
     /* Without [exec] imp in the system config the broker never runs the
      * IMP: its config cannot hurt this node yet, so faults only warn. */
@@ -1375,7 +1308,7 @@ static void check_config_imp(const struct fp_ctx *ctx, struct fp_result *r)
     shallow_drops(c, &f, "the IMP");
 
     const json_t *exec = json_object_get(c->merged, "exec");
-    const json_t *users = get_dotted(c->merged, "exec.allowed-users");
+    const json_t *users = conf_get_dotted(c->merged, "exec.allowed-users");
     if (!users)
         fp_finding(&f, bad, c, json_is_object(exec) ? "exec" : NULL,
                    "no [exec] allowed-users: the IMP lets nobody run jobs as other users, so "
@@ -1389,16 +1322,16 @@ static void check_config_imp(const struct fp_ctx *ctx, struct fp_result *r)
                    "%s is not in allowed-users: the broker runs as %s, so the IMP refuses every "
                    "job it launches as another user; add \"%s\"",
                    user, user, user);
-    imp_shells(ctx, &f, bad, get_dotted(c->merged, "exec.allowed-shells"));
+    imp_shells(ctx, &f, bad, conf_get_dotted(c->merged, "exec.allowed-shells"));
 
-    const json_t *pam = get_dotted(c->merged, "exec.pam-support");
+    const json_t *pam = conf_get_dotted(c->merged, "exec.pam-support");
     fp_fact_bool(r, "pam_support", json_is_true(pam));
     if (pam && !json_is_boolean(pam))
         fp_finding(&f, bad, c, "exec.pam-support", "must be a boolean");
     else if (json_is_true(pam))
         fp_finding_at(&f, FP_PASS, NULL, 0, 0,
                       "exec.pam-support is on: imp.pam checks /etc/pam.d/flux");
-    if (json_is_true(get_dotted(c->merged, "exec.allow-unprivileged-exec")))
+    if (json_is_true(conf_get_dotted(c->merged, "exec.allow-unprivileged-exec")))
         fp_finding(&f, FP_WARN, c, "exec.allow-unprivileged-exec",
                    "is true: meant for testing only (the IMP runs jobs without privilege "
                    "separation); remove it");

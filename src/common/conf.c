@@ -653,6 +653,105 @@ bool conf_locate_nearest(const struct conf *c, const char *key, const char **fil
     }
 }
 
+json_t *conf_get_dotted(const json_t *o, const char *path)
+{
+    char buf[512];
+    char *save = NULL;
+
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+        return NULL;
+    for (char *tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save))
+        o = json_is_object(o) ? json_object_get(o, tok) : NULL;
+    return (json_t *)o;
+}
+
+static int file_line_of(const struct conf_file *cf, const char *path)
+{
+    json_t *l = cf->lines ? json_object_get(cf->lines, path) : NULL;
+    return json_is_integer(l) ? (int)json_integer_value(l) : 0;
+}
+
+/* Appends {"path", "top", "file" (index of the last file defining it)} for
+ * each path of rec that shallow lacks. */
+static int shallow_walk(const struct conf *c, json_t *drops, const json_t *rec,
+                        const json_t *shallow, const char *prefix)
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach((json_t *)rec, key, v) {
+        _cleanup_free_ char *path = NULL;
+        json_t *s = json_is_object(shallow) ? json_object_get(shallow, key) : NULL;
+
+        if (asprintf(&path, "%s%s%s", prefix, *prefix ? "." : "", key) < 0)
+            return -1;
+        if (s && json_is_object(s) && json_is_object(v)) {
+            if (shallow_walk(c, drops, v, s, path) < 0)
+                return -1;
+            continue;
+        }
+        if (s)
+            continue;
+        for (size_t i = c->nfiles; i > 0; i--) {
+            if (conf_get_dotted(c->files[i - 1].obj, path)) {
+                if (json_array_append_new(drops, json_pack("{s:s s:s# s:I}", "path", path, "top",
+                                                           path, (int)strcspn(path, "."), "file",
+                                                           (json_int_t)(i - 1))) < 0)
+                    return -1;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+json_t *conf_shallow_drops(const struct conf *c)
+{
+    _cleanup_json_ json_t *rec = json_object();
+    _cleanup_json_ json_t *drops = json_array();
+    _cleanup_json_ json_t *out = json_array();
+    size_t i, j;
+    json_t *d, *e;
+
+    if (!rec || !drops || !out)
+        return NULL;
+    for (i = 0; i < c->nfiles; i++)
+        if (conf_merge_recursive(rec, c->files[i].obj) < 0)
+            return NULL;
+    if (shallow_walk(c, drops, rec, c->merged, "") < 0)
+        return NULL;
+    json_array_foreach(drops, i, d) {
+        const char *top = json_string_value(json_object_get(d, "top"));
+        json_int_t fi = json_integer_value(json_object_get(d, "file"));
+        const struct conf_file *cf = &c->files[fi];
+        const char *win_file = NULL;
+        int win_line = 0;
+        json_t *keys = json_array();
+
+        if (!keys)
+            return NULL;
+        if (json_is_true(json_object_get(d, "done"))) {
+            json_decref(keys);
+            continue;
+        }
+        json_array_foreach(drops, j, e) {
+            if (j < i || json_integer_value(json_object_get(e, "file")) != fi ||
+                strcmp(json_string_value(json_object_get(e, "top")), top) != 0)
+                continue;
+            json_array_append(keys, json_object_get(e, "path"));
+            json_object_set_new(e, "done", json_true());
+        }
+        conf_locate_nearest(c, top, &win_file, &win_line);
+        if (json_array_append_new(
+                out, json_pack("{s:s s:i s:s s:o s:s? s:i}", "file", cf->path, "line",
+                               file_line_of(cf, json_string_value(json_object_get(d, "path"))),
+                               "top", top, "keys", keys, "winner", win_file, "winner_line",
+                               win_line)) < 0)
+            return NULL;
+    }
+    return TAKE_PTR(out);
+}
+
 int conf_merge_recursive(json_t *dst, json_t *src)
 {
     if (!json_is_object(dst) || !json_is_object(src)) {

@@ -105,6 +105,17 @@ int conf_locate(const struct conf *c, const char *keypath, const char **file, in
  * file defines (a missing key is placed at its table): true, or false when
  * no file defines any of them. */
 bool conf_locate_nearest(const struct conf *c, const char *key, const char **file, int *line);
+/* The value at a dotted path ("exec.imp") of o, or NULL. */
+json_t *conf_get_dotted(const json_t *o, const char *path);
+/* What flux-security's shallow merge of c's files drops that a recursive
+ * merge of the same files keeps (FLUX-FACTS §2.6: [run.prolog] in a.toml
+ * and [run.epilog] in b.toml leave the IMP with only [run.epilog], while
+ * `flux config get --config-path=imp` shows both): one entry per file and
+ * dropped top-level table, {"file": the file losing keys, "line": the line
+ * of the first, "top": the table, "keys": [dotted paths], "winner": the
+ * last file defining the table (null if none), "winner_line": its line or
+ * 0}. NULL on ENOMEM. */
+json_t *conf_shallow_drops(const struct conf *c);
 
 /* Recursive merge as flux-core does (arrays replace), and shallow. */
 int conf_merge_recursive(json_t *dst, json_t *src);

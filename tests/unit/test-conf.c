@@ -190,6 +190,18 @@ static void test_shallow(void)
            strcmp(base(file), "imp.toml") == 0 && line == 5,
        "run.prolog.path located in imp.toml:5");
     ok(conf_locate(c, "run.epilog", &file, &line) < 0, "the dropped run.epilog is not located");
+    json_t *drops = conf_shallow_drops(c);
+    is_int(json_array_size(drops), 1, "conf_shallow_drops: one file loses one table");
+    json_t *x = json_array_get(drops, 0);
+    is(base(json_string_value(json_object_get(x, "file"))), "50-run.toml",
+       "conf_shallow_drops: 50-run.toml loses keys");
+    is_int(json_integer_value(json_object_get(x, "line")), 1, "...its first lost key is on line 1");
+    is(json_string_value(json_object_get(x, "top")), "run", "...of the table run");
+    is(dump(json_object_get(x, "keys")), "[\"run.epilog\"]", "...run.epilog, the table it drops");
+    ok(strcmp(base(json_string_value(json_object_get(x, "winner"))), "imp.toml") == 0 &&
+           json_integer_value(json_object_get(x, "winner_line")) == 4,
+       "...because imp.toml:4 defines [run] and wins");
+    json_decref(drops);
     conf_destroy(c);
 
     ok(conf_load(NULL, dir, CONF_MERGE_FLUX, &c, &d) == 0, "the same dir, flux merge");
