@@ -4,7 +4,8 @@
  * setuid root (`make install` does not set the bit; the Debian rules chmod
  * 4755); with `exec.pam-support = true` in the IMP config the IMP calls
  * pam_start("flux", user), pam_setcred and pam_open_session, so
- * /etc/pam.d/flux needs auth and session lines. */
+ * /etc/pam.d/flux needs auth and session lines. config.imp judges the IMP's
+ * own config (/etc/flux/imp/conf.d) as the IMP reads it. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,12 +18,14 @@
 
 #include <security/pam_appl.h>
 
+#include "checks/confread.h"
 #include "checks/distro.h"
 #include "checks/fsutil.h"
 #include "checks/pamstack.h"
 #include "common/cleanup.h"
 #include "engine/check.h"
 #include "engine/context.h"
+#include "engine/findings.h"
 
 #define IMP_DEFAULT "/usr/libexec/flux/flux-imp"
 #define FLUX_PAM_SERVICE "flux"
@@ -31,6 +34,222 @@ static const json_t *get2(const json_t *o, const char *a, const char *b)
 {
     const json_t *t = json_object_get(o, a);
     return json_is_object(t) ? json_object_get(t, b) : NULL;
+}
+
+/* --- config.imp ---------------------------------------------------------------- */
+
+/* run.<name>.path as path_is_secure() would judge it, plus what makes it
+ * unrunnable; deeper path checks (parent directories) are config.perms'. */
+static void imp_run_path(const struct fp_ctx *ctx, struct fp_findings *f, enum fp_status bad,
+                         const char *key, const char *path)
+{
+    struct fsu_node n;
+    int rc;
+
+    if (path[0] != '/') {
+        fp_finding(f, bad, ctx->imp, key,
+                   "\"%s\" is not absolute: the IMP requires an absolute path; use "
+                   "/usr/libexec/flux/cmd/flux-run-NAME",
+                   path);
+        return;
+    }
+    rc = fsu_lookup(ctx, path, &n);
+    if (rc == -ENOENT || rc == -ENOTDIR) {
+        fp_finding(f, bad, ctx->imp, key, "%s does not exist: flux-imp run fails; install it or "
+                                        "fix the path", n.path);
+        return;
+    }
+    if (rc < 0) {
+        fp_finding(f, FP_ERROR, ctx->imp, key, "%s: %s", n.path, strerror(-rc));
+        return;
+    }
+    if (n.is_link) {
+        fp_finding(f, bad, ctx->imp, key,
+                   "%s is a symbolic link (to %s): the IMP refuses it (path_is_secure); point "
+                   "the path at the real file",
+                   n.path, n.link);
+        return;
+    }
+    if (!S_ISREG(n.st.st_mode)) {
+        fp_finding(f, bad, ctx->imp, key, "%s is a %s, not a regular file: the IMP refuses it",
+                   n.path, fsu_type_name(n.st.st_mode));
+        return;
+    }
+    if (n.st.st_uid != 0)
+        fp_finding(f, bad, ctx->imp, key,
+                   "%s is owned by uid %u, not root: the IMP refuses it (insecure file "
+                   "ownership); chown root:root %s",
+                   n.path, (unsigned)n.st.st_uid, n.path);
+    if (n.st.st_mode & (S_IWGRP | S_IWOTH))
+        fp_finding(f, bad, ctx->imp, key,
+                   "%s is mode %04o, writable by group/other: anyone who can write it runs code "
+                   "as root through the IMP, and the IMP refuses it; chmod go-w %s",
+                   n.path, (unsigned)(n.st.st_mode & 07777), n.path);
+    if (!(n.st.st_mode & S_IXUSR))
+        fp_finding(f, bad, ctx->imp, key, "%s is not executable (mode %04o): chmod 0755 %s",
+                   n.path, (unsigned)(n.st.st_mode & 07777), n.path);
+}
+
+static void imp_shells(const struct fp_ctx *ctx, struct fp_findings *f, enum fp_status bad,
+                       const json_t *shells)
+{
+    size_t i;
+    json_t *v;
+
+    if (!shells) {
+        fp_finding_at(f, FP_PASS, NULL, 0, 0,
+                      "[exec] allowed-shells not set: the IMP allows only its built-in default "
+                      "flux-shell path");
+        return;
+    }
+    if (!cfg_array_of_strings(shells)) {
+        fp_finding(f, bad, ctx->imp, "exec.allowed-shells",
+                   "must be an array of absolute paths: the IMP cannot start job shells");
+        return;
+    }
+    json_array_foreach(shells, i, v) {
+        const char *s = json_string_value(v);
+        char key[64];
+        struct fsu_node n;
+        snprintf(key, sizeof(key), "exec.allowed-shells[%zu]", i);
+        if (s[0] != '/') {
+            fp_finding(f, bad, ctx->imp, key,
+                       "\"%s\" is not absolute: the IMP compares the job shell's absolute path "
+                       "with these strings, so it never matches; use "
+                       "/usr/libexec/flux/flux-shell",
+                       s);
+            continue;
+        }
+        int rc = fsu_lookup(ctx, s, &n);
+        const struct stat *st = rc == 0 ? fsu_final(&n) : NULL;
+        if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && !st))
+            fp_finding(f, bad, ctx->imp, key,
+                       "%s does not exist: jobs run with this shell fail; install flux-core's "
+                       "flux-shell or fix the path",
+                       n.path);
+        else if (rc < 0)
+            fp_finding(f, FP_ERROR, ctx->imp, key, "%s: %s", n.path, strerror(-rc));
+        else if (!S_ISREG(st->st_mode) || !(st->st_mode & S_IXUSR))
+            fp_finding(f, bad, ctx->imp, key, "%s is not an executable file (%s, mode %04o)",
+                       n.path, fsu_type_name(st->st_mode), (unsigned)(st->st_mode & 07777));
+    }
+}
+
+static void check_config_imp(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    _cleanup_findings_ struct fp_findings f = { 0 };
+    const struct conf *c = ctx->imp;
+    const json_t *imp_bin = ctx->system ? conf_get_dotted(ctx->system->merged, "exec.imp") : NULL;
+    char path[PATH_MAX];
+    /* Without [exec] imp in the system config the broker never runs the
+     * IMP: its config cannot hurt this node yet, so faults only warn. */
+    bool used = json_is_string(imp_bin);
+    enum fp_status bad = used ? FP_FAIL : FP_WARN;
+    const char *user = cfg_flux_user(ctx);
+
+    cfg_setting_path(ctx, "imp-config", path, sizeof(path));
+    fp_fact_str(r, "path", path);
+    if (json_is_string(imp_bin))
+        fp_fact_str(r, "imp", json_string_value(imp_bin));
+    if (!c) {
+        const char *none = cfg_nothing_to_read(path, &ctx->imp_err);
+        if (!none)
+            fp_skip(r, "the IMP config did not load (see config.parse)");
+        else if (!imp_bin)
+            fp_skip(r, "%s: %s, and none is needed: the system config sets no [exec] imp, so "
+                       "the broker never runs the IMP (a single-user instance)", path, none);
+        else
+            fp_fail(r, "%s: %s: [exec] imp is set, so the broker runs every job of another "
+                       "user through the IMP, which fails (\"%s/*.toml: No config file(s) "
+                       "found\"): those jobs fail (the broker itself starts); create "
+                       "%s/imp.toml with [exec] allowed-users = [\"%s\"] and allowed-shells = "
+                       "[\"/usr/libexec/flux/flux-shell\"]",
+                    path, none, fp_setting_str(ctx->set, "imp-config"), path, user);
+        return;
+    }
+    fp_fact_int(r, "files", (long long)c->nfiles);
+    if (imp_bin && !used)
+        fp_finding(&f, FP_FAIL, ctx->system, "exec.imp",
+                   "must be a string (the path of flux-imp), not a %s: the broker refuses it",
+                   cfg_toml_type(imp_bin));
+    else if (used && json_string_value(imp_bin)[0] != '/')
+        fp_finding(&f, FP_WARN, ctx->system, "exec.imp",
+                   "\"%s\" is not absolute: use /usr/libexec/flux/flux-imp",
+                   json_string_value(imp_bin));
+    cfg_shallow_drops(c, &f, "the IMP");
+
+    const json_t *exec = json_object_get(c->merged, "exec");
+    const json_t *users = conf_get_dotted(c->merged, "exec.allowed-users");
+    if (!users)
+        fp_finding(&f, bad, c, json_is_object(exec) ? "exec" : NULL,
+                   "no [exec] allowed-users: the IMP lets nobody run jobs as other users, so "
+                   "every multi-user job fails; add allowed-users = [\"%s\"] to [exec]",
+                   user);
+    else if (!cfg_array_of_strings(users))
+        fp_finding(&f, bad, c, "exec.allowed-users",
+                   "must be an array of user names: the IMP cannot tell who may run jobs");
+    else if (!cfg_array_has_string(users, user))
+        fp_finding(&f, bad, c, "exec.allowed-users",
+                   "%s is not in allowed-users: the broker runs as %s, so the IMP refuses every "
+                   "job it launches as another user; add \"%s\"",
+                   user, user, user);
+    imp_shells(ctx, &f, bad, conf_get_dotted(c->merged, "exec.allowed-shells"));
+
+    const json_t *pam = conf_get_dotted(c->merged, "exec.pam-support");
+    fp_fact_bool(r, "pam_support", json_is_true(pam));
+    if (pam && !json_is_boolean(pam))
+        fp_finding(&f, bad, c, "exec.pam-support", "must be a boolean");
+    else if (json_is_true(pam))
+        fp_finding_at(&f, FP_PASS, NULL, 0, 0,
+                      "exec.pam-support is on: imp.pam checks /etc/pam.d/flux");
+    if (json_is_true(conf_get_dotted(c->merged, "exec.allow-unprivileged-exec")))
+        fp_finding(&f, FP_WARN, c, "exec.allow-unprivileged-exec",
+                   "is true: meant for testing only (the IMP runs jobs without privilege "
+                   "separation); remove it");
+    if (json_is_true(json_object_get(c->merged, "allow-sudo")))
+        fp_finding(&f, FP_WARN, c, "allow-sudo",
+                   "is true: meant for testing only (lets sudo stand in for the setuid IMP); "
+                   "remove it");
+    const json_t *level = json_object_get(c->merged, "log-level");
+    if (level && (!json_is_string(level) ||
+                  (strcmp(json_string_value(level), "warning") != 0 &&
+                   strcmp(json_string_value(level), "info") != 0 &&
+                   strcmp(json_string_value(level), "debug") != 0)))
+        fp_finding(&f, FP_WARN, c, "log-level",
+                   "is not one of warning, info, debug: the IMP ignores it");
+
+    const json_t *run = json_object_get(c->merged, "run");
+    const char *name;
+    json_t *entry;
+    if (run && !json_is_object(run))
+        fp_finding(&f, bad, c, "run", "must be a table of [run.NAME] tables");
+    json_object_foreach((json_t *)(json_is_object(run) ? run : NULL), name, entry) {
+        char key[300];
+        snprintf(key, sizeof(key), "run.%s.path", name);
+        const json_t *p = json_object_get(entry, "path");
+        if (!json_is_object(entry)) {
+            snprintf(key, sizeof(key), "run.%s", name);
+            fp_finding(&f, bad, c, key, "must be a table");
+            continue;
+        }
+        if (!json_is_string(p))
+            fp_finding(&f, bad, c, key, "%s: flux-imp run %s fails; set path = "
+                                     "\"/usr/libexec/flux/cmd/flux-run-%s\"",
+                       p ? "must be a string" : "not set", name, name);
+        else
+            imp_run_path(ctx, &f, bad, key, json_string_value(p));
+        snprintf(key, sizeof(key), "run.%s.allowed-users", name);
+        const json_t *ru = json_object_get(entry, "allowed-users");
+        if (!cfg_array_of_strings(ru) || !cfg_array_has_string(ru, user))
+            fp_finding(&f, bad, c, key,
+                       "%s is not allowed to run [run.%s]: flux-imp run %s refuses the broker; "
+                       "set allowed-users = [\"%s\"]",
+                       user, name, name, user);
+    }
+    if (fp_findings_worst(&f) == FP_PASS)
+        fp_pass(r, "IMP config valid: %s may run jobs as users%s", user,
+                used ? "" : " (not used yet: the system config does not set [exec] imp)");
+    fp_findings_report(&f, r);
 }
 
 /* ---- imp.setuid ---------------------------------------------------------- */
@@ -58,10 +277,8 @@ static void check_imp_setuid(const struct fp_ctx *ctx, struct fp_result *r)
     unsigned mode;
     int rc;
 
-    if (!ctx->system) {
-        fp_skip(r, "the system config did not load (see config.parse)");
+    if (!cfg_system_loaded(ctx, r))
         return;
-    }
     imp = get2(ctx->system->merged, "exec", "imp");
     if (!imp) {
         fp_skip(r, "[exec] imp is not set in the system config: the broker runs every job as "
@@ -333,6 +550,57 @@ static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
 }
 
 const struct fp_check fp_checks_imp[] = {
+    {
+        .id = "config.imp",
+        .message_id = "7a1331e6fe46498ba282fbbf2de67ac3",
+        .summary = "with [exec] imp, the IMP config is present; flux may run jobs as users; shells "
+                   "and run.* paths sound",
+        .subject = "Flux IMP config is missing, refuses flux, or names unsafe paths (@FLUX_PREFLIGHT_PATH@)",
+        .documentation = "man:flux-config-security-imp(5) man:flux-imp(8)",
+        .journal =
+            "The pre-flight check config.imp read /etc/flux/imp/conf.d as the IMP does:\n"
+            "@MESSAGE@",
+        .details =
+            "With [exec] imp in the system config, the IMP configuration exists (else the\n"
+            "IMP's \"/etc/flux/imp/conf.d/*.toml: No config file(s) found\": every job of\n"
+            "another user fails); exec.allowed-users lists the flux user;\n"
+            "exec.allowed-shells are absolute paths of executable files; each [run.name]\n"
+            "has path, absolute, a regular file, not a symbolic link, owned by root, not\n"
+            "writable by group or other, executable, and allowed-users listing flux.\n"
+            "Tables that the IMP's shallow merge drops warn, naming both files; allow-sudo\n"
+            "and exec.allow-unprivileged-exec warn; exec.pam-support is noted (see\n"
+            "imp.pam). When the system config has no exec.imp, the IMP is not used: no IMP\n"
+            "configuration is needed (skipped, saying why), and the faults of one that\n"
+            "exists warn. Facts: path, files, imp, pam_support.",
+        .explain =
+            "A multi-user instance ([exec] imp in the system config) starts every job\n"
+            "through the setuid flux-imp. The IMP needs at least one *.toml file (else\n"
+            "\"/etc/flux/imp/conf.d/*.toml: No config file(s) found\" and those jobs fail);\n"
+            "[exec] allowed-users must list the flux user (the broker runs as flux), and\n"
+            "allowed-shells the absolute paths of existing job shells. Each [run.NAME]\n"
+            "(prolog, epilog, housekeeping) needs an absolute path to a regular file\n"
+            "owned by root that group and other cannot write (the IMP runs it as root\n"
+            "and refuses anything else), and allowed-users listing flux. allow-sudo and\n"
+            "allow-unprivileged-exec are for testing only (warnings).\n"
+            "\n"
+            "The IMP merges conf.d files shallowly: [run.prolog] in one file and\n"
+            "[run.epilog] in another leave only the later file's [run] table, while\n"
+            "\"flux config get --config-path=imp\" (a recursive merge) shows both.\n"
+            "\n"
+            "Without [exec] imp in the system config the IMP is not used: no IMP config\n"
+            "is needed (the check skips), and faults in one that exists only warn. With exec.pam-support, imp.pam checks /etc/pam.d/flux.\n"
+            "\n"
+            "    [exec]\n"
+            "    allowed-users = [ \"flux\" ]\n"
+            "    allowed-shells = [ \"/usr/libexec/flux/flux-shell\" ]\n"
+            "\n"
+            "    chown root:root /usr/libexec/flux/cmd/flux-run-prolog\n"
+            "    chmod 0755 /usr/libexec/flux/cmd/flux-run-prolog",
+        .severity = FP_SEV_FAIL,
+        .flags = FP_CHECK_FS,
+        .timeout = 5.0,
+        .run = check_config_imp,
+    },
     {
         .id = "imp.setuid",
         .message_id = "6ba14c1b08df4b8ea5b725dc80078b37",

@@ -30,11 +30,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checks/confread.h"
 #include "checks/fluxunit.h"
 #include "checks/fsutil.h"
 #include "common/bootstrap.h"
-#include "common/fluxuri.h"
 #include "common/cleanup.h"
+#include "common/fluxuri.h"
 #include "common/topology.h"
 #include "engine/check.h"
 #include "engine/context.h"
@@ -82,10 +83,8 @@ static const char *errno_name(int e)
  * the instance is unknown; net.rank and the config checks say why. */
 static bool node_placed(const struct fp_ctx *ctx, struct fp_result *r, bool need_tree)
 {
-    if (!ctx->system) {
-        fp_skip(r, "the system config did not load: see config.parse");
+    if (!cfg_system_loaded(ctx, r))
         return false;
-    }
     if (!ctx->boot) {
         fp_skip(r, "[bootstrap] is invalid (%s): see config.bootstrap", ctx->bootstrap_err);
         return false;
@@ -182,10 +181,8 @@ static void check_net_rank(const struct fp_ctx *ctx, struct fp_result *r)
 
     fp_fact_str(r, "hostname", ctx->hostname);
     fp_fact_str(r, "hostname_source", ctx->hostname_given ? "--hostname" : "gethostname");
-    if (!ctx->system) {
-        fp_skip(r, "the system config did not load: see config.parse");
+    if (!cfg_system_loaded(ctx, r))
         return;
-    }
     if (!ctx->boot) {
         fp_skip(r, "[bootstrap] is invalid (%s): see config.bootstrap", ctx->bootstrap_err);
         return;

@@ -165,7 +165,7 @@ like "$(jf net.parent .message)" 'see config.bootstrap' "invalid [bootstrap]: ne
 CHECKS=config.parse,$checks_saved
 printf '[bootstrap\n' >"$T/sys/system.toml"
 run --hostname fp-r0
-is "$(jf net.rank .message)" "the system config did not load: see config.parse" "unparsable system config: net.rank skips naming config.parse"
+is "$(jf net.rank .message)" "the system config did not load (see config.parse)" "unparsable system config: net.rank skips naming config.parse"
 CHECKS=$checks_saved
 run --hostname fp-r0
 like "$(jf net.rank .message)" 'prerequisite config\.parse \(not selected\) failed' "unparsable system config, config.parse not selected: net.rank is an error naming it"
