@@ -87,15 +87,15 @@ is "$rc" 2 "sample: a bad value of its setting is a config error (exit 2)"
 like "$err" "a\.toml:2: sample\.motd: expected an absolute path" "...naming file, line and the setting's type"
 
 "$GENDOC1" catalog "$HEAD" >"$T/scatalog"
-"$GENDOC1" man "$TEMPLATE" >"$T/sman"
+"$GENDOC1" man "$TEMPLATE" >"$T/sman.8"
 ok "sample: the catalog has its entry" grep -qx -- '-- 5a3b1e0c2f8d4e6a9b7c1d2e3f405162' "$T/scatalog"
 ok "sample: ...with its subject" grep -qx 'Subject: flux-preflight sample.motd: @FLUX_PREFLIGHT_PATH@' "$T/scatalog"
 ok "sample: ...and its explanation" grep -qx 'node; this sample check only shows the shape of a check.' "$T/scatalog"
-ok "sample: the man page has its entry" grep -qx '\.It Sy sample\.motd' "$T/sman"
-ok "sample: ...with its explanation" grep -qx 'node; this sample check only shows the shape of a check\.' "$T/sman"
-ok "sample: ...and its setting" grep -qx '\.Cm sample\.motd :' "$T/sman"
+ok "sample: the man page has its entry" grep -qx '\.It Sy sample\.motd' "$T/sman.8"
+ok "sample: ...with its explanation" grep -qx 'node; this sample check only shows the shape of a check\.' "$T/sman.8"
+ok "sample: ...and its setting" grep -qx '\.Cm sample\.motd :' "$T/sman.8"
 if command -v mandoc >/dev/null; then
-    is "$(mandoc -Tlint -W warning "$T/sman" 2>&1)" "" "sample: the generated man page is lint-clean"
+    is "$(mandoc -Tlint -W warning "$T/sman.8" 2>&1)" "" "sample: the generated man page is lint-clean"
 else
     skip "mandoc not installed"
 fi
@@ -105,12 +105,12 @@ ok "sample: the real checks' catalog entries are unchanged by it" \
 
 # one changed explanation: both documents change, in that entry only
 "$GENDOC2" catalog "$HEAD" >"$T/scatalog2"
-"$GENDOC2" man "$TEMPLATE" >"$T/sman2"
+"$GENDOC2" man "$TEMPLATE" >"$T/sman2.8"
 ok "changed explanation: the catalog has it" grep -qx 'A changed explanation of the sample check.' "$T/scatalog2"
-ok "changed explanation: the man page has it" grep -qx 'A changed explanation of the sample check\.' "$T/sman2"
+ok "changed explanation: the man page has it" grep -qx 'A changed explanation of the sample check\.' "$T/sman2.8"
 is "$(diff "$T/scatalog" "$T/scatalog2" | grep '^[<>]' | grep -v -e 'this sample check\|message of the day\|^. node; \|Check and fix\|cat /etc/motd\|A changed explanation\|^[<>] *$')" "" \
     "changed explanation: nothing else in the catalog changed"
-is "$(diff "$T/sman" "$T/sman2" | grep '^[<>]' | grep -v -e 'this sample check\|message of the day\|^. node; \|Check and fix\|cat /etc/motd\|A changed explanation\|^[<>] \.\(Pp\|Bd\|Ed\)\|^[<>] *$')" "" \
+is "$(diff "$T/sman.8" "$T/sman2.8" | grep '^[<>]' | grep -v -e 'this sample check\|message of the day\|^. node; \|Check and fix\|cat /etc/motd\|A changed explanation\|^[<>] \.\(Pp\|Bd\|Ed\)\|^[<>] *$')" "" \
     "changed explanation: nothing else in the man page changed"
 
 done_testing
