@@ -21,6 +21,7 @@ extern const struct fp_check fp_checks_resource[];
 extern const struct fp_check fp_checks_security[];
 extern const struct fp_check fp_checks_imp[];
 extern const struct fp_check fp_checks_net[];
+extern const struct fp_check fp_checks_net_parent[];
 extern const struct fp_check fp_checks_fleet[];
 /* A build may add one family from outside the tree, listed last: the test
  * suite builds the walk-through's sample check this way (tests/sample/). */
@@ -32,7 +33,7 @@ const struct fp_check *const fp_families[] = {
     fp_checks_packages, fp_checks_statedir, fp_checks_munge,    fp_checks_time,
     fp_checks_user,     fp_checks_cert,     fp_checks_perms,    fp_checks_config,
     fp_checks_resource, fp_checks_security, fp_checks_imp,      fp_checks_net,
-    fp_checks_fleet,
+    fp_checks_net_parent, fp_checks_fleet,
 #ifdef FP_EXTRA_FAMILY
     FP_EXTRA_FAMILY,
 #endif
