@@ -11,6 +11,8 @@
 
 extern const struct fp_check fp_checks_packages[];
 extern const struct fp_check fp_checks_statedir[];
+extern const struct fp_check fp_checks_statedir_fs[];
+extern const struct fp_check fp_checks_statedir_restore[];
 extern const struct fp_check fp_checks_munge[];
 extern const struct fp_check fp_checks_time[];
 extern const struct fp_check fp_checks_user[];
@@ -30,10 +32,22 @@ extern const struct fp_check FP_EXTRA_FAMILY[];
 #endif
 
 const struct fp_check *const fp_families[] = {
-    fp_checks_packages, fp_checks_statedir, fp_checks_munge,    fp_checks_time,
-    fp_checks_user,     fp_checks_cert,     fp_checks_perms,    fp_checks_config,
-    fp_checks_resource, fp_checks_security, fp_checks_imp,      fp_checks_net,
-    fp_checks_net_parent, fp_checks_fleet,
+    fp_checks_packages,
+    fp_checks_statedir,    /* present, owner (statedir-dir.c) */
+    fp_checks_statedir_fs, /* space, fs (statedir.c) */
+    fp_checks_statedir_restore, /* (statedir-dir.c) */
+    fp_checks_munge,
+    fp_checks_time,        /* time.sync (timesync.c) */
+    fp_checks_user,
+    fp_checks_cert,
+    fp_checks_perms,       /* config.perms (config-perms.c) */
+    fp_checks_config,      /* parse, bootstrap, tbon */
+    fp_checks_resource,
+    fp_checks_security,
+    fp_checks_imp,         /* config.imp, imp.setuid, imp.pam */
+    fp_checks_net,         /* rank, bind */
+    fp_checks_net_parent,  /* (net-parent.c) */
+    fp_checks_fleet,
 #ifdef FP_EXTRA_FAMILY
     FP_EXTRA_FAMILY,
 #endif
