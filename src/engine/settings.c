@@ -112,11 +112,11 @@ int fp_parse_bytes(const char *s, unsigned long long *out)
     return 0;
 }
 
-/* Flatten {"munge": {"socket": x}} into "munge.socket"; tables that are
- * themselves settings (severity, timeout) are kept whole. A check id written
- * unquoted in [severity] (family.name = "warn") arrives as a nested table:
- * flatten those too, so both spellings work. */
-static void flatten(json_t *obj, const char *prefix, json_t *out)
+/* Flatten {"munge": {"socket": x}} into "munge.socket". With keep_tables,
+ * tables that are themselves settings (severity, timeout) are kept whole;
+ * without, everything is: a check id written unquoted in [severity]
+ * (family.name = "warn") arrives as a nested table, so both spellings work. */
+static void flatten(json_t *obj, const char *prefix, json_t *out, bool keep_tables)
 {
     const char *k;
     json_t *v;
@@ -124,10 +124,10 @@ static void flatten(json_t *obj, const char *prefix, json_t *out)
         _cleanup_free_ char *key = NULL;
         if (asprintf(&key, "%s%s%s", prefix, *prefix ? "." : "", k) < 0)
             continue;
-        const struct fp_setting_def *d = fp_setting_def_find(key);
+        const struct fp_setting_def *d = keep_tables ? fp_setting_def_find(key) : NULL;
         if (json_is_object(v) && !(d && (d->type == FP_SET_SEVERITY_TABLE ||
                                           d->type == FP_SET_TIMEOUT_TABLE)))
-            flatten(v, key, out);
+            flatten(v, key, out, keep_tables);
         else
             json_object_set(out, key, v);
     }
@@ -203,21 +203,6 @@ static void note_origin(struct loader *l, struct fp_settings *s, const char *key
                                                   "line", line));
 }
 
-static void flatten_ids(json_t *obj, const char *prefix, json_t *out)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(obj, k, v) {
-        _cleanup_free_ char *id = NULL;
-        if (asprintf(&id, "%s%s%s", prefix, *prefix ? "." : "", k) < 0)
-            continue;
-        if (json_is_object(v))
-            flatten_ids(v, id, out);
-        else
-            json_object_set(out, id, v);
-    }
-}
-
 static int too_long(struct loader *l, const char *key, const char *text)
 {
     return fail_at(l, key, "%s: \"%s\" is longer than flux-preflight's limit of %gs (1d)", key,
@@ -231,7 +216,7 @@ static int check_table(struct loader *l, const struct fp_setting_def *d, json_t 
     const char *id;
     json_t *val;
 
-    flatten_ids(v, "", flat);
+    flatten(v, "", flat, false);
     json_object_foreach(flat, id, val) {
         _cleanup_free_ char *key = NULL;
         if (asprintf(&key, "%s.%s", d->key, id) < 0)
@@ -477,7 +462,7 @@ int fp_settings_load(const char *root, const char *path, struct fp_settings **ou
 
     if (!s || !flat)
         goto out;
-    flatten(l.conf->merged, "", flat);
+    flatten(l.conf->merged, "", flat, true);
     json_object_foreach(flat, key, v) {
         const struct fp_setting_def *d = fp_setting_def_find(key);
         if (!d) {
