@@ -9,6 +9,8 @@
 
 #include "common/bootstrap.h"
 #include "common/cleanup.h"
+#include "common/fluxuri.h"
+#include "common/hindex.h"
 #include "common/hostlist.h"
 
 enum { KEY_HOST, KEY_BIND, KEY_CONNECT, KEY_PARENT, KEY_COUNT };
@@ -55,8 +57,7 @@ struct bootstrap {
     int32_t *parent;         /* parent key as a rank, -1 none */
     bool has_parent_keys;
 
-    uint64_t *hash; /* open addressing, see hash_lookup() */
-    size_t hashcap; /* power of two */
+    struct hindex ix; /* host name -> rank (common/hindex.h) */
 
     int rank;
     char *singleton_host;
@@ -93,19 +94,9 @@ static int warn(struct bootstrap *b, const char *keypath, const char *fmt, ...)
     return 0;
 }
 
-/* FNV-1a with a murmur3 finalizer, so the low bits used as the slot index
- * depend on every byte. */
 static uint64_t hash_name(const char *s)
 {
-    uint64_t h = 14695981039346656037ULL;
-    while (*s) {
-        h ^= (unsigned char)*s++;
-        h *= 1099511628211ULL;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
+    return hindex_hash_str(s);
 }
 
 static const char *name_of(const struct bootstrap *b, int rank)
@@ -113,31 +104,13 @@ static const char *name_of(const struct bootstrap *b, int rank)
     return b->pool + b->name_off[rank];
 }
 
-/* Slots hold (hash high bits << 32) | (rank + 1); 0 is empty. Comparing the
- * stored bits first keeps probes from touching the name pool. */
 static int hash_lookup(const struct bootstrap *b, const char *name, uint64_t h)
 {
-    if (!b->hashcap)
-        return -1;
-    uint64_t tag = h >> 32;
-    size_t mask = b->hashcap - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        uint64_t v = b->hash[i];
-        if (v == 0)
-            return -1;
-        int r = (int)(uint32_t)v - 1;
-        if (v >> 32 == tag && strcmp(name_of(b, r), name) == 0)
-            return r;
-    }
-}
-
-static void hash_insert(struct bootstrap *b, int rank, uint64_t h)
-{
-    size_t mask = b->hashcap - 1;
-    size_t i = h & mask;
-    while (b->hash[i] != 0)
-        i = (i + 1) & mask;
-    b->hash[i] = (h >> 32) << 32 | (uint32_t)(rank + 1);
+    size_t cur = 0;
+    for (ssize_t r; (r = hindex_next(&b->ix, h, &cur)) >= 0;)
+        if (strcmp(name_of(b, (int)r), name) == 0)
+            return (int)r;
+    return -1;
 }
 
 static int find_host(const struct bootstrap *b, const char *name)
@@ -190,7 +163,8 @@ static int add_host(struct bootstrap *b, const char *name, uint64_t h, int entry
     for (int k = 0; k < KEY_COUNT; k++)
         b->src[k][r] = k == KEY_HOST || e->val[k] ? entry : -1;
     b->parent[r] = -1;
-    hash_insert(b, r, h);
+    if (hindex_add(&b->ix, h, (size_t)r) < 0)
+        return -1;
     return r;
 }
 
@@ -335,22 +309,8 @@ static const char *uri_invalid(const char *uri)
 /* A tcp:// URI's port: 1 valid (0-65535), 0 missing or invalid. */
 static bool tcp_port_ok(const char *uri)
 {
-    const char *addr = uri + 6;
-    const char *colon;
-
-    if (addr[0] == '[') {
-        const char *end = strchr(addr, ']');
-        if (!end || end[1] != ':')
-            return false;
-        colon = end + 1;
-    } else if (!(colon = strrchr(addr, ':'))) {
-        return false;
-    }
-    const char *port = colon + 1;
-    size_t n = strspn(port, "0123456789");
-    if (n == 0 || n > 5 || port[n] != '\0')
-        return false;
-    return atoi(port) <= 65535;
+    struct fluxuri u;
+    return fluxuri_parse(uri, &u) == 0 && !u.ipc && u.portnum >= 0;
 }
 
 static int keypath_of(const struct bootstrap *b, int rank, int k, char *buf, size_t bufsz)
@@ -449,13 +409,8 @@ static int check_uri(struct bootstrap *b, int rank, int k, struct bootstrap_erro
 
 static int hosts_reserve(struct bootstrap *b, size_t total)
 {
-    size_t hcap = 1024;
-
-    while (hcap < total * 2)
-        hcap *= 2;
-    if (!(b->hash = calloc(hcap, sizeof(*b->hash))))
+    if (hindex_reserve(&b->ix, total) < 0)
         return -1;
-    b->hashcap = hcap;
     return hosts_grow(b, (int)total);
 }
 
@@ -545,7 +500,7 @@ static int expand_hosts(struct bootstrap *b, json_t *hosts, struct bootstrap_err
                     goto out;
                 }
                 hs[n % 2] = hash_name(next);
-                __builtin_prefetch(&b->hash[hs[n % 2] & (b->hashcap - 1)]);
+                __builtin_prefetch(hindex_home(&b->ix, hs[n % 2]));
             }
             if (n == 0)
                 continue;
@@ -613,7 +568,7 @@ void bootstrap_destroy(struct bootstrap *b)
     for (int k = 0; k < KEY_COUNT; k++)
         free(b->src[k]);
     free(b->parent);
-    free(b->hash);
+    hindex_free(&b->ix);
     free(b->singleton_host);
     free(b);
 }

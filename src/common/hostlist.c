@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/errbuf.h"
 #include "common/hostlist.h"
 
 #define HOSTLIST_MAX_RANGE (1UL << 20) /* hosts in one lo-hi element */
@@ -82,18 +83,6 @@ struct hostlist {
     size_t iter_done;     /* ranges [0, iter_done) have first, nexp, ended */
     size_t index_stop;    /* the range where it ended for want of hosts, or SIZE_MAX */
 };
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || errsz == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 static bool is_digit(char c)
 {
@@ -470,36 +459,36 @@ static int parse_element(char *el, struct element *e, const char *word, char *er
         *dash = '\0';
         hitext = dash + 1;
         if (*hitext == '-') {
-            set_err(err, errsz, "negative number in range '%s-%s' in '%s'", el, hitext, word);
+            errbuf_set(err, errsz, "negative number in range '%s-%s' in '%s'", el, hitext, word);
             return -EINVAL;
         }
     }
     e->lo = c_strtoul(el, &end);
     if (end == el) {
-        set_err(err, errsz, "no number in range '%s%s%s' in '%s'", el, dash ? "-" : "",
+        errbuf_set(err, errsz, "no number in range '%s%s%s' in '%s'", el, dash ? "-" : "",
                 hitext ? hitext : "", word);
         return -EINVAL;
     }
     if (hitext && *hitext) {
         e->hi = c_strtoul(hitext, &end);
         if (end == hitext) {
-            set_err(err, errsz, "no number after '-' in range '%s-%s' in '%s'", el, hitext, word);
+            errbuf_set(err, errsz, "no number after '-' in range '%s-%s' in '%s'", el, hitext, word);
             return -EINVAL;
         }
     } else {
         e->hi = e->lo;
     }
     if (*end != '\0') {
-        set_err(err, errsz, "trailing '%s' in range '%s%s%s' in '%s'", end, el, dash ? "-" : "",
+        errbuf_set(err, errsz, "trailing '%s' in range '%s%s%s' in '%s'", end, el, dash ? "-" : "",
                 hitext ? hitext : "", word);
         return -EINVAL;
     }
     if (e->lo > e->hi) {
-        set_err(err, errsz, "range '%s-%s' is descending in '%s'", el, hitext, word);
+        errbuf_set(err, errsz, "range '%s-%s' is descending in '%s'", el, hitext, word);
         return -EINVAL;
     }
     if (e->hi - e->lo + 1 > HOSTLIST_MAX_RANGE) {
-        set_err(err, errsz, "range '%s-%s' has more than %lu hosts in '%s'", el, hitext,
+        errbuf_set(err, errsz, "range '%s-%s' has more than %lu hosts in '%s'", el, hitext,
                 HOSTLIST_MAX_RANGE, word);
         return -ERANGE;
     }
@@ -524,14 +513,14 @@ static int decode_bracketed(struct hostlist *hl, char *word, char *open, char *e
     prefix_len = (size_t)(open - word);
     close = strchr(open + 1, ']');
     if (!close) {
-        set_err(err, errsz, "unbalanced '[' in '%s'", orig);
+        errbuf_set(err, errsz, "unbalanced '[' in '%s'", orig);
         return -EINVAL;
     }
     *close = '\0';
     suffix = close + 1;
     for (el = open + 1; el; el = next) {
         if (n == HOSTLIST_MAX_RANGES) {
-            set_err(err, errsz, "more than %d ranges in one bracket in '%.32s...'", HOSTLIST_MAX_RANGES,
+            errbuf_set(err, errsz, "more than %d ranges in one bracket in '%.32s...'", HOSTLIST_MAX_RANGES,
                     orig);
             return -EINVAL;
         }
@@ -562,7 +551,7 @@ static int decode_bracketed(struct hostlist *hl, char *word, char *open, char *e
         };
         if (*suffix) {
             if (els[i].hi == ULONG_MAX) {
-                set_err(err, errsz,
+                errbuf_set(err, errsz,
                         "'%s': a range that ends at %lu followed by a suffix: flux-core's "
                         "libhostlist never finishes expanding it",
                         orig, ULONG_MAX);
@@ -596,7 +585,7 @@ static int decode_into(struct hostlist *hl, const char *s, char *err, size_t err
         if (open) {
             r = decode_bracketed(hl, word, open, err, errsz);
         } else if (strchr(word, ']')) {
-            set_err(err, errsz, "unbalanced ']' in '%s'", word);
+            errbuf_set(err, errsz, "unbalanced ']' in '%s'", word);
             r = -EINVAL;
         } else {
             struct hostrange hr;
@@ -619,21 +608,21 @@ struct hostlist *hostlist_decode(const char *s, char *err, size_t errsz)
     struct hostlist *hl;
     int r;
 
-    set_err(err, errsz, "%s", "");
+    errbuf_set(err, errsz, "%s", "");
     if (!s) {
-        set_err(err, errsz, "no hostlist");
+        errbuf_set(err, errsz, "no hostlist");
         errno = EINVAL;
         return NULL;
     }
     hl = hostlist_create();
     if (!hl) {
-        set_err(err, errsz, "out of memory");
+        errbuf_set(err, errsz, "out of memory");
         return NULL;
     }
     r = decode_into(hl, s, err, errsz);
     if (r < 0) {
         if (r == -ENOMEM)
-            set_err(err, errsz, "out of memory");
+            errbuf_set(err, errsz, "out of memory");
         hostlist_destroy(hl);
         errno = -r;
         return NULL;

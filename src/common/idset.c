@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/errbuf.h"
 #include "common/idset.h"
 
 struct idrange {
@@ -24,18 +25,6 @@ struct idset {
     size_t n, alloc;
     size_t count;
 };
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || errsz == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 struct idset *idset_create(void)
 {
@@ -295,9 +284,9 @@ struct idset *idset_decode(const char *s, char *err, size_t errsz)
     bool have_prev = false;
     size_t len;
 
-    set_err(err, errsz, "%s", "");
+    errbuf_set(err, errsz, "%s", "");
     if (!s || !(copy = strdup(s))) {
-        set_err(err, errsz, s ? "out of memory" : "input is NULL");
+        errbuf_set(err, errsz, s ? "out of memory" : "input is NULL");
         errno = s ? ENOMEM : EINVAL;
         return NULL;
     }
@@ -308,12 +297,12 @@ struct idset *idset_decode(const char *s, char *err, size_t errsz)
         a++;
     }
     if (strpbrk(a, "[]")) {
-        set_err(err, errsz, "mismatched or nested brackets in '%s'", s);
+        errbuf_set(err, errsz, "mismatched or nested brackets in '%s'", s);
         errno = EINVAL;
         return NULL;
     }
     if (!(ids = idset_create())) {
-        set_err(err, errsz, "out of memory");
+        errbuf_set(err, errsz, "out of memory");
         return NULL;
     }
     while ((tok = strtok_r(a, ",", &saveptr))) {
@@ -323,15 +312,15 @@ struct idset *idset_decode(const char *s, char *err, size_t errsz)
 
         a = NULL;
         if (parse_range(tok, &lo, &hi, &why) < 0) {
-            set_err(err, errsz, "error parsing range '%s': %s", tok, why);
+            errbuf_set(err, errsz, "error parsing range '%s': %s", tok, why);
             goto inval;
         }
         if (have_prev && lo <= maxid) {
-            set_err(err, errsz, "range '%s' is out of order", tok);
+            errbuf_set(err, errsz, "range '%s' is out of order", tok);
             goto inval;
         }
         if (lo >= IDSET_INVALID_ID - 1 || hi >= IDSET_INVALID_ID - 1) {
-            set_err(err, errsz, "error appending '%s': %s", tok, strerror(EINVAL));
+            errbuf_set(err, errsz, "error appending '%s': %s", tok, strerror(EINVAL));
             goto inval;
         }
         maxid = hi;
@@ -342,20 +331,20 @@ struct idset *idset_decode(const char *s, char *err, size_t errsz)
             hi = t;
         }
         if ((unsigned long)hi + 1 > FLUX_IDSET_UNIVERSE) {
-            set_err(err, errsz, "error appending '%s': set universe size would exceed maximum", tok);
+            errbuf_set(err, errsz, "error appending '%s': set universe size would exceed maximum", tok);
             idset_destroy(ids);
             errno = ERANGE;
             return NULL;
         }
         if ((r = idset_set_range(ids, lo, hi)) < 0) {
-            set_err(err, errsz, "out of memory");
+            errbuf_set(err, errsz, "out of memory");
             idset_destroy(ids);
             errno = -r;
             return NULL;
         }
     }
     if (ids->n > 0 && ids->r[ids->n - 1].hi > IDSET_MAX_ID) {
-        set_err(err, errsz, "ids up to %u: over flux-preflight's limit of %u (flux-core accepts ids below 2^31)",
+        errbuf_set(err, errsz, "ids up to %u: over flux-preflight's limit of %u (flux-core accepts ids below 2^31)",
                 ids->r[ids->n - 1].hi, IDSET_MAX_ID);
         idset_destroy(ids);
         errno = E2BIG;

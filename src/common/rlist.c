@@ -9,7 +9,9 @@
 
 #include "common/bootstrap.h"
 #include "common/cleanup.h"
+#include "common/errbuf.h"
 #include "common/fsd.h"
+#include "common/hindex.h"
 #include "common/hostlist.h"
 #include "common/idset.h"
 #include "common/rlist.h"
@@ -24,7 +26,6 @@ struct rset {
 
 struct node {
     char *host; /* NULL when R has no nodelist */
-    uint64_t hash;
     unsigned int rank;
     struct rset *cores;
     struct rset *gpus;
@@ -39,25 +40,11 @@ struct rlist {
     struct node *nodes;
     size_t n;
     size_t cap;
-    uint64_t *index; /* host -> node: open addressing, see index_find() */
-    size_t indexcap; /* power of two */
+    struct hindex ix; /* host -> node (common/hindex.h) */
     struct prop *props;
     size_t nprops;
     struct idset *empty;
 };
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || errsz == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* A hostlist or idset flux-core accepts but flux-preflight does not expand:
  * E2BIG, and err says why in the decoder's words (an id over IDSET_MAX_ID,
@@ -65,7 +52,7 @@ static void seterr(char *err, size_t errsz, const char *fmt, ...)
 static int not_expanded(char *err, size_t errsz, const char *where, const char *key, const char *s,
                         const char *why)
 {
-    seterr(err, errsz, "%s: %s='%s': %s", where, key, s, why);
+    errbuf_set(err, errsz, "%s: %s='%s': %s", where, key, s, why);
     errno = E2BIG;
     return -1;
 }
@@ -73,7 +60,7 @@ static int not_expanded(char *err, size_t errsz, const char *where, const char *
 /* A description over RLIST_NODES_MAX: E2BIG, and err says so. */
 static int over_cap(char *err, size_t errsz, const char *where, size_t n, const char *what)
 {
-    seterr(err, errsz, "%s: %zu %s, over flux-preflight's limit of %d", where, n, what,
+    errbuf_set(err, errsz, "%s: %zu %s, over flux-preflight's limit of %d", where, n, what,
            RLIST_NODES_MAX);
     errno = E2BIG;
     return -1;
@@ -137,7 +124,7 @@ void rlist_destroy(struct rlist *rl)
         idset_destroy(rl->props[i].nodes);
     }
     free(rl->props);
-    free(rl->index);
+    hindex_free(&rl->ix);
     idset_destroy(rl->empty);
     free(rl);
 }
@@ -152,75 +139,19 @@ static struct rlist *rlist_new(void)
     return rl;
 }
 
-/* FNV-1a with a murmur3 finalizer. */
-static uint64_t hash_name(const char *s)
+/* Index node n by its host (just set). */
+static int index_host(struct rlist *rl, size_t n)
 {
-    uint64_t h = 14695981039346656037ULL;
-    while (*s) {
-        h ^= (unsigned char)*s++;
-        h *= 1099511628211ULL;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
+    return hindex_add(&rl->ix, hindex_hash_str(rl->nodes[n].host), n);
 }
 
-/* Slots hold (hash high bits << 32) | (node index + 1); 0 is empty. */
-static ssize_t index_find(const struct rlist *rl, const char *host, uint64_t h)
+/* Index every node again (their order changed). */
+static int index_rebuild(struct rlist *rl)
 {
-    if (!rl->indexcap)
-        return -1;
-    size_t mask = rl->indexcap - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        uint64_t v = rl->index[i];
-        if (v == 0)
+    hindex_clear(&rl->ix);
+    for (size_t i = 0; i < rl->n; i++)
+        if (rl->nodes[i].host && index_host(rl, i) < 0)
             return -1;
-        size_t n = (uint32_t)v - 1;
-        if (v >> 32 == h >> 32 && strcmp(rl->nodes[n].host, host) == 0)
-            return (ssize_t)n;
-    }
-}
-
-static void index_put(struct rlist *rl, size_t n)
-{
-    uint64_t h = rl->nodes[n].hash;
-    size_t mask = rl->indexcap - 1;
-    size_t i = h & mask;
-    while (rl->index[i] != 0)
-        i = (i + 1) & mask;
-    rl->index[i] = (h >> 32) << 32 | (uint32_t)(n + 1);
-}
-
-/* (Re)build the index for nodes[0..count) at a load factor under 1/2. */
-static int index_rebuild(struct rlist *rl, size_t count)
-{
-    size_t cap = 1024;
-    while (cap < count * 2)
-        cap *= 2;
-    if (cap != rl->indexcap) {
-        uint64_t *n = calloc(cap, sizeof(*n));
-        if (!n)
-            return -1;
-        free(rl->index);
-        rl->index = n;
-        rl->indexcap = cap;
-    } else {
-        memset(rl->index, 0, cap * sizeof(*rl->index));
-    }
-    for (size_t i = 0; i < count; i++)
-        if (rl->nodes[i].host)
-            index_put(rl, i);
-    return 0;
-}
-
-/* Index node idx (its host just set), growing the table as needed. */
-static int set_host_index(struct rlist *rl, size_t idx)
-{
-    rl->nodes[idx].hash = hash_name(rl->nodes[idx].host);
-    if ((idx + 1) * 2 > rl->indexcap)
-        return index_rebuild(rl, idx + 1);
-    index_put(rl, idx);
     return 0;
 }
 
@@ -240,7 +171,7 @@ static ssize_t add_node(struct rlist *rl, const char *host, unsigned int rank)
     if (host && !(nd->host = strdup(host)))
         return -1;
     size_t idx = rl->n++;
-    if (host && set_host_index(rl, idx) < 0)
+    if (host && index_host(rl, idx) < 0)
         return -1;
     return (ssize_t)idx;
 }
@@ -249,7 +180,11 @@ ssize_t rlist_find(const struct rlist *rl, const char *host)
 {
     if (!rl || !host)
         return -1;
-    return index_find(rl, host, hash_name(host));
+    size_t cur = 0;
+    for (ssize_t n; (n = hindex_next(&rl->ix, hindex_hash_str(host), &cur)) >= 0;)
+        if (strcmp(rl->nodes[n].host, host) == 0)
+            return n;
+    return -1;
 }
 
 /* Index of property name in rl->props, added if new; -1 on ENOMEM. */
@@ -292,9 +227,9 @@ static struct rset *decode_rset(const char *where, const char *key, const char *
     if (!ids && errno == E2BIG)
         not_expanded(err, errsz, where, key, s, why);
     else if (strncmp(where, "config", 6) == 0)
-        seterr(err, errsz, "%s: invalid idset %s='%s'", where, key, s);
+        errbuf_set(err, errsz, "%s: invalid idset %s='%s'", where, key, s);
     else
-        seterr(err, errsz, "%s: invalid %s idset '%s'", where, key, s);
+        errbuf_set(err, errsz, "%s: invalid %s idset '%s'", where, key, s);
     idset_destroy(ids);
     return NULL;
 }
@@ -312,7 +247,7 @@ static bool hostmap_fails(const struct rlist *rl, const char *host, char *err, s
     if (strpbrk(host, ",[]\t ")) {
         struct hostlist *hl = hostlist_decode(host, NULL, 0);
         if (!hl) {
-            seterr(err, errsz, "failed to append %s to host map", host);
+            errbuf_set(err, errsz, "failed to append %s to host map", host);
             return true;
         }
         added = hostlist_nhosts(hl);
@@ -321,7 +256,7 @@ static bool hostmap_fails(const struct rlist *rl, const char *host, char *err, s
         added = 0;
     }
     if (added == 0 && rl->n == 0) {
-        seterr(err, errsz, "idset_set(ranks, -1): %s", strerror(EINVAL));
+        errbuf_set(err, errsz, "idset_set(ranks, -1): %s", strerror(EINVAL));
         return true;
     }
     return false;
@@ -342,7 +277,7 @@ static int config_entry(struct rlist *rl, size_t i, json_t *entry, char *err, si
 
     if (json_unpack_ex(entry, &jerr, JSON_STRICT, "{s:s s?s s?s s?o}", "hosts", &hosts, "cores",
                        &cores, "gpus", &gpus, "properties", &props) < 0) {
-        seterr(err, errsz, "config[%zu]: %s", i, jerr.text);
+        errbuf_set(err, errsz, "config[%zu]: %s", i, jerr.text);
         return -1;
     }
     if (!(hl = hostlist_decode(hosts, why, sizeof(why)))) {
@@ -350,12 +285,12 @@ static int config_entry(struct rlist *rl, size_t i, json_t *entry, char *err, si
             snprintf(where, sizeof(where), "config[%zu]", i);
             return not_expanded(err, errsz, where, "hosts", hosts, why);
         }
-        seterr(err, errsz, "config[%zu]: invalid hostlist '%s'", i, hosts);
+        errbuf_set(err, errsz, "config[%zu]: invalid hostlist '%s'", i, hosts);
         return -1;
     }
     /* librlist counts as flux-core's hostlist_count() does */
     if (hostlist_nhosts(hl) == 0) {
-        seterr(err, errsz, "config[%zu]: empty hostlist specified", i);
+        errbuf_set(err, errsz, "config[%zu]: empty hostlist specified", i);
         goto out;
     }
     snprintf(where, sizeof(where), "config[%zu]", i);
@@ -366,7 +301,7 @@ static int config_entry(struct rlist *rl, size_t i, json_t *entry, char *err, si
         size_t j;
         json_t *p;
         if (!json_is_array(props)) {
-            seterr(err, errsz, "config[%zu]: properties must be an array of strings", i);
+            errbuf_set(err, errsz, "config[%zu]: properties must be an array of strings", i);
             goto out;
         }
         if (!(plist = calloc(json_array_size(props) + 1, sizeof(*plist))))
@@ -375,11 +310,11 @@ static int config_entry(struct rlist *rl, size_t i, json_t *entry, char *err, si
             const char *name = json_string_value(p);
             const char *bad;
             if (!name) {
-                seterr(err, errsz, "config[%zu]: properties must be an array of strings", i);
+                errbuf_set(err, errsz, "config[%zu]: properties must be an array of strings", i);
                 goto out;
             }
             if ((bad = bad_property_char(name))) {
-                seterr(err, errsz, "config[%zu]: invalid character '%c' in property \"%s\"", i,
+                errbuf_set(err, errsz, "config[%zu]: invalid character '%c' in property \"%s\"", i,
                        *bad, name);
                 goto out;
             }
@@ -393,7 +328,7 @@ static int config_entry(struct rlist *rl, size_t i, json_t *entry, char *err, si
     for (size_t n = 0; n < count; n++) {
         char host[HOSTNAME_BUF];
         if (hostlist_nth(hl, n, host, sizeof(host)) < 0) {
-            seterr(err, errsz, "config[%zu]: invalid hostlist '%s'", i, hosts);
+            errbuf_set(err, errsz, "config[%zu]: invalid hostlist '%s'", i, hosts);
             goto out;
         }
         ssize_t idx = rlist_find(rl, host);
@@ -411,7 +346,7 @@ static int config_entry(struct rlist *rl, size_t i, json_t *entry, char *err, si
     rc = 0;
     goto out;
 nomem:
-    seterr(err, errsz, "config[%zu]: %s", i, strerror(ENOMEM));
+    errbuf_set(err, errsz, "config[%zu]: %s", i, strerror(ENOMEM));
 out:
     free(plist);
     rset_put(cset);
@@ -433,7 +368,7 @@ struct rlist *rlist_from_config(const json_t *config, char *err, size_t errsz)
     int e;
 
     if (!json_is_array(config)) {
-        seterr(err, errsz, "resource.config must be an array of tables");
+        errbuf_set(err, errsz, "resource.config must be an array of tables");
         return NULL;
     }
     /* Count before expanding anything (an unparsable entry is left to
@@ -450,7 +385,7 @@ struct rlist *rlist_from_config(const json_t *config, char *err, size_t errsz)
         }
     }
     if (!(rl = rlist_new())) {
-        seterr(err, errsz, "%s", strerror(ENOMEM));
+        errbuf_set(err, errsz, "%s", strerror(ENOMEM));
         return NULL;
     }
     json_array_foreach(config, i, entry) {
@@ -458,12 +393,12 @@ struct rlist *rlist_from_config(const json_t *config, char *err, size_t errsz)
             goto fail;
     }
     if (rl->n == 0) {
-        seterr(err, errsz, "no hosts configured");
+        errbuf_set(err, errsz, "no hosts configured");
         goto fail;
     }
     for (i = 0; i < rl->n; i++) {
         if (rset_empty(rl->nodes[i].cores) && rset_empty(rl->nodes[i].gpus)) {
-            seterr(err, errsz, "resource.config: %s assigned no resources", rl->nodes[i].host);
+            errbuf_set(err, errsz, "resource.config: %s assigned no resources", rl->nodes[i].host);
             goto fail;
         }
     }
@@ -525,7 +460,7 @@ static int R_lite(struct rlist *rl, json_t *lite, char *err, size_t errsz)
 
         if (json_unpack_ex(entry, &jerr, 0, "{s:s s:{s:s s?s}}", "rank", &rank, "children",
                            "core", &core, "gpu", &gpu) < 0) {
-            seterr(err, errsz, "R_lite[%zu]: %s", i, jerr.text);
+            errbuf_set(err, errsz, "R_lite[%zu]: %s", i, jerr.text);
             goto out;
         }
         char where[32];
@@ -537,7 +472,7 @@ static int R_lite(struct rlist *rl, json_t *lite, char *err, size_t errsz)
             if (errno == E2BIG)
                 not_expanded(err, errsz, where, "rank", rank, why);
             else
-                seterr(err, errsz, "%s: invalid rank idset '%s'", where, rank);
+                errbuf_set(err, errsz, "%s: invalid rank idset '%s'", where, rank);
             goto out;
         }
         if (nrefs + idset_count(ranks) > RLIST_NODES_MAX) {
@@ -566,7 +501,7 @@ static int R_lite(struct rlist *rl, json_t *lite, char *err, size_t errsz)
         qsort(refs, nrefs, sizeof(*refs), cmp_rank_ref);
     for (size_t k = 0; k < nrefs; k++) {
         if (k > 0 && refs[k].rank == refs[k - 1].rank) {
-            seterr(err, errsz, "R_lite[%zu]: rank %u appears more than once", refs[k].entry,
+            errbuf_set(err, errsz, "R_lite[%zu]: rank %u appears more than once", refs[k].entry,
                    refs[k].rank);
             goto out;
         }
@@ -581,7 +516,7 @@ static int R_lite(struct rlist *rl, json_t *lite, char *err, size_t errsz)
     rc = 0;
     goto out;
 nomem:
-    seterr(err, errsz, "R_lite: %s", strerror(ENOMEM));
+    errbuf_set(err, errsz, "R_lite: %s", strerror(ENOMEM));
 out:
     for (i = 0; i < nentries; i++) {
         if (cores)
@@ -599,14 +534,14 @@ static int R_nodelist(struct rlist *rl, json_t *nodelist, char *err, size_t errs
     char why[256];
 
     if (!json_is_array(nodelist)) {
-        seterr(err, errsz, "nodelist must be an array of hostlists");
+        errbuf_set(err, errsz, "nodelist must be an array of hostlists");
         return -1;
     }
     json_array_foreach(nodelist, i, v) {
         const char *s = json_string_value(v);
         struct hostlist *hl;
         if (!s) {
-            seterr(err, errsz, "nodelist[%zu]: Expected string", i);
+            errbuf_set(err, errsz, "nodelist[%zu]: Expected string", i);
             return -1;
         }
         if (!(hl = hostlist_decode(s, why, sizeof(why)))) {
@@ -614,7 +549,7 @@ static int R_nodelist(struct rlist *rl, json_t *nodelist, char *err, size_t errs
             snprintf(where, sizeof(where), "nodelist[%zu]", i);
             if (errno == EOVERFLOW)
                 return not_expanded(err, errsz, where, "hostlist", s, why);
-            seterr(err, errsz, "%s: invalid hostlist '%s'", where, s);
+            errbuf_set(err, errsz, "%s: invalid hostlist '%s'", where, s);
             return -1;
         }
         size_t count = hostlist_count(hl);
@@ -626,26 +561,26 @@ static int R_nodelist(struct rlist *rl, json_t *nodelist, char *err, size_t errs
             char host[HOSTNAME_BUF];
             if (hostlist_nth(hl, n, host, sizeof(host)) < 0) {
                 hostlist_destroy(hl);
-                seterr(err, errsz, "nodelist[%zu]: invalid hostlist '%s'", i, s);
+                errbuf_set(err, errsz, "nodelist[%zu]: invalid hostlist '%s'", i, s);
                 return -1;
             }
             if (k >= rl->n)
                 continue; /* counted below */
             if (rlist_find(rl, host) >= 0) {
                 hostlist_destroy(hl);
-                seterr(err, errsz, "nodelist: host %s appears more than once", host);
+                errbuf_set(err, errsz, "nodelist: host %s appears more than once", host);
                 return -1;
             }
-            if (!(rl->nodes[k].host = strdup(host)) || set_host_index(rl, k) < 0) {
+            if (!(rl->nodes[k].host = strdup(host)) || index_host(rl, k) < 0) {
                 hostlist_destroy(hl);
-                seterr(err, errsz, "nodelist: %s", strerror(ENOMEM));
+                errbuf_set(err, errsz, "nodelist: %s", strerror(ENOMEM));
                 return -1;
             }
         }
         hostlist_destroy(hl);
     }
     if (k != rl->n) {
-        seterr(err, errsz, "nodelist has %zu hosts but R_lite has %zu ranks", k, rl->n);
+        errbuf_set(err, errsz, "nodelist has %zu hosts but R_lite has %zu ranks", k, rl->n);
         return -1;
     }
     return 0;
@@ -658,7 +593,7 @@ static int R_properties(struct rlist *rl, json_t *props, char *err, size_t errsz
     char why[256];
 
     if (!json_is_object(props)) {
-        seterr(err, errsz, "properties must be an object");
+        errbuf_set(err, errsz, "properties must be an object");
         return -1;
     }
     json_object_foreach(props, name, v) {
@@ -667,19 +602,19 @@ static int R_properties(struct rlist *rl, json_t *props, char *err, size_t errsz
         ssize_t pi;
 
         if (bad) {
-            seterr(err, errsz, "properties: invalid character '%c' in property \"%s\"", *bad,
+            errbuf_set(err, errsz, "properties: invalid character '%c' in property \"%s\"", *bad,
                    name);
             return -1;
         }
         if (!json_is_string(v) || !(ranks = idset_decode(json_string_value(v), why, sizeof(why)))) {
             if (json_is_string(v) && errno == E2BIG)
                 return not_expanded(err, errsz, "properties", name, json_string_value(v), why);
-            seterr(err, errsz, "properties: %s: invalid rank idset", name);
+            errbuf_set(err, errsz, "properties: %s: invalid rank idset", name);
             return -1;
         }
         if ((pi = get_prop(rl, name)) < 0) {
             idset_destroy(ranks);
-            seterr(err, errsz, "properties: %s", strerror(ENOMEM));
+            errbuf_set(err, errsz, "properties: %s", strerror(ENOMEM));
             return -1;
         }
         for (unsigned int r = idset_first(ranks); r != IDSET_INVALID_ID;
@@ -687,7 +622,7 @@ static int R_properties(struct rlist *rl, json_t *props, char *err, size_t errsz
             ssize_t idx = node_of_rank(rl, r);
             if (idx < 0) {
                 idset_destroy(ranks);
-                seterr(err, errsz, "properties: %s: rank %u is not in R_lite", name, r);
+                errbuf_set(err, errsz, "properties: %s: rank %u is not in R_lite", name, r);
                 return -1;
             }
             idset_set(rl->props[pi].nodes, (unsigned int)idx);
@@ -708,23 +643,23 @@ struct rlist *rlist_from_R(const json_t *R, char *err, size_t errsz)
     if (json_unpack_ex((json_t *)R, &jerr, 0, "{s:i s:{s:o s?o s?o s?F s?F}}", "version",
                        &version, "execution", "R_lite", &lite, "nodelist", &nodelist,
                        "properties", &props, "starttime", &start, "expiration", &expire) < 0) {
-        seterr(err, errsz, "%s", jerr.text);
+        errbuf_set(err, errsz, "%s", jerr.text);
         return NULL;
     }
     if (version != 1) {
-        seterr(err, errsz, "invalid R version %d (only version 1 is supported)", version);
+        errbuf_set(err, errsz, "invalid R version %d (only version 1 is supported)", version);
         return NULL;
     }
     if (!json_is_array(lite)) {
-        seterr(err, errsz, "R_lite must be an array");
+        errbuf_set(err, errsz, "R_lite must be an array");
         return NULL;
     }
     if (start > 0 && expire > 0 && expire <= start) {
-        seterr(err, errsz, "expiration (%g) must be greater than starttime (%g)", expire, start);
+        errbuf_set(err, errsz, "expiration (%g) must be greater than starttime (%g)", expire, start);
         return NULL;
     }
     if (!(rl = rlist_new())) {
-        seterr(err, errsz, "%s", strerror(ENOMEM));
+        errbuf_set(err, errsz, "%s", strerror(ENOMEM));
         return NULL;
     }
     if (R_lite(rl, lite, err, errsz) < 0 || (nodelist && R_nodelist(rl, nodelist, err, errsz) < 0) ||
@@ -743,7 +678,7 @@ struct rlist *rlist_from_R_text(const char *buf, size_t len, char *err, size_t e
     _cleanup_json_ json_t *R = json_loadb(buf, len, 0, &jerr);
 
     if (!R) {
-        seterr(err, errsz, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+        errbuf_set(err, errsz, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
         return NULL;
     }
     return rlist_from_R(R, err, errsz);
@@ -756,7 +691,7 @@ struct rlist *rlist_from_resource_conf(const struct resource_conf *rc, const jso
         return rlist_from_config(rc->config, err, errsz);
     if (rc && rc->path && R)
         return rlist_from_R(R, err, errsz);
-    seterr(err, errsz, "resource.config or resource.path must be defined");
+    errbuf_set(err, errsz, "resource.config or resource.path must be defined");
     return NULL;
 }
 
@@ -825,27 +760,27 @@ int rlist_rerank(struct rlist *rl, const struct bootstrap *b, char *err, size_t 
     _cleanup_free_ size_t *perm = NULL; /* old index -> new index */
 
     if (!rl || !b) {
-        seterr(err, errsz, "%s", strerror(EINVAL));
+        errbuf_set(err, errsz, "%s", strerror(EINVAL));
         return -1;
     }
     if ((size_t)n > rl->n) {
-        seterr(err, errsz, "Number of hosts (%d) is greater than node count (%zu)", n, rl->n);
+        errbuf_set(err, errsz, "Number of hosts (%d) is greater than node count (%zu)", n, rl->n);
         return -1;
     }
     if ((size_t)n < rl->n) {
-        seterr(err, errsz, "Number of hosts (%d) is less than node count (%zu)", n, rl->n);
+        errbuf_set(err, errsz, "Number of hosts (%d) is less than node count (%zu)", n, rl->n);
         return -1;
     }
     if (!(nodes = calloc(rl->n + 1, sizeof(*nodes))) ||
         !(perm = calloc(rl->n + 1, sizeof(*perm)))) {
-        seterr(err, errsz, "%s", strerror(ENOMEM));
+        errbuf_set(err, errsz, "%s", strerror(ENOMEM));
         return -1;
     }
     for (int r = 0; r < n; r++) {
         const char *host = bootstrap_host(b, r);
         ssize_t idx = rlist_find(rl, host);
         if (idx < 0) {
-            seterr(err, errsz, "Host %s not found in resources", host ? host : "(null)");
+            errbuf_set(err, errsz, "Host %s not found in resources", host ? host : "(null)");
             return -1;
         }
         nodes[r] = rl->nodes[idx];
@@ -857,7 +792,7 @@ int rlist_rerank(struct rlist *rl, const struct bootstrap *b, char *err, size_t 
         struct idset *ids = idset_create();
         const struct idset *old = rl->props[p].nodes;
         if (!ids) {
-            seterr(err, errsz, "%s", strerror(ENOMEM));
+            errbuf_set(err, errsz, "%s", strerror(ENOMEM));
             return -1;
         }
         for (unsigned int i = idset_first(old); i != IDSET_INVALID_ID; i = idset_next(old, i))
@@ -866,8 +801,8 @@ int rlist_rerank(struct rlist *rl, const struct bootstrap *b, char *err, size_t 
         rl->props[p].nodes = ids;
     }
     memcpy(rl->nodes, nodes, rl->n * sizeof(*nodes));
-    if (index_rebuild(rl, rl->n) < 0) {
-        seterr(err, errsz, "%s", strerror(ENOMEM));
+    if (index_rebuild(rl) < 0) {
+        errbuf_set(err, errsz, "%s", strerror(ENOMEM));
         return -1;
     }
     return 0;
@@ -880,12 +815,12 @@ struct idset *resource_exclude_ranks(const char *exclude, const struct rlist *rl
     struct idset *ids;
 
     if (!exclude) {
-        seterr(err, errsz, "%s", strerror(EINVAL));
+        errbuf_set(err, errsz, "%s", strerror(EINVAL));
         return NULL;
     }
     ids = idset_decode(exclude, why, sizeof(why));
     if (!ids && errno == E2BIG) { /* an idset to flux-core, with a rank past any instance */
-        seterr(err, errsz, "exclude: '%s' names ranks over %u, not in the instance (size %zu)",
+        errbuf_set(err, errsz, "exclude: '%s' names ranks over %u, not in the instance (size %zu)",
                exclude, IDSET_MAX_ID, rlist_nnodes(rl));
         return NULL;
     }
@@ -893,7 +828,7 @@ struct idset *resource_exclude_ranks(const char *exclude, const struct rlist *rl
         size_t n = rlist_nnodes(rl);
         for (unsigned int r = idset_first(ids); r != IDSET_INVALID_ID; r = idset_next(ids, r)) {
             if (r >= n) {
-                seterr(err, errsz, "exclude: rank %u is not in the instance (size %zu)", r, n);
+                errbuf_set(err, errsz, "exclude: rank %u is not in the instance (size %zu)", r, n);
                 idset_destroy(ids);
                 return NULL;
             }
@@ -902,12 +837,12 @@ struct idset *resource_exclude_ranks(const char *exclude, const struct rlist *rl
     }
     struct hostlist *hl = hostlist_decode(exclude, NULL, 0);
     if (!hl) {
-        seterr(err, errsz, "exclude: '%s' is neither an idset nor a hostlist", exclude);
+        errbuf_set(err, errsz, "exclude: '%s' is neither an idset nor a hostlist", exclude);
         return NULL;
     }
     if (!(ids = idset_create())) {
         hostlist_destroy(hl);
-        seterr(err, errsz, "%s", strerror(ENOMEM));
+        errbuf_set(err, errsz, "%s", strerror(ENOMEM));
         return NULL;
     }
     size_t count = hostlist_count(hl);
@@ -915,7 +850,7 @@ struct idset *resource_exclude_ranks(const char *exclude, const struct rlist *rl
         char host[HOSTNAME_BUF];
         ssize_t idx;
         if (hostlist_nth(hl, i, host, sizeof(host)) < 0 || (idx = rlist_find(rl, host)) < 0) {
-            seterr(err, errsz, "exclude: host %s is not in the resource set", host);
+            errbuf_set(err, errsz, "exclude: host %s is not in the resource set", host);
             idset_destroy(ids);
             hostlist_destroy(hl);
             return NULL;
@@ -963,7 +898,7 @@ static int parse_verify(const json_t *verify, struct resource_conf *rc, char *er
         return 0;
     }
     if (!json_is_object(verify)) {
-        seterr(err, errsz, RESOURCE_ERR "verify must be a boolean or a table");
+        errbuf_set(err, errsz, RESOURCE_ERR "verify must be a boolean or a table");
         return -1;
     }
     const char *names[4] = { NULL };
@@ -972,14 +907,14 @@ static int parse_verify(const json_t *verify, struct resource_conf *rc, char *er
     if (json_unpack_ex((json_t *)verify, &jerr, JSON_STRICT, "{s?s s?s s?s s?s}", keys[0],
                        &names[0], keys[1], &names[1], keys[2], &names[2], keys[3],
                        &names[3]) < 0) {
-        seterr(err, errsz, RESOURCE_ERR "verify: %s", jerr.text);
+        errbuf_set(err, errsz, RESOURCE_ERR "verify: %s", jerr.text);
         return -1;
     }
     enum resource_verify_mode modes[4] = { VERIFY_STRICT, VERIFY_STRICT, VERIFY_STRICT,
                                            VERIFY_STRICT };
     for (int i = 0; i < 4; i++) {
         if (names[i] && parse_mode(names[i], &modes[i]) < 0) {
-            seterr(err, errsz,
+            errbuf_set(err, errsz,
                    RESOURCE_ERR "verify.%s: invalid mode '%s' (strict, allow-extra, "
                                 "allow-missing or ignore)",
                    keys[i], names[i]);
@@ -1018,7 +953,7 @@ int resource_conf_parse(const json_t *config, struct resource_conf *rc, char *er
                        "norestrict", &norestrict, "noverify", &noverify, "verify", &verify,
                        "rediscover", &rediscover, "no-update-watch", &no_update_watch,
                        "journal-max", &journal_max, "history", &history) < 0) {
-        seterr(err, errsz, RESOURCE_ERR "%s", jerr.text);
+        errbuf_set(err, errsz, RESOURCE_ERR "%s", jerr.text);
         return -1;
     }
     rc->config = cfg;
@@ -1028,7 +963,7 @@ int resource_conf_parse(const json_t *config, struct resource_conf *rc, char *er
     rc->no_update_watch = no_update_watch;
     rc->journal_max = journal_max;
     if (history && fsd_parse_duration(history, &rc->history) < 0) {
-        seterr(err, errsz, RESOURCE_ERR "history: invalid Flux Standard Duration '%s'", history);
+        errbuf_set(err, errsz, RESOURCE_ERR "history: invalid Flux Standard Duration '%s'", history);
         return -1;
     }
     if (parse_verify(verify, rc, err, errsz) < 0)

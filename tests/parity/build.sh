@@ -67,4 +67,5 @@ main=$here/hostlist-parity.c
 link=
 [ -n "$fuzz" ] && link="-fsanitize=fuzzer,address,undefined"
 $cc $gatecflags $jansson -I"$top/src" -I"$here" -o "$out" $link "$main" "$here/compare.c" "$here/gate.c" \
-    "$top/src/common/hostlist.c" "$top/src/common/idset.c" "$work/flux-ref.o"
+    "$top/src/common/hostlist.c" "$top/src/common/idset.c" "$top/src/common/errbuf.c" \
+    "$work/flux-ref.o"
