@@ -11,8 +11,8 @@ need_root
 
 T=$(mktemp -d /tmp/fp-t0440.XXXXXX)
 fp_atexit "rm -rf '$T'"
-. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
-node2_root "$T/root" || bail "fixture root"
+. "$top_srcdir/tests/lib/installed.sh"
+installed_root "$T/root" || bail "fixture root"
 ALL=packages.core,packages.security,packages.sched,packages.optional
 LIB=$R/usr/lib/$MA
 

@@ -15,8 +15,8 @@ command -v jq >/dev/null || skip_all "jq is not installed"
 
 T=$(mktemp -d /tmp/fp-t0446.XXXXXX)
 fp_atexit "rm -rf '$T'"
-. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
-node2_root "$T/root" || bail "fixture root"
+. "$top_srcdir/tests/lib/installed.sh"
+installed_root "$T/root" || bail "fixture root"
 fixture_elf_runtime "$R"
 case $? in
 0) ;;

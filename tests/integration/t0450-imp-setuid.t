@@ -11,8 +11,8 @@ need_root
 
 T=$(mktemp -d /tmp/fp-t0450.XXXXXX)
 fp_atexit "rm -rf '$T'"
-. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
-node2_root "$T/root" || bail "fixture root"
+. "$top_srcdir/tests/lib/installed.sh"
+installed_root "$T/root" || bail "fixture root"
 IMP=$R$FLUX_IMP
 SYSTOML=$R/etc/flux/system/conf.d/system.toml
 cp -p "$SYSTOML" "$T/system.toml"

@@ -12,8 +12,8 @@ need_root
 
 T=$(mktemp -d /tmp/fp-t0455.XXXXXX)
 fp_atexit "rm -rf '$T'"
-. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
-node2_root "$T/root" || bail "fixture root"
+. "$top_srcdir/tests/lib/installed.sh"
+installed_root "$T/root" || bail "fixture root"
 PAMF=$R/etc/pam.d/flux
 IMPTOML=$R/etc/flux/imp/conf.d/imp.toml
 cp -p "$IMPTOML" "$T/imp.toml"

@@ -11,8 +11,8 @@ need_root
 
 T=$(mktemp -d /tmp/fp-t0460.XXXXXX)
 fp_atexit "rm -rf '$T'"
-. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
-node2_root "$T/root" || bail "fixture root"
+. "$top_srcdir/tests/lib/installed.sh"
+installed_root "$T/root" || bail "fixture root"
 KEY=$R/etc/munge/munge.key
 KEYHEX=$(od -An -tx1 "$KEY" | tr -d ' \n' | cut -c1-32)
 KEYB64=$(head -c 24 "$KEY" | base64)

@@ -19,7 +19,7 @@ NOTIFY="python3 $top_srcdir/tests/lib/notify-capture.py"
 
 T=$(mktemp -d /tmp/fp-t0470.XXXXXX)
 fp_atexit "rm -rf '$T'"
-. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
+. "$top_srcdir/tests/lib/installed.sh"
 mkdir -p "$T/live.d"
 printf 'deadline = "2s"\n' >"$T/live.d/gate.toml"
 R=$T/empty; mkdir -p "$R"   # nothing to snapshot in live runs but this dir
@@ -183,7 +183,7 @@ is "$(jfield "$T/j2.json" time.sync PRIORITY)" 6 "journal: PRIORITY=6"
 is "$([ -e "$FLAG" ] && echo yes || echo no)" "$host_flag" "the host's own flag file is as it was"
 
 # --- under --root: a live check, skipped
-node2_root "$T/root" || bail "fixture root"
+installed_root "$T/root" || bail "fixture root"
 gate time.sync
 is "$(result time.sync)" skip "under --root: skip"
 is "$(msg time.sync)" "inspects the live node: not run under --root" "...with the reason"

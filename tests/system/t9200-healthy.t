@@ -11,7 +11,7 @@ sys_need
 
 T=$(mktemp -d /tmp/fp-t9200.XXXXXX)
 fp_atexit "rm -rf '$T'"
-. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
+. "$top_srcdir/tests/lib/installed.sh"
 PAY=$T/payload
 mkdir -p "$PAY"
 make -s -C "$top_builddir" install DESTDIR="$PAY" >"$T/install.log" 2>&1 || { cat "$T/install.log"; bail "make install failed"; }
@@ -23,7 +23,7 @@ host=$(sys_exec hostname)
 # (stub flux-core / flux-security / flux-sched files, flux's Python, configs,
 # cert, statedir), copied into the container without its passwd, dpkg database or
 # stub PAM modules: the container's own are used.
-node2_root "$T/root" >/dev/null 2>&1 || bail "fixture failed"
+installed_root "$T/root" >/dev/null 2>&1 || bail "fixture failed"
 sed -i "s/\"node0\"/\"$host\"/g" "$R/etc/flux/system/conf.d/system.toml"
 (cd "$R" && tar -cf "$T/node.tar" etc/flux etc/pam.d/flux usr/bin/flux usr/libexec/flux \
     usr/lib/$MA/libflux-security.so.1.0.0 usr/lib/$MA/libflux-security.so.1 \

@@ -1,7 +1,9 @@
-# Shared by t0440..t0480 (packages.*, imp.*, munge.key, time.sync); bash, sourced
+# A healthy node image with the Flux packages installed, and how to run the
+# gate on it; shared by t0440..t0480 (packages.*, imp.*, munge.key, time.sync)
+# and t9200. bash, sourced
 # after tests/lib/tap.sh and tests/lib/fixture.sh.
 #
-#   node2_root DIR         fixture_healthy DIR node0, plus what flux-core,
+#   installed_root DIR     fixture_healthy DIR node0, plus what flux-core,
 #                          flux-security and flux-sched install (stub files in
 #                          the Debian layout, a dpkg status file, .pc files),
 #                          [exec] imp in the system config, exec.pam-support in
@@ -17,13 +19,13 @@
 # usr/lib64/security (one of the directories imp.pam looks in); libpam
 # itself loads modules from this host.
 
-[ -n "${T:-}" ] || bail "t0449-node2-lib.sh: set T first"
+[ -n "${T:-}" ] || bail "installed.sh: set T first"
 
 FLUX_IMP=/usr/libexec/flux/flux-imp
 PAMDIR=/usr/lib64/security
 MA=x86_64-linux-gnu
 
-node2_root() {
+installed_root() {
     fixture_healthy "$1" node0 || return 1
     R=$FIXTURE_ROOT
     fixture_packages "$R"

@@ -11,8 +11,8 @@ need_root
 
 T=$(mktemp -d /tmp/fp-t0480.XXXXXX)
 fp_atexit "rm -rf '$T'"
-. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
-node2_root "$T/root" || bail "fixture root"
+. "$top_srcdir/tests/lib/installed.sh"
+installed_root "$T/root" || bail "fixture root"
 MINE=packages.core,packages.security,packages.sched,packages.optional,imp.setuid,imp.pam,munge.key,time.sync
 
 gate --journal "$T/j.json" "$MINE"
