@@ -299,20 +299,10 @@ int fp_fingerprint_compute_bounded(const struct fp_ctx *ctx, struct fp_fingerpri
     return 0;
 }
 
-static bool is_config(enum fp_item_id id)
+bool fp_item_is_config(enum fp_item_id id)
 {
     return id == FP_ITEM_CONFIG_SYSTEM || id == FP_ITEM_CONFIG_SECURITY ||
            id == FP_ITEM_CONFIG_IMP;
-}
-
-void fp_fingerprint_print(FILE *f, const struct fp_fingerprint *fp, bool flux_format)
-{
-    for (int i = 0; i < FP_ITEM_COUNT; i++) {
-        const struct fp_item *it = &fp->items[i];
-        fprintf(f, "%s %s\n", it->name, it->value);
-        if (flux_format && is_config(i) && it->flux_md5[0])
-            fprintf(f, "%s flux-md5:%s\n", it->name, it->flux_md5);
-    }
 }
 
 json_t *fp_fingerprint_items(const struct fp_fingerprint *fp)

@@ -29,7 +29,6 @@
 #define FP_CHECKS_FINGERPRINT_H
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <sys/types.h>
 #include <jansson.h>
 
@@ -84,10 +83,9 @@ void fp_fingerprint_compute(const struct fp_ctx *ctx, struct fp_fingerprint *fp)
 int fp_fingerprint_compute_bounded(const struct fp_ctx *ctx, struct fp_fingerprint *fp, char *err,
                                    size_t errsz);
 
-/* The lines of `flux-preflight fingerprint`: "<item> <value>\n" in item
- * order; flux_format adds "<config> flux-md5:<hex>" after each config line
- * whose files `flux config get` would print. */
-void fp_fingerprint_print(FILE *f, const struct fp_fingerprint *fp, bool flux_format);
+/* Is the item one of the configs (config.system, config.security,
+ * config.imp), which have a flux-md5 too? */
+bool fp_item_is_config(enum fp_item_id id);
 
 /* {"cert": "sha256:...", ..., "flux.uid": "500"} */
 json_t *fp_fingerprint_items(const struct fp_fingerprint *fp);

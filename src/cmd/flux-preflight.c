@@ -456,6 +456,19 @@ static int cmd_status(struct options *o)
     return fit ? EXIT_PASS : EXIT_BLOCKED;
 }
 
+/* The lines of `flux-preflight fingerprint`: "<item> <value>" in item order;
+ * --format=flux adds "<config> flux-md5:<hex>" after each config line whose
+ * files `flux config get` would print. */
+static void print_fingerprint(const struct fp_fingerprint *fp, bool flux_format)
+{
+    for (int i = 0; i < FP_ITEM_COUNT; i++) {
+        const struct fp_item *it = &fp->items[i];
+        printf("%s %s\n", it->name, it->value);
+        if (flux_format && fp_item_is_config(i) && it->flux_md5[0])
+            printf("%s flux-md5:%s\n", it->name, it->flux_md5);
+    }
+}
+
 /* fingerprint: this node's items, one line each (for pdsh | dshbak -c);
  * manifest: the same as the fleet's reference document. */
 static int cmd_fleet(struct options *o, bool manifest)
@@ -497,7 +510,7 @@ static int cmd_fleet(struct options *o, bool manifest)
         }
     }
     if (!manifest) {
-        fp_fingerprint_print(stdout, &fp, o->format != NULL);
+        print_fingerprint(&fp, o->format != NULL);
     } else if (rc != EXIT_PASS) {
         output_line(stderr, "flux-preflight: no manifest written: the reference must not hold "
                         "unreadable or invalid items");
