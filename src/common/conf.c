@@ -188,8 +188,8 @@ static int parse_toml(struct conf *c, struct conf_file *cf, const char *buf, siz
      * lines of its keys are ours */
     if (broker)
         cf->obj = TAKE_PTR(broker);
-    else if (!(cf->obj = fluxtoml_order(o)))
-        goto nomem;
+    else
+        cf->obj = TAKE_PTR(o); /* TOML_FLUX: already in tomlc99's key order */
     json_array_foreach(warnings, i, w) {
         json_t *msg = json_object_get(w, "message");
         if (add_warning(c, cf->path, json_integer_value(json_object_get(w, "line")),
@@ -779,12 +779,6 @@ int conf_merge_shallow(json_t *dst, json_t *src)
 
 /* ---- what `flux config get` prints ------------------------------------------ */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 char *conf_flux_config_get(const struct conf *c, size_t *lenp)
 {
     _cleanup_json_ json_t *merged = json_object();
@@ -794,10 +788,11 @@ char *conf_flux_config_get(const struct conf *c, size_t *lenp)
     if (!c || !merged)
         return NULL;
     for (size_t i = 0; i < c->nfiles; i++) {
-        const struct conf_file *cf = &c->files[i];
-        /* A single .json file is used as jansson loaded it (file order). */
-        bool is_json = !c->is_dir && ends_with(cf->path, ".json");
-        _cleanup_json_ json_t *o = is_json ? json_incref(cf->obj) : fluxtoml_order(cf->obj);
+        /* Every file's object is in tomlc99's key order already (toml.c's
+         * TOML_FLUX, or fluxtoml.c's own); a single .json file in jansson's
+         * (file order). A copy: merging into tables shared with the file's
+         * object would change it. */
+        _cleanup_json_ json_t *o = json_deep_copy(c->files[i].obj);
         if (!o || conf_merge_recursive(merged, o) < 0)
             return NULL;
     }

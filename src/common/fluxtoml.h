@@ -58,12 +58,4 @@ json_t *fluxtoml_parse(const char *buf, size_t len, struct fluxtoml_error *err);
 const char *fluxtoml_quote(const char *file, const struct fluxtoml_error *err, char *buf,
                            size_t bufsz);
 
-/* A deep copy of o with every object's keys in tomlc99's storage order: all
- * scalar values first (a datetime {"iso-8601-ts": ...} counts as a scalar),
- * then arrays (arrays of tables included), then sub-tables (inline tables
- * included), each group in the order the keys appear in o: the order this
- * parser's own objects have (table_to_json), for an object that another
- * parser built in definition order. NULL on ENOMEM. */
-json_t *fluxtoml_order(const json_t *o);
-
 #endif
