@@ -16,4 +16,41 @@ struct fp_ctx;
  * installed; another -errno when it cannot be read (module: path and why). */
 int packages_core_uses_security(const struct fp_ctx *ctx, char *module, size_t modulesz);
 
+/* ---- what the packages.* files share (packages.c, packages-runtime.c) ---- */
+
+#include <stdbool.h>
+
+#include "common/cleanup.h"
+
+#define MAX_DIRS 48
+#define DIR_MAX 256 /* longest directory probed: /usr/local/lib/<triplet>/pkgconfig */
+
+struct dirlist {
+    char d[MAX_DIRS][DIR_MAX];
+    int n;
+};
+
+/* Where flux is installed: /usr, /usr/local (NULL-terminated). */
+extern const char *const pkg_prefixes[];
+
+/* The entries of dir (inside the root) without dot files, sorted,
+ * NULL-terminated; NULL when it cannot be read. */
+char **pkg_list_dir(const struct fp_ctx *ctx, const char *dir);
+void pkg_names_free(char **names);
+static inline void names_freep(char ***p)
+{
+    pkg_names_free(*p);
+}
+#define _cleanup_names_ _cleanup_(names_freep)
+/* A regular file at path (following symlinks inside the root)? The shown
+ * path (root prefix included) goes to shown. */
+bool pkg_probe_file(const struct fp_ctx *ctx, const char *path, bool exec, char *shown,
+                    size_t shownsz);
+/* LIBDIRs: PREFIX/lib64, PREFIX/lib, PREFIX/lib/<triplet> for /usr, /usr/local and /. */
+void pkg_lib_dirs(const struct fp_ctx *ctx, struct dirlist *l);
+/* PREFIX/{libexec,lib}/flux + sub, for every prefix. */
+void pkg_libexec_dirs(struct dirlist *l, const char *sub);
+/* [exec] imp in the system config (the IMP is in use), or NULL. */
+const char *pkg_imp_configured(const struct fp_ctx *ctx);
+
 #endif

@@ -10,6 +10,8 @@
 #include "engine/registry.h"
 
 extern const struct fp_check fp_checks_packages[];
+extern const struct fp_check fp_checks_packages_runtime[];
+extern const struct fp_check fp_checks_packages_optional[];
 extern const struct fp_check fp_checks_statedir[];
 extern const struct fp_check fp_checks_statedir_fs[];
 extern const struct fp_check fp_checks_statedir_restore[];
@@ -32,7 +34,9 @@ extern const struct fp_check FP_EXTRA_FAMILY[];
 #endif
 
 const struct fp_check *const fp_families[] = {
-    fp_checks_packages,
+    fp_checks_packages,    /* core, security, sched; optional below */
+    fp_checks_packages_runtime, /* (packages-runtime.c) */
+    fp_checks_packages_optional, /* (packages.c) */
     fp_checks_statedir,    /* present, owner (statedir-dir.c) */
     fp_checks_statedir_fs, /* space, fs (statedir.c) */
     fp_checks_statedir_restore, /* (statedir-dir.c) */
