@@ -106,7 +106,7 @@ struct fp_check {
      * `explain` prints first. NULL: the summary. */
     const char *details;
     /* Why it matters to Flux and how to fix what it finds, in plain text
-     * lines of at most 78 columns: a blank line starts a paragraph, a line
+     * lines (keep them within 78 columns): a blank line starts a paragraph, a line
      * indented by blanks is shown as written (commands to run). Printed by
      * `explain`, carried by the catalog entry, and the body of the check's
      * entry in flux-preflight(8). */
