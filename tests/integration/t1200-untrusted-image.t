@@ -40,8 +40,8 @@ need_root
 
 T=$(mktemp -d /tmp/fp-t1200.XXXXXX)
 fp_atexit "rm -rf '$T'"
-. "$top_srcdir/tests/integration/t0449-node2-lib.sh"
-node2_root "$T/base" || bail "fixture root"
+. "$top_srcdir/tests/lib/installed.sh"
+installed_root "$T/base" || bail "fixture root"
 BASE=$R
 GATED=etc/flux/preflight/conf.d
 mkdir -p "$BASE/$GATED" "$BASE/srv"
