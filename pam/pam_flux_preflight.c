@@ -20,11 +20,12 @@
 
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
-#include <security/pam_modutil.h>
 
 #include "common/cleanup.h"
 #include "common/sanitize.h"
 #include "common/statusfile.h"
+
+#define PF_NSS_BUF_MAX (4 * 1024 * 1024) /* getpwnam_r/getgrnam_r buffer cap */
 
 #define PF_GROUPS_MAX 65536              /* the kernel's NGROUPS_MAX */
 #define PF_LIST_ITEMS 5                  /* failed checks named to the user */
@@ -102,36 +103,68 @@ static void pf_failure_list(const struct statusfile *sf, char *buf, size_t bufsz
         snprintf(buf + len, bufsz - len, "%s%zu more", shown ? ", and " : "", n - shown);
 }
 
-/* Users and groups through libpam's own NSS lookups (pam_modutil: the
- * result lives with the handle). NULL with errno 0 or one of getpwnam(3)'s
- * "not found" values is no such entry; another errno, a failed lookup. */
-static int pf_not_found(void)
+/* A user or a group by name, through NSS: one lookup, whose buffer grows
+ * (a big group's member list can be long). Not pam_modutil_getpwnam/getgrnam:
+ * they keep every answer on the handle, under a new name found by a linear
+ * search of the handle's data, until pam_end, so a process that reuses one
+ * handle pays more and keeps more at every call (t0701's loop of 100000
+ * pam_acct_mgmt calls under valgrind did not finish). 0, -ENOENT for no such
+ * entry, another -errno when the lookup failed. */
+typedef int (*pf_nss_fn)(const char *name, void *ent, char *buf, size_t sz, void **res);
+
+static int pf_getpwnam(const char *name, void *ent, char *buf, size_t sz, void **res)
 {
-    int e = errno;
-    return e == 0 || e == ENOENT || e == ESRCH || e == EBADF || e == EPERM ? -ENOENT : -e;
+    return getpwnam_r(name, ent, buf, sz, (struct passwd **)res);
 }
 
-static int pf_lookup_user(pam_handle_t *h, const char *user, uid_t *uid, gid_t *gid)
+static int pf_getgrnam(const char *name, void *ent, char *buf, size_t sz, void **res)
 {
-    const struct passwd *pw;
-
-    errno = 0;
-    if (!(pw = pam_modutil_getpwnam(h, user)))
-        return pf_not_found();
-    *uid = pw->pw_uid;
-    *gid = pw->pw_gid;
-    return 0;
+    return getgrnam_r(name, ent, buf, sz, (struct group **)res);
 }
 
-static int pf_lookup_group(pam_handle_t *h, const char *group, gid_t *gid)
+static int pf_nss_lookup(pf_nss_fn get, int hint_name, const char *name, void *ent)
 {
-    const struct group *gr;
+    long hint = sysconf(hint_name);
+    size_t sz = hint > 0 ? (size_t)hint : 1024;
 
-    errno = 0;
-    if (!(gr = pam_modutil_getgrnam(h, group)))
-        return pf_not_found();
-    *gid = gr->gr_gid;
-    return 0;
+    for (;;) {
+        void *res = NULL;
+        _cleanup_free_ char *buf = malloc(sz);
+        int e;
+
+        if (!buf)
+            return -ENOMEM;
+        e = get(name, ent, buf, sz, &res);
+        if (e == ERANGE && sz < PF_NSS_BUF_MAX) {
+            sz *= 2;
+            continue;
+        }
+        if (e != 0)
+            return e > 0 ? -e : -EIO;
+        return res ? 0 : -ENOENT; /* only the ids are used: buf may go */
+    }
+}
+
+static int pf_lookup_user(const char *user, uid_t *uid, gid_t *gid)
+{
+    struct passwd pw;
+    int r = pf_nss_lookup(pf_getpwnam, _SC_GETPW_R_SIZE_MAX, user, &pw);
+
+    if (r == 0) {
+        *uid = pw.pw_uid;
+        *gid = pw.pw_gid;
+    }
+    return r;
+}
+
+static int pf_lookup_group(const char *group, gid_t *gid)
+{
+    struct group gr;
+    int r = pf_nss_lookup(pf_getgrnam, _SC_GETGR_R_SIZE_MAX, group, &gr);
+
+    if (r == 0)
+        *gid = gr.gr_gid;
+    return r;
 }
 
 /* Membership as the login will see it: primary group plus NSS initgroups. */
@@ -169,7 +202,7 @@ static int pf_privileged(pam_handle_t *h, const struct pf_opts *o, const char *u
     int r;
 
     *priv = false;
-    if ((r = pf_lookup_user(h, user, &uid, &gid)) < 0)
+    if ((r = pf_lookup_user(user, &uid, &gid)) < 0)
         return r;
     if (uid == 0) {
         *priv = true;
@@ -180,7 +213,7 @@ static int pf_privileged(pam_handle_t *h, const struct pf_opts *o, const char *u
          * or sudo (Debian, Ubuntu), whichever exists */
         bool found = false;
         for (const char *const *g = PF_ADMIN_GROUPS; *g && !found; g++)
-            found = pf_lookup_group(h, *g, &admin_gid) == 0;
+            found = pf_lookup_group(*g, &admin_gid) == 0;
         if (!found) {
             pam_syslog(h, LOG_ERR, "no admin_group= given and neither wheel nor sudo exists: "
                                    "only root is admitted as an administrator");
@@ -188,7 +221,7 @@ static int pf_privileged(pam_handle_t *h, const struct pf_opts *o, const char *u
         }
     } else if (!o->admin_group) {
         return 0;
-    } else if ((r = pf_lookup_group(h, o->admin_group, &admin_gid)) < 0) {
+    } else if ((r = pf_lookup_group(o->admin_group, &admin_gid)) < 0) {
         pam_syslog(h, LOG_ERR, "admin_group=%s: %s: only root is admitted as an administrator",
                    o->admin_group, r == -ENOENT ? "no such group" : strerror(-r));
         return 0;
