@@ -270,8 +270,8 @@ static void check_cert_format(const struct fp_ctx *ctx, struct fp_result *r)
     if (info.has_name)
         fp_fact_str(r, "name", info.name);
     if (!info.pair_checked)
-        fp_warn(r, "%s: could not verify that public-key derives from secret-key (no X25519 "
-                   "in this OpenSSL): the broker refuses a mismatched pair", shown);
+        fp_warn(r, "%s: could not verify that public-key derives from secret-key (%s): the "
+                   "broker refuses a mismatched pair", shown, info.pair_error);
     else if (!info.pair_ok)
         fp_fail(r,
                 "%s: public-key is not the public key of secret-key: the broker (libzmq >= "

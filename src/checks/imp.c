@@ -400,11 +400,13 @@ static int pam_try_start(const char *user, char *err, size_t errsz)
     pam_handle_t *h = NULL;
     int rc;
 
-    rc = pam_start(FLUX_PAM_SERVICE, user, &conv, &h);
+    if (pamstack_load_libpam(err, errsz) < 0)
+        return -2;
+    rc = sym_pam_start(FLUX_PAM_SERVICE, user, &conv, &h);
     if (rc != PAM_SUCCESS)
-        snprintf(err, errsz, "%s", pam_strerror(h, rc));
+        snprintf(err, errsz, "%s", sym_pam_strerror(h, rc));
     if (h)
-        pam_end(h, rc);
+        sym_pam_end(h, rc);
     return rc == PAM_SUCCESS ? 0 : -1;
 }
 
@@ -539,10 +541,14 @@ static void check_imp_pam(const struct fp_ctx *ctx, struct fp_result *r)
         return;
     }
     rc = pam_try_start(user, err, sizeof(err));
-    if (rc < 0)
+    if (rc == -2)
+        fp_error(r, "%s: cannot try the %s service (the PAM library package: libpam0g, or pam)",
+                 err, FLUX_PAM_SERVICE);
+    else if (rc < 0)
         fp_fail(r, "libpam cannot start the %s service (pam_start: %s): the IMP cannot either, "
                    "and every multi-user job fails: check %s", FLUX_PAM_SERVICE, err, file);
-    fp_fact_bool(r, "pam_start", rc == 0);
+    if (rc != -2)
+        fp_fact_bool(r, "pam_start", rc == 0);
     if (fp_nothing_found(r))
         fp_pass(r, "%s: %d auth and %d session line%s; libpam starts the %s service", file,
                 counts[PT_AUTH], counts[PT_SESSION], counts[PT_SESSION] == 1 ? "" : "s",

@@ -12,6 +12,7 @@
 
 #include "checks/fsutil.h"
 #include "common/cleanup.h"
+#include "common/dlib.h"
 #include "engine/check.h"
 #include "engine/context.h"
 
@@ -26,13 +27,26 @@ static void describe_munge_daemon(const struct fp_ctx *ctx, struct fp_result *r)
     fp_fact_str(r, "target", socket_path(ctx));
 }
 
+/* libmunge: only munge.daemon talks to munged (common/dlib.h). */
+static typeof(munge_ctx_create) *sym_munge_ctx_create;
+static typeof(munge_ctx_set) *sym_munge_ctx_set;
+static typeof(munge_ctx_strerror) *sym_munge_ctx_strerror;
+static typeof(munge_ctx_destroy) *sym_munge_ctx_destroy;
+static typeof(munge_encode) *sym_munge_encode;
+static typeof(munge_decode) *sym_munge_decode;
+static struct dlib libmunge = DLIB_INIT("libmunge.so.2");
+static const struct dlib_sym libmunge_syms[] = {
+    DLIB_SYM(munge_ctx_create), DLIB_SYM(munge_ctx_set), DLIB_SYM(munge_ctx_strerror),
+    DLIB_SYM(munge_ctx_destroy), DLIB_SYM(munge_encode), DLIB_SYM(munge_decode), { 0 },
+};
+
 /* One credential round trip: encode, decode, and the ids must come back. */
 static void check_munge_daemon(const struct fp_ctx *ctx, struct fp_result *r)
 {
     const char *sock = socket_path(ctx);
     static const char payload[] = "flux-preflight";
-    munge_ctx_t mctx = munge_ctx_create();
-    char *cred = NULL;
+    munge_ctx_t mctx = NULL;
+    char *cred = NULL, err[300];
     void *out = NULL;
     int outlen = 0;
     uid_t uid;
@@ -40,15 +54,19 @@ static void check_munge_daemon(const struct fp_ctx *ctx, struct fp_result *r)
     munge_err_t e;
 
     describe_munge_daemon(ctx, r);
-    if (!mctx) {
+    if (dlib_load(&libmunge, libmunge_syms, err, sizeof(err)) < 0) {
+        fp_error(r, "%s (the munge library package: libmunge2, or munge-libs)", err);
+        return;
+    }
+    if (!(mctx = sym_munge_ctx_create())) {
         fp_error(r, "cannot create a munge context");
         return;
     }
-    if ((e = munge_ctx_set(mctx, MUNGE_OPT_SOCKET, sock)) != EMUNGE_SUCCESS) {
-        fp_error(r, "cannot use socket %s: %s", sock, munge_ctx_strerror(mctx));
+    if ((e = sym_munge_ctx_set(mctx, MUNGE_OPT_SOCKET, sock)) != EMUNGE_SUCCESS) {
+        fp_error(r, "cannot use socket %s: %s", sock, sym_munge_ctx_strerror(mctx));
         goto out;
     }
-    if ((e = munge_encode(&cred, mctx, payload, sizeof(payload))) != EMUNGE_SUCCESS) {
+    if ((e = sym_munge_encode(&cred, mctx, payload, sizeof(payload))) != EMUNGE_SUCCESS) {
         fp_fact_int(r, "munge_error", e);
         const json_t *sign = ctx->security ? json_object_get(ctx->security->merged, "sign")
                                            : NULL;
@@ -57,19 +75,19 @@ static void check_munge_daemon(const struct fp_ctx *ctx, struct fp_result *r)
             fp_fail(r, "cannot get a credential from munged on %s: %s: the broker starts "
                        "without it, but jobs are signed with munge ([sign] default-type), so a "
                        "user's flux run or flux submit would fail with \"sign-munge-sign: %s\"",
-                    sock, munge_ctx_strerror(mctx), munge_ctx_strerror(mctx));
+                    sock, sym_munge_ctx_strerror(mctx), sym_munge_ctx_strerror(mctx));
         else
             fp_fail(r, "cannot get a credential from munged on %s: %s", sock,
-                    munge_ctx_strerror(mctx));
+                    sym_munge_ctx_strerror(mctx));
         /* munged not up yet at boot is worth waiting for */
         if (e == EMUNGE_SOCKET)
             fp_retry(r, "munged on %s", sock);
         goto out;
     }
-    if ((e = munge_decode(cred, mctx, &out, &outlen, &uid, &gid)) != EMUNGE_SUCCESS) {
+    if ((e = sym_munge_decode(cred, mctx, &out, &outlen, &uid, &gid)) != EMUNGE_SUCCESS) {
         fp_fact_int(r, "munge_error", e);
         fp_fail(r, "munged on %s cannot decode its own credential: %s", sock,
-                munge_ctx_strerror(mctx));
+                sym_munge_ctx_strerror(mctx));
         if (e == EMUNGE_SOCKET)
             fp_retry(r, "munged on %s", sock);
         goto out;
@@ -84,7 +102,7 @@ static void check_munge_daemon(const struct fp_ctx *ctx, struct fp_result *r)
 out:
     free(cred);
     free(out);
-    munge_ctx_destroy(mctx);
+    sym_munge_ctx_destroy(mctx);
 }
 
 

@@ -13,8 +13,22 @@
 #include "checks/fsutil.h"
 #include "checks/pamstack.h"
 #include "common/cleanup.h"
+#include "common/dlib.h"
 #include "common/fileio.h"
 #include "engine/context.h"
+
+typeof(pam_start) *sym_pam_start;
+typeof(pam_end) *sym_pam_end;
+typeof(pam_strerror) *sym_pam_strerror;
+static struct dlib libpam = DLIB_INIT("libpam.so.0");
+
+int pamstack_load_libpam(char *err, size_t errsz)
+{
+    static const struct dlib_sym syms[] = {
+        DLIB_SYM(pam_start), DLIB_SYM(pam_end), DLIB_SYM(pam_strerror), { 0 },
+    };
+    return dlib_load(&libpam, syms, err, errsz);
+}
 
 static const char *const pam_type_names[PT_N] = { "auth", "account", "password", "session" };
 
@@ -69,7 +83,8 @@ static void pam_module_dirs(struct pamstack *s, const char *known)
     };
     Dl_info info;
 
-    if (dladdr((void *)pam_start, &info) && info.dli_fname && info.dli_fname[0] == '/') {
+    if (pamstack_load_libpam(NULL, 0) == 0 && dladdr((void *)sym_pam_start, &info) &&
+        info.dli_fname && info.dli_fname[0] == '/') {
         char *slash;
         snprintf(s->moddirs[s->nmoddirs], PATH_MAX, "%s", info.dli_fname);
         if ((slash = strrchr(s->moddirs[s->nmoddirs], '/'))) {

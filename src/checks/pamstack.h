@@ -76,4 +76,12 @@ int pamstack_scan_service(struct pamstack *s, const char *name, char *used, size
 
 const char *pamstack_type_name(int type);
 
+/* libpam, loaded when imp.pam first needs it (common/dlib.h): the gate does
+ * not link it. 0, or -1 with err. */
+#include <security/pam_appl.h>
+extern typeof(pam_start) *sym_pam_start;
+extern typeof(pam_end) *sym_pam_end;
+extern typeof(pam_strerror) *sym_pam_strerror;
+int pamstack_load_libpam(char *err, size_t errsz);
+
 #endif

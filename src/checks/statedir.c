@@ -22,6 +22,7 @@
 #include "checks/fsutil.h"
 #include "checks/statedir.h"
 #include "common/cleanup.h"
+#include "common/dlib.h"
 #include "common/fileio.h"
 #include "common/unitfile.h"
 #include "engine/check.h"
@@ -202,26 +203,45 @@ static int find_mount(const char *path, dev_t dev, struct mount_info *best)
     return found ? 0 : -ENOENT;
 }
 
+/* libblkid: only statedir.fs reads a superblock (common/dlib.h). */
+static typeof(blkid_new_probe_from_filename) *sym_blkid_new_probe_from_filename;
+static typeof(blkid_probe_enable_superblocks) *sym_blkid_probe_enable_superblocks;
+static typeof(blkid_probe_set_superblocks_flags) *sym_blkid_probe_set_superblocks_flags;
+static typeof(blkid_do_safeprobe) *sym_blkid_do_safeprobe;
+static typeof(blkid_probe_lookup_value) *sym_blkid_probe_lookup_value;
+static typeof(blkid_free_probe) *sym_blkid_free_probe;
+static struct dlib libblkid = DLIB_INIT("libblkid.so.1");
+static const struct dlib_sym libblkid_syms[] = {
+    DLIB_SYM(blkid_new_probe_from_filename), DLIB_SYM(blkid_probe_enable_superblocks),
+    DLIB_SYM(blkid_probe_set_superblocks_flags), DLIB_SYM(blkid_do_safeprobe),
+    DLIB_SYM(blkid_probe_lookup_value), DLIB_SYM(blkid_free_probe), { 0 },
+};
+
 /* TYPE, UUID and LABEL of a block device's superblock. */
 static void probe_device(struct fp_result *r, const char *dev)
 {
-    blkid_probe pr = blkid_new_probe_from_filename(dev);
+    char err[300];
+    blkid_probe pr;
     const char *v;
 
-    if (!pr)
+    if (dlib_load(&libblkid, libblkid_syms, err, sizeof(err)) < 0) {
+        fp_fact_str(r, "blkid_error", err);
         return;
-    blkid_probe_enable_superblocks(pr, 1);
-    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID |
-                                              BLKID_SUBLKS_LABEL);
-    if (blkid_do_safeprobe(pr) == 0) {
-        if (blkid_probe_lookup_value(pr, "TYPE", &v, NULL) == 0)
+    }
+    if (!(pr = sym_blkid_new_probe_from_filename(dev)))
+        return;
+    sym_blkid_probe_enable_superblocks(pr, 1);
+    sym_blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID |
+                                                  BLKID_SUBLKS_LABEL);
+    if (sym_blkid_do_safeprobe(pr) == 0) {
+        if (sym_blkid_probe_lookup_value(pr, "TYPE", &v, NULL) == 0)
             fp_fact_str(r, "blkid_type", v);
-        if (blkid_probe_lookup_value(pr, "UUID", &v, NULL) == 0)
+        if (sym_blkid_probe_lookup_value(pr, "UUID", &v, NULL) == 0)
             fp_fact_str(r, "uuid", v);
-        if (blkid_probe_lookup_value(pr, "LABEL", &v, NULL) == 0)
+        if (sym_blkid_probe_lookup_value(pr, "LABEL", &v, NULL) == 0)
             fp_fact_str(r, "label", v);
     }
-    blkid_free_probe(pr);
+    sym_blkid_free_probe(pr);
 }
 
 /* The block device behind a mount: its source when that is one, else the

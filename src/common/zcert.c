@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "common/cleanup.h"
+#include "common/sodium.h"
 #include "common/zcert.h"
 
 static const char z85_alphabet[] =
@@ -69,19 +69,18 @@ int zcert_z85_encode(const unsigned char *data, size_t len, char *out, size_t ou
     return (int)(len / 4 * 5);
 }
 
-/* X25519 public key of secret, as libzmq's zmq_curve_public() computes it. */
-static int curve_public_from_secret(const unsigned char *secret, unsigned char *public)
+/* X25519 public key of secret, as libzmq's zmq_curve_public() computes it
+ * (crypto_scalarmult_base of libsodium). 0, or -1 with err. */
+static int curve_public_from_secret(const unsigned char *secret, unsigned char *public,
+                                    char *err, size_t errsz)
 {
-    EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, secret, ZCERT_KEY_SIZE);
-    size_t len = ZCERT_KEY_SIZE;
-    int r = 0;
-
-    if (!pkey)
-        return -ENOTSUP;
-    if (EVP_PKEY_get_raw_public_key(pkey, public, &len) != 1 || len != ZCERT_KEY_SIZE)
-        r = -ENOTSUP;
-    EVP_PKEY_free(pkey); /* OpenSSL clears the private key on free */
-    return r;
+    if (sodium_load(err, errsz) < 0)
+        return -1;
+    if (sym_crypto_scalarmult_curve25519_base(public, secret) != 0) {
+        snprintf(err, errsz, "libsodium refused the secret key");
+        return -1;
+    }
+    return 0;
 }
 
 enum section { SECTION_NONE, SECTION_METADATA, SECTION_CURVE };
@@ -325,7 +324,8 @@ int zcert_parse(const char *buf, size_t len, struct zcert_info *out, int *line, 
     if (r == 0) {
         unsigned char derived[ZCERT_KEY_SIZE];
 
-        out->pair_checked = curve_public_from_secret(p.secret, derived) == 0;
+        out->pair_checked = curve_public_from_secret(p.secret, derived, out->pair_error,
+                                                     sizeof(out->pair_error)) == 0;
         out->pair_ok = out->pair_checked && memcmp(derived, out->public_key, ZCERT_KEY_SIZE) == 0;
         explicit_bzero(derived, sizeof(derived));
     } else {
