@@ -114,18 +114,59 @@ static int digest_file(const struct fp_ctx *ctx, const char *path, struct fp_ite
     return 0;
 }
 
+/* The digests of a loaded config, read with merge (whatever merge c was
+ * loaded with: the per-file objects are the same). Returns c. */
+static const struct conf *digest_loaded(const struct conf *c, const char *path,
+                                        enum conf_merge merge, bool flux_md5, struct fp_item *it)
+{
+    if (!flux_md5 || conf_flux_md5(c, it->flux_md5) < 0)
+        it->flux_md5[0] = '\0';
+
+    _cleanup_json_ json_t *shallow = NULL;
+    const json_t *seen = c->merged;
+    if (merge == CONF_MERGE_SHALLOW) {
+        if (c->is_dir && c->nfiles == 0) {
+            /* the signing library and the IMP refuse an empty conf.d */
+            item_set_state(it, FP_ITEM_MISSING, "%s: no *.toml file", path);
+            return c;
+        }
+        if (c->merge != CONF_MERGE_SHALLOW) {
+            if (!(shallow = json_object()))
+                goto nomem;
+            for (size_t i = 0; i < c->nfiles; i++)
+                if (conf_merge_shallow(shallow, c->files[i].obj) < 0)
+                    goto nomem;
+            seen = shallow;
+        }
+    }
+    if (digest_json_sha256(seen, it->value) < 0)
+        goto nomem;
+    it->state = FP_ITEM_OK;
+    return c;
+nomem:
+    item_set_state(it, FP_ITEM_UNREADABLE, "%s: cannot compute the digest", path);
+    return c;
+}
+
 /* One config directory (or file): the reader's merge, canonical JSON.
- * Returns the flux-core-merged conf (for the cert path and --format=flux),
- * or NULL. */
-static struct conf *digest_config(const struct fp_ctx *ctx, const char *key, enum conf_merge merge,
-                                  struct fp_item *it)
+ * The node context parsed it already (loaded is that conf: the per-file
+ * objects and the reader's merge are all a digest needs); only a config the
+ * context could not load is read again, to say why. Returns the conf (for
+ * the cert path and --format=flux), or NULL; *owned is set when it was
+ * loaded here and must be destroyed. */
+static const struct conf *digest_config(const struct fp_ctx *ctx, const char *key,
+                                        enum conf_merge merge, const struct conf *loaded,
+                                        bool flux_md5, struct fp_item *it, struct conf **owned)
 {
     const char *path = fp_setting_str(ctx->set, key);
     struct conf *c = NULL;
     struct conf_diag diag;
     int fd;
 
+    *owned = NULL;
     snprintf(it->source, sizeof(it->source), "%s", path);
+    if (loaded)
+        return digest_loaded(loaded, path, merge, flux_md5, it);
     if ((fd = fio_open(ctx->root, path, O_PATH)) < 0) {
         item_set_state(it, state_of_errno(-fd), "%s: %s", path, strerror(-fd));
         return NULL;
@@ -147,31 +188,8 @@ static struct conf *digest_config(const struct fp_ctx *ctx, const char *key, enu
             item_set_state(it, st2, "%s: %s", path, diag.msg);
         return NULL;
     }
-    if (conf_flux_md5(c, it->flux_md5) < 0)
-        it->flux_md5[0] = '\0';
-
-    _cleanup_json_ json_t *shallow = NULL;
-    const json_t *seen = c->merged;
-    if (merge == CONF_MERGE_SHALLOW) {
-        if (c->is_dir && c->nfiles == 0) {
-            /* the signing library and the IMP refuse an empty conf.d */
-            item_set_state(it, FP_ITEM_MISSING, "%s: no *.toml file", path);
-            return c;
-        }
-        if (!(shallow = json_object()))
-            goto nomem;
-        for (size_t i = 0; i < c->nfiles; i++)
-            if (conf_merge_shallow(shallow, c->files[i].obj) < 0)
-                goto nomem;
-        seen = shallow;
-    }
-    if (digest_json_sha256(seen, it->value) < 0)
-        goto nomem;
-    it->state = FP_ITEM_OK;
-    return c;
-nomem:
-    item_set_state(it, FP_ITEM_UNREADABLE, "%s: cannot compute the digest", path);
-    return c;
+    *owned = c;
+    return digest_loaded(c, path, merge, flux_md5, it);
 }
 
 static void digest_cert(const struct fp_ctx *ctx, const struct conf *system, struct fp_item *cert,
@@ -211,23 +229,27 @@ static void digest_cert(const struct fp_ctx *ctx, const struct conf *system, str
     }
 }
 
-void fp_fingerprint_compute(const struct fp_ctx *ctx, struct fp_fingerprint *fp)
+void fp_fingerprint_compute(const struct fp_ctx *ctx, struct fp_fingerprint *fp, bool flux_md5)
 {
     memset(fp, 0, sizeof(*fp));
     for (int i = 0; i < FP_ITEM_COUNT; i++)
         fp->items[i].name = item_names[i];
     struct fp_item *it = fp->items;
 
-    struct conf *system = digest_config(ctx, "system-config", CONF_MERGE_FLUX,
-                                        &it[FP_ITEM_CONFIG_SYSTEM]);
-    conf_destroy(digest_config(ctx, "security-config", CONF_MERGE_SHALLOW,
-                               &it[FP_ITEM_CONFIG_SECURITY]));
-    conf_destroy(digest_config(ctx, "imp-config", CONF_MERGE_SHALLOW, &it[FP_ITEM_CONFIG_IMP]));
+    struct conf *own_sys, *own;
+    const struct conf *system = digest_config(ctx, "system-config", CONF_MERGE_FLUX, ctx->system,
+                                              flux_md5, &it[FP_ITEM_CONFIG_SYSTEM], &own_sys);
+    digest_config(ctx, "security-config", CONF_MERGE_SHALLOW, ctx->security, flux_md5,
+                  &it[FP_ITEM_CONFIG_SECURITY], &own);
+    conf_destroy(own);
+    digest_config(ctx, "imp-config", CONF_MERGE_SHALLOW, ctx->imp, flux_md5,
+                  &it[FP_ITEM_CONFIG_IMP], &own);
+    conf_destroy(own);
 
     digest_cert(ctx, system, &it[FP_ITEM_CERT], &it[FP_ITEM_CERT_FILE]);
     it[FP_ITEM_CERT].name = item_names[FP_ITEM_CERT];
     it[FP_ITEM_CERT_FILE].name = item_names[FP_ITEM_CERT_FILE];
-    conf_destroy(system);
+    conf_destroy(own_sys);
 
     digest_file(ctx, fp_setting_str(ctx->set, "munge.key"), &it[FP_ITEM_MUNGE_KEY], NULL);
 
@@ -245,13 +267,18 @@ void fp_fingerprint_compute(const struct fp_ctx *ctx, struct fp_fingerprint *fp)
     }
 }
 
+struct compute_arg {
+    const struct fp_ctx *ctx;
+    bool flux_md5;
+};
+
 static json_t *compute_json(void *arg)
 {
-    const struct fp_ctx *ctx = arg;
+    const struct compute_arg *a = arg;
     struct fp_fingerprint fp;
     json_t *items = json_array();
 
-    fp_fingerprint_compute(ctx, &fp);
+    fp_fingerprint_compute(a->ctx, &fp, a->flux_md5);
     for (int i = 0; items && i < FP_ITEM_COUNT; i++) {
         const struct fp_item *it = &fp.items[i];
         /* digests, state words and paths as configured are UTF-8; a
@@ -269,12 +296,12 @@ static json_t *compute_json(void *arg)
     return items;
 }
 
-int fp_fingerprint_compute_bounded(const struct fp_ctx *ctx, struct fp_fingerprint *fp, char *err,
-                                   size_t errsz)
+int fp_fingerprint_compute_bounded(const struct fp_ctx *ctx, struct fp_fingerprint *fp, bool flux_md5,
+                                   char *err, size_t errsz)
 {
     char why[256];
-    _cleanup_json_ json_t *items =
-        fp_bounded(ctx->deadline, compute_json, (void *)ctx, why, sizeof(why));
+    struct compute_arg a = { ctx, flux_md5 };
+    _cleanup_json_ json_t *items = fp_bounded(ctx->deadline, compute_json, &a, why, sizeof(why));
 
     memset(fp, 0, sizeof(*fp));
     if (!items || json_array_size(items) != FP_ITEM_COUNT) {

@@ -74,14 +74,15 @@ struct fp_fingerprint {
 };
 
 /* Compute every item for this node (paths from the gate config, under
- * --root when given). Reads files only. Never fails as a whole: each item
- * carries its own state. */
-void fp_fingerprint_compute(const struct fp_ctx *ctx, struct fp_fingerprint *fp);
+ * --root when given), from the configs the context parsed. Reads files
+ * only. Never fails as a whole: each item carries its own state. flux_md5:
+ * also the configs' flux_md5 (--format=flux; it loads libcrypto). */
+void fp_fingerprint_compute(const struct fp_ctx *ctx, struct fp_fingerprint *fp, bool flux_md5);
 
 /* The same, read in a child process under ctx's deadline (engine/bounded.h):
  * 0, or -1 with err when the files were not read by then. */
-int fp_fingerprint_compute_bounded(const struct fp_ctx *ctx, struct fp_fingerprint *fp, char *err,
-                                   size_t errsz);
+int fp_fingerprint_compute_bounded(const struct fp_ctx *ctx, struct fp_fingerprint *fp, bool flux_md5,
+                                   char *err, size_t errsz);
 
 /* Is the item one of the configs (config.system, config.security,
  * config.imp), which have a flux-md5 too? */

@@ -659,7 +659,7 @@ static void check_fleet_sync(const struct fp_ctx *ctx, struct fp_result *r)
         snprintf(what, sizeof(what), "the cached manifest in %s", cache);
     }
 
-    fp_fingerprint_compute(ctx, &fp);
+    fp_fingerprint_compute(ctx, &fp, false);
     compare(&fp, &m, what, r);
     if (st != FETCH_OK)
         note(r, "used the cached copy: %s could not be fetched: %s", url, why);

@@ -496,7 +496,8 @@ static int cmd_fleet(struct options *o, bool manifest)
         return config_error(err);
     fp_ctx_init(&ctx, root, o->hostname, set, 0);
     /* read under the deadline, as a run reads (engine/bounded.h) */
-    if (fp_fingerprint_compute_bounded(&ctx, &fp, err, sizeof(err)) < 0) {
+    if (fp_fingerprint_compute_bounded(&ctx, &fp, !manifest && o->format != NULL, err,
+                                       sizeof(err)) < 0) {
         output_line(stderr, "flux-preflight: %s", err);
         fp_ctx_fini(&ctx);
         fp_settings_destroy(set);
