@@ -68,6 +68,18 @@ static void describe_fleet_sync(const struct fp_ctx *ctx, struct fp_result *r)
     }
 }
 
+/* A manifest fetched over the network: a child of its own (it reads files
+ * too), concurrent with the filesystem worker. None, or a file:// one: only
+ * files to read, in the worker, after the other filesystem checks. */
+static unsigned fleet_sync_flags(const struct fp_ctx *ctx)
+{
+    const char *url = manifest_url(ctx);
+
+    if (!url || has_prefix(url, "file://") || !ctx->live)
+        return FP_CHECK_FS;
+    return FP_CHECK_FS | FP_CHECK_SOLO;
+}
+
 /* --- fetching ------------------------------------------------------------ */
 
 enum fetch_status {
@@ -760,7 +772,7 @@ const struct fp_check fp_checks_fleet[] = {
             "certificate does not verify is not trusted: set [fleet] ca-path to the CA\n"
             "that signed it.",
         .severity = FP_SEV_FAIL,
-        .flags = FP_CHECK_SOLO,
+        .flags = FP_CHECK_FS | FP_CHECK_SOLO,
         .timeout = 15.0,
         .settings = FP_SETTINGS(
             { "manifest", FP_SET_URL, NULL, "fleet reference (https://, http://, file://) for fleet.sync" },
@@ -771,6 +783,7 @@ const struct fp_check fp_checks_fleet[] = {
             { "fleet.allow-unreachable", FP_SET_BOOL, NULL, "true: no manifest and no cached copy is a warning, not an error" }),
         .run = check_fleet_sync,
         .describe = describe_fleet_sync,
+        .flags_for = fleet_sync_flags,
     },
     { 0 },
 };

@@ -491,6 +491,12 @@ void timesync_read(const char *root, struct timesync_state *s)
     if (root && *root)
         return; /* an image: there is no machine to look at */
     s->virt = timesync_detect_virt(s->virt_name, sizeof(s->virt_name));
+    /* The time services matter only to a clock that is not synchronised
+     * (timesync_decide): a synchronised node is not kept waiting on the bus. */
+    char why[512];
+    if (clock_verdict(s, TIMESYNC_MAX_ERROR_US, why, sizeof(why)) != TIMESYNC_UNSYNCED)
+        return;
+    s->services_asked = true;
     if ((r = sd_bus_open_system(&bus)) < 0) {
         snprintf(s->service_names, sizeof(s->service_names),
                  "cannot ask systemd: system bus: %s", strerror(-r));
@@ -525,7 +531,8 @@ static void check_time_sync(const struct fp_ctx *ctx, struct fp_result *r)
                                                                        : "none");
     if (s.virt_name[0])
         fp_fact_str(r, "virtualization_name", s.virt_name);
-    fp_fact_int(r, "time_services", s.services);
+    if (s.services_asked)
+        fp_fact_int(r, "time_services", s.services);
     if (s.services > 0)
         fp_fact_str(r, "time_service", s.service_names);
 
@@ -596,9 +603,10 @@ const struct fp_check fp_checks_time[] = {
             "signatures from a node whose clock is off are rejected by the others. Live\n"
             "only. Facts: adjtimex, adjtimex_status, sta_unsync, maxerror_us, esterror_us,\n"
             "max_error_bound_us, timesyncd_synchronized, virtualization (none, vm,\n"
-            "container), virtualization_name, time_services, time_service. Fix: 'systemctl\n"
-            "enable --now chrony' (or systemd-timesyncd); 'timedatectl'; 'chronyc\n"
-            "tracking'.",
+            "container), virtualization_name, time_services, time_service (the time\n"
+            "services are asked for only when the clock is not synchronised). Fix:\n"
+            "'systemctl enable --now chrony' (or systemd-timesyncd); 'timedatectl';\n"
+            "'chronyc tracking'.",
         .explain =
             "munge puts the local time in every credential and rejects one that is older\n"
             "than its time-to-live (300 s) or from the future, and Flux signs jobs with\n"

@@ -71,6 +71,7 @@ struct timesync_state {
     char virt_name[64];  /* "docker", "systemd-nspawn", "kvm", ... ("" on bare metal) */
     int services;        /* time services that can run here (enabled or active, their
                           * conditions not failed), or -1 when systemd cannot be asked */
+    bool services_asked; /* false: not asked, the clock is synchronised (or an image) */
     char service_names[256]; /* "chrony.service, systemd-timesyncd.service", or why unknown */
 };
 
@@ -92,7 +93,8 @@ enum timesync_verdict timesync_decide(const struct timesync_state *s, long max_e
 
 /* Read the live state: adjtimex with modes = 0 (never changes the clock),
  * the flag file under root ("" for the live node), and on the live node the
- * virtualization and the time services systemd knows. */
+ * virtualization and, for a clock that is not synchronised, the time
+ * services systemd knows. */
 void timesync_read(const char *root, struct timesync_state *s);
 
 /* This machine's virtualization, as systemd-detect-virt decides it: a

@@ -264,6 +264,8 @@ static int cmd_run(struct options *o)
     int rc = run.blocked ? EXIT_BLOCKED : EXIT_PASS;
     fflush(stdout);
     fp_run_fini(&run);
+    if (run.threads_left)
+        return rc; /* an abandoned check thread may still read them: freed at exit */
     fp_ctx_fini(&ctx);
     fp_settings_destroy(set);
     return rc;

@@ -41,10 +41,16 @@ enum fp_severity {
 enum {
     /* Touches filesystems: runs in the supervised worker child, which is
      * killed and abandoned (and replaced) when a check overruns, because a
-     * stat/statvfs on a dead server sleeps uninterruptibly. */
+     * stat/statvfs on a dead server sleeps uninterruptibly. Anything that
+     * opens or stats a configurable path may meet a network filesystem. */
     FP_CHECK_FS = 1 << 0,
-    /* Blocking I/O with a daemon or the network: runs in its own child,
-     * concurrently with everything else, killed at its timeout. */
+    /* Blocking I/O with a daemon or the network (sockets, with bounds of its
+     * own or not): runs in a thread of its own, concurrently with everything
+     * else, and is abandoned at its timeout (the run goes on without it). It
+     * must touch no filesystem that can hang (only sockets, /proc, /sys and
+     * the tmpfs under /run): a thread stuck in the kernel would keep the gate
+     * from exiting. With FP_CHECK_FS too: a child of its own instead, killed
+     * at its timeout. */
     FP_CHECK_SOLO = 1 << 1,
     /* May become true by waiting (munged, clock, parent): retried with
      * backoff until the run deadline while the result asks for a retry. */
@@ -137,7 +143,17 @@ struct fp_check {
      * and this check's skip names it, this check is an error that says so
      * (src/engine/prereq.c). FP_REQUIRES("family.name", ...) */
     const char *const *requires;
+    /* Optional, cheap, no I/O: the flags for this node's configuration,
+     * when how the check must run depends on it (fleet.sync: a file://
+     * manifest is a file to read, an https:// one network I/O). */
+    unsigned (*flags_for)(const struct fp_ctx *ctx);
 };
+
+/* The FP_CHECK_* flags c runs with on this node: flags_for, or flags. */
+static inline unsigned fp_check_flags(const struct fp_check *c, const struct fp_ctx *ctx)
+{
+    return c->flags_for ? c->flags_for(ctx) : c->flags;
+}
 #define FP_REQUIRES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define FP_SETTINGS(...) ((const struct fp_setting_def[]){ __VA_ARGS__, { NULL, 0, NULL, NULL } })
 

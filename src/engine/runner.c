@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +48,24 @@ struct task {
     uint64_t first_start; /* usec, CLOCK_MONOTONIC */
     uint64_t attempt_start;
     double backoff;
-    struct child ch;      /* SOLO checks: their own child */
+    unsigned flags;       /* the check's FP_CHECK_* for this node (fp_check_flags) */
+    struct child ch;      /* FS|SOLO checks: their own child */
+    struct job *job;      /* SOLO checks: their thread's attempt */
     sd_event_source *timer;
+};
+
+/* One attempt of a SOLO check, in a thread of its own. The thread owns a
+ * reference and the runner one; whoever lets go last frees it, so a thread
+ * abandoned at its timeout can finish (or never finish) on its own. */
+struct job {
+    atomic_int refs;
+    pthread_mutex_t lock;
+    bool abandoned;      /* the runner let go: do not wake it */
+    int wake_fd;         /* the runner's pipe (written to only while !abandoned) */
+    size_t idx;
+    const struct fp_ctx *ctx;
+    const struct fp_check *c;
+    struct fp_result r;
 };
 
 struct runner {
@@ -60,6 +78,9 @@ struct runner {
     size_t remaining;
     struct child worker;  /* FS checks, run in sequence */
     struct task *worker_current;
+    int wake[2];          /* SOLO threads write their task's index here */
+    sd_event_source *wake_io;
+    bool threads_left;    /* a thread was abandoned: it may still use the context */
     bool worker_restart;  /* the worker was abandoned while its output was being read */
     sd_event_source *deadline, *ticker;
     uint64_t deadline_usec;
@@ -108,6 +129,12 @@ static int add_timer(struct runner *rn, sd_event_source **src, uint64_t usec,
 static bool can_block(const struct runner *rn, const struct task *t)
 {
     return fp_can_block(t->r->severity, rn->ctx->set->mode);
+}
+
+/* Filesystem checks run in sequence in the worker child. */
+static bool in_worker(const struct task *t)
+{
+    return (t->flags & (FP_CHECK_FS | FP_CHECK_SOLO)) == FP_CHECK_FS;
 }
 
 static uint64_t now_usec(void)
@@ -214,6 +241,88 @@ static void child_abandon(struct child *ch)
     ch->len = 0;
 }
 
+/* --- threads: SOLO checks ----------------------------------------------- */
+
+static void job_unref(struct job *j)
+{
+    if (atomic_fetch_sub(&j->refs, 1) != 1)
+        return;
+    pthread_mutex_destroy(&j->lock);
+    fp_result_clear(&j->r);
+    free(j);
+}
+
+static void *job_main(void *arg)
+{
+    struct job *j = arg;
+
+    j->c->run(j->ctx, &j->r);
+    fp_result_finish(&j->r);
+    pthread_mutex_lock(&j->lock);
+    if (!j->abandoned) {
+        ssize_t n;
+        do
+            n = write(j->wake_fd, &j->idx, sizeof(j->idx));
+        while (n < 0 && errno == EINTR);
+    }
+    pthread_mutex_unlock(&j->lock);
+    job_unref(j);
+    return NULL;
+}
+
+/* Start one attempt of t in a thread of its own, every signal blocked there
+ * (a SIGPIPE from a socket it writes stays its own). 0 or -errno. */
+static int job_start(struct runner *rn, struct task *t)
+{
+    struct job *j = calloc(1, sizeof(*j));
+    sigset_t all, old;
+    pthread_attr_t attr;
+    pthread_t tid;
+    int e;
+
+    if (!j)
+        return -ENOMEM;
+    atomic_init(&j->refs, 2);
+    pthread_mutex_init(&j->lock, NULL);
+    j->wake_fd = rn->wake[1];
+    j->idx = t->idx;
+    j->ctx = rn->ctx;
+    j->c = t->c;
+    fp_result_init(&j->r, t->c);
+    j->r.severity = t->r->severity;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    e = pthread_create(&tid, &attr, job_main, j);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    if (e != 0) {
+        pthread_mutex_destroy(&j->lock);
+        fp_result_clear(&j->r);
+        free(j);
+        return -e;
+    }
+    t->job = j;
+    return 0;
+}
+
+/* Let go of a thread that has not answered: it runs on (a thread cannot be
+ * killed), never touches the run again, and the context must outlive it. */
+static void job_abandon(struct runner *rn, struct task *t)
+{
+    struct job *j = t->job;
+
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    j->abandoned = true;
+    pthread_mutex_unlock(&j->lock);
+    t->job = NULL;
+    rn->threads_left = true;
+    job_unref(j);
+}
+
 /* --- progress ----------------------------------------------------------- */
 
 static void progress(struct runner *rn)
@@ -304,8 +413,21 @@ static bool retry_later(struct task *t)
     return true;
 }
 
-/* A result arrived from a child: keep it, and retry if it asks for it and
- * the deadline leaves room. */
+/* A result arrived (fresh, moved in): keep it, and retry if it asks for it
+ * and the deadline leaves room. */
+static void task_take(struct task *t, struct fp_result *fresh)
+{
+    fresh->severity = t->r->severity;
+    fresh->attempts = t->r->attempts;
+    fp_result_clear(t->r);
+    *t->r = *fresh;
+    t->have_result = true;
+
+    if (!retry_later(t))
+        task_done(t);
+}
+
+/* A result arrived from a child, as JSON. */
 static void task_result(struct task *t, json_t *o)
 {
     struct fp_result fresh;
@@ -314,14 +436,30 @@ static void task_result(struct task *t, json_t *o)
     if (fp_result_from_json(&fresh, o) < 0) {
         fp_error(&fresh, "the check sent a malformed result");
     }
-    fresh.severity = t->r->severity;
-    fresh.attempts = t->r->attempts;
-    fp_result_clear(t->r);
-    *t->r = fresh;
-    t->have_result = true;
+    task_take(t, &fresh);
+}
 
-    if (!retry_later(t))
-        task_done(t);
+/* Threads that finished: their task indexes, on the wake pipe. */
+static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+    struct runner *rn = userdata;
+    size_t idx;
+    ssize_t n;
+
+    while ((n = read(fd, &idx, sizeof(idx))) == (ssize_t)sizeof(idx)) {
+        struct task *t = idx < rn->n ? &rn->tasks[idx] : NULL;
+        struct job *j = t ? t->job : NULL;
+        if (!j)
+            continue; /* abandoned meanwhile */
+        /* the thread wrote j->r before it wrote to the pipe, and is done with it */
+        struct fp_result fresh = j->r;
+        fp_result_init(&j->r, t->c);
+        t->job = NULL;
+        job_unref(j);
+        t->timer = sd_event_source_disable_unref(t->timer);
+        task_take(t, &fresh);
+    }
+    return 0;
 }
 
 static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata);
@@ -334,15 +472,34 @@ static int arm_timeout(struct task *t)
     return add_timer(rn, &t->timer, at, on_timeout, t, FP_FAULT_TIMEOUT_TIMER);
 }
 
+/* One attempt of a SOLO check: in a thread of its own, or (one that also
+ * touches filesystems) in a child of its own. */
 static int start_solo(struct task *t)
 {
     struct task *list[1] = { t };
+    int r;
+
     if (t->ch.fd >= 0)
         child_abandon(&t->ch); /* the previous attempt's child, if not yet gone */
+    job_abandon(t->rn, t);     /* the previous attempt's thread (none: it answered) */
     t->state = T_RUNNING;
     t->attempt_start = now_usec();
     t->r->attempts++;
-    int r = child_spawn(t->rn, &t->ch, list, 1);
+    if (!(t->flags & FP_CHECK_FS)) {
+        /* armed first: a thread cannot be stopped once it runs */
+        if ((r = arm_timeout(t)) < 0) {
+            fp_error(t->r, "could not arm its %gs timeout: %s", t->timeout, strerror(-r));
+            task_done(t);
+            return 0;
+        }
+        if ((r = job_start(t->rn, t)) < 0) {
+            t->timer = sd_event_source_disable_unref(t->timer);
+            errno = -r;
+            return -1;
+        }
+        return 0;
+    }
+    r = child_spawn(t->rn, &t->ch, list, 1);
     if (r < 0) {
         errno = -r;
         return -1;
@@ -369,7 +526,7 @@ static void poison_target(struct runner *rn, struct task *hung, const char *targ
     for (size_t i = 0; i < rn->n; i++) {
         struct task *t = &rn->tasks[i];
         const char *other = json_string_value(json_object_get(t->r->facts, "target"));
-        if (t == hung || t->state != T_PENDING || !(t->c->flags & FP_CHECK_FS) || !other)
+        if (t == hung || t->state != T_PENDING || !in_worker(t) || !other)
             continue;
         if (strncmp(other, target, len) != 0 || (other[len] != '\0' && other[len] != '/'))
             continue;
@@ -386,7 +543,7 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 
     t->timer = sd_event_source_disable_unref(t->timer);
     fmt_secs(secs, sizeof(secs), t->timeout);
-    if (t->c->flags & FP_CHECK_FS) {
+    if ((t->flags & (FP_CHECK_FS | FP_CHECK_SOLO)) == FP_CHECK_FS) {
         /* Likely stuck in the kernel: abandon the worker, carry on with a new one. */
         child_abandon(&rn->worker);
         rn->worker_current = NULL;
@@ -404,6 +561,7 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
         worker_start(rn);
     } else {
         child_abandon(&t->ch);
+        job_abandon(rn, t);
         if (!t->have_result) {
             const char *target = json_string_value(json_object_get(t->r->facts, "target"));
             if (target)
@@ -432,7 +590,7 @@ static void worker_start(struct runner *rn)
     if (!list)
         return;
     for (size_t i = 0; i < rn->n; i++)
-        if (rn->tasks[i].state == T_PENDING && (rn->tasks[i].c->flags & FP_CHECK_FS))
+        if (rn->tasks[i].state == T_PENDING && in_worker(&rn->tasks[i]))
             list[n++] = &rn->tasks[i];
     if (n > 0 && child_spawn(rn, &rn->worker, list, n) < 0) {
         for (size_t i = 0; i < n; i++) {
@@ -567,8 +725,10 @@ static void abandon_unfinished(struct runner *rn, const char *why)
         struct task *t = &rn->tasks[i];
         if (t->state == T_DONE)
             continue;
-        if (!(t->c->flags & FP_CHECK_FS))
+        if (!in_worker(t)) {
             child_abandon(&t->ch);
+            job_abandon(rn, t);
+        }
         if (t->have_result && t->r->status != FP_UNKNOWN)
             fp_report(t->r, t->r->status, "still not ready%s", why);
         else
@@ -659,8 +819,15 @@ static void runner_free(struct runner *rn)
         t->timer = sd_event_source_disable_unref(t->timer);
         if (t->ch.fd >= 0 || t->ch.pid > 0)
             child_abandon(&t->ch);
+        job_abandon(rn, t);
         free(t->ch.buf);
     }
+    /* No thread writes to the pipe once abandoned (job_abandon above). */
+    rn->wake_io = sd_event_source_disable_unref(rn->wake_io);
+    if (rn->wake[0] >= 0)
+        close(rn->wake[0]);
+    if (rn->wake[1] >= 0)
+        close(rn->wake[1]);
     if (rn->worker.fd >= 0 || rn->worker.pid > 0)
         child_abandon(&rn->worker);
     free(rn->worker.buf);
@@ -671,6 +838,14 @@ static void runner_free(struct runner *rn)
     /* Reap whatever already exited. */
     while (waitpid(-1, NULL, WNOHANG) > 0)
         ;
+}
+
+/* The pipe on which SOLO threads say they are done. 0 or -errno. */
+static int wake_setup(struct runner *rn)
+{
+    if (pipe2(rn->wake, O_CLOEXEC) < 0 || fcntl(rn->wake[0], F_SETFL, O_NONBLOCK) < 0)
+        return -errno;
+    return sd_event_add_io(rn->ev, &rn->wake_io, rn->wake[0], EPOLLIN, on_wake, rn);
 }
 
 /* Start everything: decide what needs no running, start the children so they
@@ -706,9 +881,28 @@ static int runner_run(struct runner *rn)
         abandon_unfinished(rn, why);
         return r;
     }
+    /* The worker first: a fork before any thread exists. Then the children
+     * and threads of SOLO checks, so that they overlap with the in-process
+     * checks, which run last. */
+    worker_start(rn);
+    bool threads = false;
+    for (size_t i = 0; i < rn->n; i++)
+        threads |= rn->tasks[i].state == T_PENDING &&
+                   (rn->tasks[i].flags & (FP_CHECK_FS | FP_CHECK_SOLO)) == FP_CHECK_SOLO;
+    if (threads && (r = wake_setup(rn)) < 0) {
+        char why[128];
+        snprintf(why, sizeof(why), ": the checks' wake-up pipe could not be set up (%s)",
+                 strerror(-r));
+        for (size_t i = 0; i < rn->n; i++)
+            if (rn->tasks[i].state == T_PENDING && !in_worker(&rn->tasks[i]) &&
+                (rn->tasks[i].flags & FP_CHECK_SOLO)) {
+                fp_error(rn->tasks[i].r, "not run%s", why);
+                task_done(&rn->tasks[i]);
+            }
+    }
     for (size_t i = 0; i < rn->n; i++) {
         struct task *t = &rn->tasks[i];
-        if (t->state == T_PENDING && (t->c->flags & FP_CHECK_SOLO) && !(t->c->flags & FP_CHECK_FS)) {
+        if (t->state == T_PENDING && (t->flags & FP_CHECK_SOLO)) {
             t->first_start = now_usec();
             if (start_solo(t) < 0) {
                 fp_error(t->r, "could not start the check: %s", strerror(errno));
@@ -716,10 +910,9 @@ static int runner_run(struct runner *rn)
             }
         }
     }
-    worker_start(rn);
     for (size_t i = 0; i < rn->n; i++) {
         struct task *t = &rn->tasks[i];
-        if (t->state == T_PENDING && !(t->c->flags & (FP_CHECK_FS | FP_CHECK_SOLO))) {
+        if (t->state == T_PENDING && !(t->flags & (FP_CHECK_FS | FP_CHECK_SOLO))) {
             t->first_start = now_usec();
             t->r->attempts = 1;
             t->c->run(ctx, t->r);
@@ -767,7 +960,7 @@ enum fp_outcome fp_run_outcome(const struct fp_run *run, size_t i)
 int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, struct fp_run *run,
                   char *err, size_t errsz)
 {
-    struct runner rn = { .ctx = ctx, .opts = opts, .worker = { .fd = -1 } };
+    struct runner rn = { .ctx = ctx, .opts = opts, .worker = { .fd = -1 }, .wake = { -1, -1 } };
     uint64_t t0 = now_usec();
 
     memset(run, 0, sizeof(*run));
@@ -802,6 +995,7 @@ int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, stru
         t->backoff = BACKOFF_FIRST;
         t->first_start = t0;
         t->timeout = fp_settings_timeout(ctx->set, c);
+        t->flags = fp_check_flags(c, ctx);
         fp_result_init(t->r, c);
         t->r->severity = fp_settings_severity(ctx->set, c);
         if (c->describe)
@@ -815,6 +1009,7 @@ int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, stru
         snprintf(err, errsz, "%s", strerror(-r));
     reap_children(&rn);
     runner_free(&rn);
+    run->threads_left = rn.threads_left;
     fp_run_tally(run);
     run->duration_us = now_usec() - t0;
     return 0;

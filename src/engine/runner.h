@@ -2,10 +2,16 @@
  * all within one deadline.
  *
  * Pure checks run in-process. Filesystem checks run one after another in a
- * worker child; when one overruns (a statvfs on a dead server sleeps
- * uninterruptibly and cannot be killed), the worker is killed, abandoned, and
- * a fresh worker takes the remaining checks. Checks that talk to daemons or
- * the network run each in a child of their own, concurrently. Waitable checks
+ * worker child, the one fork of a healthy run; when one overruns (a statvfs
+ * on a dead server sleeps uninterruptibly and cannot be killed), the worker
+ * is killed, abandoned, and a fresh worker takes the remaining checks. Checks
+ * that talk to daemons or the network run each in a thread of its own,
+ * concurrently, abandoned at their timeout (libmunge, for one, has no
+ * timeout of its own: a stopped munged holds it about 10 s); one that also
+ * reads files (fleet.sync over https) in a child of its own. A check that
+ * crashes in-process (pure, or in a thread) takes the gate down: the
+ * service fails, flux does not start, and the status file says the run did
+ * not finish (fail closed, without the report). Waitable checks
  * that answer "not yet" are retried with backoff until the deadline, when a
  * failure of theirs could block (engine/verdict.h); one that cannot block
  * never waits: its first answer is final. An sd-event loop supervises pipes,
@@ -57,6 +63,9 @@ struct fp_run {
     bool failed;   /* verdict "fail": a check of severity fail failed or errored */
     bool blocked;  /* ...and the mode is enforce: flux must not start (exit 1) */
     uint64_t duration_us;
+    /* A check's thread was abandoned (its timeout, the deadline): it may
+     * still read the context, which must then live until the process exits. */
+    bool threads_left;
 };
 
 /* The deadline is ctx->deadline (CLOCK_MONOTONIC seconds), so that the time

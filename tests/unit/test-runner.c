@@ -1,6 +1,6 @@
 /* The runner fails closed (src/engine/runner.c): checks that report nothing,
- * in-process, in the filesystem worker and in a child of their own, are
- * errors; a check cut off by the deadline is an error; a failed event loop
+ * in-process, in the filesystem worker, in a thread and in a child of their
+ * own, are errors; a thread that hangs is abandoned at its timeout; a check cut off by the deadline is an error; a failed event loop
  * and timers that could not be armed (injected) turn what is unfinished into
  * errors; a waitable check whose failure cannot block answers once. Run with
  * a table of test checks instead of the registry. */
@@ -27,6 +27,12 @@ static void run_hang(const struct fp_ctx *ctx, struct fp_result *r)
 {
     sleep(100);
     fp_pass(r, "woke up");
+}
+
+static void run_sleep1(const struct fp_ctx *ctx, struct fp_result *r)
+{
+    sleep(1);
+    fp_pass(r, "slept 1 s");
 }
 
 static void run_not_yet(const struct fp_ctx *ctx, struct fp_result *r)
@@ -58,6 +64,24 @@ static const struct fp_check silent_checks[] = {
     {.id = "t.silentsolo", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .run = run_silent},
     {.id = "t.passsolo", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .run = run_pass},
     {.id = "t.passfs", .severity = FP_SEV_FAIL, .flags = FP_CHECK_FS, .run = run_pass},
+    {.id = "t.silentchild", .severity = FP_SEV_FAIL, .flags = FP_CHECK_FS | FP_CHECK_SOLO,
+     .run = run_silent},
+    {.id = "t.passchild", .severity = FP_SEV_FAIL, .flags = FP_CHECK_FS | FP_CHECK_SOLO,
+     .run = run_pass},
+    {0},
+};
+
+/* Threads run concurrently, with each other and with the worker; one that
+ * hangs is abandoned at its own timeout. */
+static const struct fp_check thread_checks[] = {
+    {.id = "t.sleep1", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .timeout = 5,
+     .run = run_sleep1},
+    {.id = "t.sleep1b", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .timeout = 5,
+     .run = run_sleep1},
+    {.id = "t.sleep1fs", .severity = FP_SEV_FAIL, .flags = FP_CHECK_FS, .timeout = 5,
+     .run = run_sleep1},
+    {.id = "t.hangthread", .severity = FP_SEV_FAIL, .flags = FP_CHECK_SOLO, .timeout = 1.5,
+     .run = run_hang},
     {0},
 };
 
@@ -166,12 +190,37 @@ static void test_silent(void)
        "filesystem check (worker child) that reported nothing: error");
     is(message_of(&r, "t.silentfs"), "the check returned without a result", "...saying so");
     is(status_of(&r, "t.silentsolo"), "error",
-       "check in a child of its own that reported nothing: error");
-    is(status_of(&r, "t.passsolo"), "pass", "the passing child: pass");
+       "check in a thread of its own that reported nothing: error");
+    is(message_of(&r, "t.silentsolo"), "the check returned without a result", "...saying so");
+    is(status_of(&r, "t.passsolo"), "pass", "the passing thread: pass");
     is(status_of(&r, "t.passfs"), "pass", "the passing filesystem check: pass");
+    is(status_of(&r, "t.silentchild"), "error",
+       "check in a child of its own (network and files) that reported nothing: error");
+    is(status_of(&r, "t.passchild"), "pass", "the passing child: pass");
     ok(r.failed && r.blocked, "the run fails and blocks");
-    is_int(r.counts[FP_ERROR], 3, "3 errors counted");
-    is_int(r.counts[FP_PASS], 3, "3 passes counted");
+    is_int(r.counts[FP_ERROR], 4, "4 errors counted");
+    is_int(r.counts[FP_PASS], 4, "4 passes counted");
+    ok(!r.threads_left, "no thread left behind");
+    fp_run_fini(&r);
+}
+
+static void test_threads(void)
+{
+    struct fp_run r;
+    double secs;
+
+    set->deadline = 10;
+    set->mode = FP_MODE_ENFORCE;
+    run(thread_checks, 0, false, &r, &secs);
+    is(status_of(&r, "t.sleep1"), "pass", "a thread's result: pass");
+    is(status_of(&r, "t.sleep1b"), "pass", "another thread's: pass");
+    is(status_of(&r, "t.sleep1fs"), "pass", "the worker's, meanwhile: pass");
+    is(status_of(&r, "t.hangthread"), "error", "a thread that hangs: error");
+    is(message_of(&r, "t.hangthread"), "no answer within 1.5s", "...at its own timeout");
+    ok(r.threads_left, "...abandoned: the run says a thread is left (the context must live)");
+    ok(secs < 2.5, "the three 1 s checks ran concurrently and the hung one ended at 1.5 s "
+                   "(%.2fs, not 3 s or more)", secs);
+    ok(r.blocked, "...and the run blocks");
     fp_run_fini(&r);
 }
 
@@ -182,7 +231,7 @@ static void test_deadline(void)
 
     set->deadline = 1;
     run(hang_checks, 0, false, &r, &secs);
-    is(status_of(&r, "t.hangsolo"), "error", "a child cut off by the deadline: error");
+    is(status_of(&r, "t.hangsolo"), "error", "a thread cut off by the deadline: error");
     is(message_of(&r, "t.hangsolo"), "not finished by the run deadline (1s)", "...saying so");
     is(status_of(&r, "t.hangfs"), "error", "a filesystem check cut off by the deadline: error");
     ok(secs < 2.0, "the run ended at the deadline (%.2fs for a 1s deadline)", secs);
@@ -198,7 +247,7 @@ static void test_faults(void)
     set->deadline = 10;
     run(silent_checks, FP_FAULT_EVENT_LOOP, false, &r, &secs);
     ok(none_unknown(&r), "event loop fails: no result left unknown");
-    is(status_of(&r, "t.passsolo"), "error", "event loop fails: a child's check is an error");
+    is(status_of(&r, "t.passsolo"), "error", "event loop fails: a thread's check is an error");
     is(message_of(&r, "t.passsolo"), "not finished: the event loop failed (Input/output error)",
        "...naming the failure");
     is(status_of(&r, "t.passfs"), "error", "event loop fails: a filesystem check is an error");
@@ -218,11 +267,13 @@ static void test_faults(void)
 
     run(silent_checks, FP_FAULT_TIMEOUT_TIMER, false, &r, &secs);
     is(status_of(&r, "t.passsolo"), "error",
-       "timeout timer not armed: the child's check is an error");
+       "timeout timer not armed: the thread's check is an error (never started)");
     ok(strstr(message_of(&r, "t.passsolo"), "could not arm its 5s timeout") != NULL,
        "...saying so (%s)", message_of(&r, "t.passsolo"));
     is(status_of(&r, "t.passfs"), "error",
        "timeout timer not armed: a filesystem check is an error");
+    is(status_of(&r, "t.passchild"), "error",
+       "timeout timer not armed: a check in a child of its own is an error");
     is(status_of(&r, "t.pass"), "pass", "in-process checks need no timer");
     ok(secs < 5, "...and the run does not wait for unbounded checks (%.2fs)", secs);
     fp_run_fini(&r);
@@ -298,6 +349,7 @@ int main(void)
         return 1;
     }
     test_silent();
+    test_threads();
     test_deadline();
     test_faults();
     test_waiting();
