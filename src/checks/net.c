@@ -29,6 +29,10 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/tcp.h>
 
 #include "checks/confread.h"
 #include "checks/fluxunit.h"
@@ -301,54 +305,80 @@ struct listener {
     unsigned uid;
 };
 
-/* A LISTEN socket on port whose address overlaps want, in /proc/net/tcp
- * (v6 false) or /proc/net/tcp6. Returns 0 (l->found tells), or -errno. */
-static int find_listener(const char *path, bool v6, int port, const struct laddr *want,
+/* A LISTEN socket of family on port whose address overlaps want, asked of
+ * the kernel with sock_diag (NETLINK_SOCK_DIAG, INET_DIAG): the kernel
+ * filters by state and port (the bytecode of `ss 'sport = :PORT'`) and
+ * answers with that socket alone, where reading /proc/net/tcp{,6} made it
+ * print every socket of its hash table. The IPv6 dump holds the IPv6 and
+ * dual-stack sockets, the IPv4 one the rest. Returns 0 (l->found tells),
+ * or -errno. */
+static int find_listener(int nl, int family, int port, const struct laddr *want,
                          struct listener *l)
 {
-    _cleanup_fclose_ FILE *f = fopen(path, "re");
-    char line[512];
+    struct {
+        struct nlmsghdr nlh;
+        struct inet_diag_req_v2 req;
+        struct nlattr bc_attr;
+        struct inet_diag_bc_op bc[4];
+    } msg;
+    struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+    static unsigned seq;
+    long buf[8192 / sizeof(long)];
 
-    if (!f)
-        return errno == ENOENT ? 0 : -errno; /* ENOENT: no IPv6 in this kernel */
-    if (!fgets(line, sizeof(line), f))
-        return 0;
-    while (fgets(line, sizeof(line), f)) {
-        char local[64];
-        unsigned lport, st, uid;
-        unsigned long inode;
-        struct laddr la = { .kind = LA_SPECIFIC };
-
-        if (sscanf(line, " %*d: %63[0-9A-Fa-f]:%x %*s %x %*s %*s %*s %u %*d %lu", local, &lport,
-                   &st, &uid, &inode) != 5)
+    memset(&msg, 0, sizeof(msg));
+    msg.nlh.nlmsg_len = sizeof(msg);
+    msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    msg.nlh.nlmsg_seq = ++seq;
+    msg.req.sdiag_family = (unsigned char)family;
+    msg.req.sdiag_protocol = IPPROTO_TCP;
+    msg.req.idiag_states = 1u << TCP_LISTEN;
+    /* sport >= port, then sport <= port; a jump past the end (len + 4) rejects */
+    msg.bc_attr.nla_type = INET_DIAG_REQ_BYTECODE;
+    msg.bc_attr.nla_len = sizeof(msg.bc_attr) + sizeof(msg.bc);
+    msg.bc[0] = (struct inet_diag_bc_op){ INET_DIAG_BC_S_GE, 8, sizeof(msg.bc) + 4 };
+    msg.bc[1] = (struct inet_diag_bc_op){ 0, 0, (unsigned short)port };
+    msg.bc[2] = (struct inet_diag_bc_op){ INET_DIAG_BC_S_LE, 8, 8 + 4 };
+    msg.bc[3] = (struct inet_diag_bc_op){ 0, 0, (unsigned short)port };
+    if (sendto(nl, &msg, sizeof(msg), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+        return -errno;
+    for (;;) {
+        ssize_t n = recv(nl, buf, sizeof(buf), 0);
+        if (n < 0 && errno == EINTR)
             continue;
-        if (st != 0x0A || (int)lport != port) /* TCP_LISTEN */
-            continue;
-        /* The kernel prints each raw 32-bit word of the address with %08X. */
-        if (!v6) {
-            uint32_t w = (uint32_t)strtoul(local, NULL, 16);
-            laddr_from_v4(&w, &la);
-            if (w == 0)
-                la.kind = LA_ANY4;
-        } else {
-            if (strlen(local) != 32)
+        if (n < 0)
+            return -errno;
+        if (n == 0)
+            return -EIO;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+             h = NLMSG_NEXT(h, n)) {
+            if (h->nlmsg_seq != seq)
                 continue;
-            for (int i = 0; i < 4; i++) {
-                char word[9];
-                memcpy(word, local + 8 * i, 8);
-                word[8] = '\0';
-                uint32_t w = (uint32_t)strtoul(word, NULL, 16);
-                memcpy(&la.a.s6_addr[4 * i], &w, 4);
+            if (h->nlmsg_type == NLMSG_DONE)
+                return 0;
+            if (h->nlmsg_type == NLMSG_ERROR) {
+                const struct nlmsgerr *e = NLMSG_DATA(h);
+                return e->error ? e->error : -EIO;
             }
-            if (IN6_IS_ADDR_UNSPECIFIED(&la.a))
-                la.kind = LA_ANY6;
-        }
-        if (laddr_conflict(want, &la)) {
-            *l = (struct listener){ .found = true, .addr = la, .inode = inode, .uid = uid };
-            return 0;
+            const struct inet_diag_msg *m = NLMSG_DATA(h);
+            if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->idiag_state != TCP_LISTEN ||
+                ntohs(m->id.idiag_sport) != port || l->found)
+                continue;
+            struct laddr la = { .kind = LA_SPECIFIC };
+            if (m->idiag_family == AF_INET) {
+                laddr_from_v4(&m->id.idiag_src[0], &la);
+                if (m->id.idiag_src[0] == 0)
+                    la.kind = LA_ANY4;
+            } else {
+                memcpy(&la.a, m->id.idiag_src, sizeof(la.a));
+                if (IN6_IS_ADDR_UNSPECIFIED(&la.a))
+                    la.kind = LA_ANY6;
+            }
+            if (laddr_conflict(want, &la))
+                *l = (struct listener){ .found = true, .addr = la, .inode = m->idiag_inode,
+                                        .uid = m->idiag_uid };
         }
     }
-    return 0;
 }
 
 /* The process holding socket inode, from the /proc/PID/fd links (root
@@ -400,11 +430,21 @@ static void check_port_free(struct fp_result *r, const char *uri, const struct l
 {
     struct listener l = { 0 };
     char comm[64] = "", abuf[INET6_ADDRSTRLEN + 2];
-    int e;
+    int e = 0;
+    /* the kernel answers at once; the bound is for a kernel that does not */
+    struct timeval tv = { .tv_sec = 2 };
+    _cleanup_close_ int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 
-    if ((e = find_listener("/proc/net/tcp", false, port, want, &l)) < 0 ||
-        (!l.found && (e = find_listener("/proc/net/tcp6", true, port, want, &l)) < 0)) {
-        fp_error(r, "cannot read the socket table (/proc/net/tcp): %s", strerror(-e));
+    if (nl < 0 || setsockopt(nl, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+        e = -errno;
+    if (e == 0 && (e = find_listener(nl, AF_INET, port, want, &l)) == 0 && !l.found &&
+        (e = find_listener(nl, AF_INET6, port, want, &l)) == -ENOENT)
+        e = 0; /* a kernel without IPv6 has no AF_INET6 table */
+    if (e == -EAGAIN)
+        e = -ETIMEDOUT;
+    if (e < 0) {
+        fp_error(r, "cannot ask the kernel's socket table (sock_diag, as ss does): %s",
+                 strerror(-e));
         return;
     }
     if (!l.found)
@@ -796,9 +836,10 @@ const struct fp_check fp_checks_net[] = {
             "socket's family (IPv4, or IPv6 with enable_ipv6, where a named interface is\n"
             "bound by its IPv6 address), a numeric address is one of this host's, * is\n"
             "accepted, the port is not privileged for the flux user, and no other socket\n"
-            "listens on an overlapping address and port. The port is looked up in\n"
-            "/proc/net/tcp and /proc/net/tcp6, never bound: the holder is named with its\n"
-            "pid (a running flux-broker is only a warning). For ipc://, the path fits a\n"
+            "listens on an overlapping address and port. The port is looked up in the\n"
+            "kernel's socket table with sock_diag(7) (IPv4 and IPv6 listeners on that\n"
+            "port, as ss -ltn 'sport = :PORT' asks), never bound: the holder is named with\n"
+            "its pid (a running flux-broker is only a warning). For ipc://, the path fits a\n"
             "socket address (at most 107 bytes) and its directory exists and is writable by\n"
             "the flux user. Facts: uri, interface, address, port, listener, listener_pid.\n"
             "Skipped under --root.",
@@ -819,8 +860,8 @@ const struct fp_check fp_checks_net[] = {
             "ipc:// URI the directory must exist and be writable by the flux user, and the\n"
             "path must be shorter than 108 bytes.\n"
             "\n"
-            "The port is checked in the kernel's socket table (/proc/net/tcp), never by\n"
-            "binding it.",
+            "The port is checked in the kernel's socket table (sock_diag, IPv4 and IPv6,\n"
+            "as ss -ltn does), never by binding it.",
         .severity = FP_SEV_FAIL,
         .flags = FP_CHECK_FS | FP_CHECK_LIVE,
         .timeout = 5.0,

@@ -47,7 +47,8 @@ listen() {
     rm -f "$T/ready"
     "${3:-python3}" -c '
 import os, socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(16)
 open(sys.argv[3], "w").write("%d\n" % os.getpid())
 n = 0
@@ -157,6 +158,36 @@ is "$(jf .result)" fail "port in use: a bind of the numeric address fails too"
 unlisten
 run
 is "$(jf .result)" pass "listener gone: pass again"
+# held on IPv6: the kernel's IPv6 table (sock_diag's AF_INET6 dump)
+if [ "$(cat /proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null)" = 0 ]; then
+    # an IPv6 wildcard listener is dual-stack (bindv6only=0): it takes the port for IPv4 too
+    listen "::" "$PORT"
+    system "tcp://$IF:%p"
+    run
+    is "$(jf '"\(.result) \(.facts.listener_address) \(.facts.listener_pid)"')" "fail [::]:$PORT $LISTENER_PID" \
+       "port held on [::] by an IPv6 socket: an IPv4 bind fails, the listener named"
+    unlisten
+    # enable_ipv6 and a specific IPv6 address of this host, held by another process
+    V6=fd00:520:$(( $$ % 9000 + 1000 ))::1
+    ip -6 addr add "$V6/64" dev "$IF" nodad || bail "cannot add $V6 to $IF"
+    fp_atexit "ip -6 addr del '$V6/64' dev '$IF' 2>/dev/null"
+    system "tcp://[$V6]:%p" true
+    run
+    is "$(jf .result)" pass "enable_ipv6, bind on this host's $V6, port free: pass"
+    listen "$V6" "$PORT"
+    run
+    is "$rc" 1 "port held on $V6: exit 1"
+    is "$(jf .message)" "port $PORT is already in use: python3 (pid $LISTENER_PID) listens on [$V6]:$PORT, so the broker's bind of tcp://[$V6]:$PORT fails (Address already in use); stop it (ss -ltnp 'sport = :$PORT') or move Flux to a free port (bootstrap.default_port)" \
+       "port held on an IPv6 address: the listener, its pid and address named"
+    unlisten
+    ip -6 addr del "$V6/64" dev "$IF"
+else
+    skip "IPv6 is disabled here: no IPv6 listener"
+    skip "IPv6 is disabled here: no IPv6 address"
+    skip "IPv6 is disabled here"
+    skip "IPv6 is disabled here"
+fi
+
 # a running flux broker holding the port: reported, not blocking
 ln -s "$(python3 -c 'import sys; print(sys.executable)')" "$T/flux-broker"
 listen "$IP" "$PORT" "$T/flux-broker"
