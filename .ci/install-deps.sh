@@ -8,7 +8,7 @@ set -e
 export DEBIAN_FRONTEND=noninteractive
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config
  libsystemd-dev libpam0g-dev libmunge-dev libcurl4-openssl-dev libjansson-dev
- libblkid-dev libssl-dev libsodium23"
+ libblkid-dev libssl-dev"
 TEST_PKGS="munge systemd systemd-container mmdebstrap dbus iproute2 nftables
  fuse3 libfuse3-dev mandoc python3 openssl jq valgrind clang libclang-rt-14-dev
  hyperfine util-linux bsdutils procps strace bc e2fsprogs passwd curl ca-certificates"

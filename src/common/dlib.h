@@ -2,8 +2,8 @@
  *
  * Every library the gate links is mapped and relocated at each start of
  * every node, and every forked worker copies its page tables. Those that
- * only some checks use (libcrypto for fleet digests, libsodium for the
- * certificate's key pair, libblkid for statedir.fs, libpam for imp.pam,
+ * only some checks use (libcrypto for the certificate's key pair and the
+ * config digests, libblkid for statedir.fs, libpam for imp.pam,
  * libmunge for munge.daemon, libcurl for a remote manifest) are dlopen()ed
  * by the check that uses them, in the process that runs it. The packages
  * must name them (debian/control, flux-preflight.spec.in): neither

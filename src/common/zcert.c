@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #include "common/cleanup.h"
-#include "common/sodium.h"
+#include "common/crypto.h"
 #include "common/zcert.h"
 
 static const char z85_alphabet[] =
@@ -69,18 +69,27 @@ int zcert_z85_encode(const unsigned char *data, size_t len, char *out, size_t ou
     return (int)(len / 4 * 5);
 }
 
-/* X25519 public key of secret, as libzmq's zmq_curve_public() computes it
- * (crypto_scalarmult_base of libsodium). 0, or -1 with err. */
+/* X25519 public key of secret, as libzmq's zmq_curve_public() computes it,
+ * with libcrypto (loaded on first use: common/crypto.h). 0, or -1 with err. */
 static int curve_public_from_secret(const unsigned char *secret, unsigned char *public,
                                     char *err, size_t errsz)
 {
-    if (sodium_load(err, errsz) < 0)
+    EVP_PKEY *pkey;
+    size_t len = ZCERT_KEY_SIZE;
+    int r = 0;
+
+    if (crypto_load(err, errsz) < 0)
         return -1;
-    if (sym_crypto_scalarmult_curve25519_base(public, secret) != 0) {
-        snprintf(err, errsz, "libsodium refused the secret key");
+    if (!(pkey = sym_EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, secret, ZCERT_KEY_SIZE))) {
+        snprintf(err, errsz, "no X25519 in this OpenSSL");
         return -1;
     }
-    return 0;
+    if (sym_EVP_PKEY_get_raw_public_key(pkey, public, &len) != 1 || len != ZCERT_KEY_SIZE) {
+        snprintf(err, errsz, "OpenSSL could not derive the X25519 public key");
+        r = -1;
+    }
+    sym_EVP_PKEY_free(pkey); /* OpenSSL clears the private key on free */
+    return r;
 }
 
 enum section { SECTION_NONE, SECTION_METADATA, SECTION_CURVE };

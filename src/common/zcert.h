@@ -18,7 +18,7 @@ struct zcert_info {
     /* The broker (libzmq >= 4.2.1) refuses a certificate whose public key is
      * not the one derived from its secret key, so callers treat !pair_ok as a
      * failure.  pair_checked is false only if X25519 could not be computed
-     * (libsodium, loaded on first use, is missing): pair_error says why. */
+     * (libcrypto, loaded on first use, is missing or has no X25519): pair_error says why. */
     bool pair_checked;
     char pair_error[256];
     bool pair_ok;

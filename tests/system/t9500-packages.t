@@ -33,8 +33,8 @@ ok "make deb built flux-preflight_${V}_$ARCH.deb from the tarball ($(secs $t0) s
 [ -f "$deb" ] || { tail -40 "$T/deb.log" | sed 's/^/# /'; bail "no .deb"; }
 is "$(dpkg-deb -f "$deb" Version)" "$V" "the package's version is configure's"
 like "$(dpkg-deb -f "$deb" Depends)" "libsystemd0.*" "Depends: the libraries it links (\${shlibs:Depends})"
-# (libmunge2 libpam0g libblkid1 libssl3 libsodium23: dlopen()ed, named in debian/control)
-for lib in libmunge2 libjansson4 libpam0g libblkid1 libssl3 libsodium23 libc6; do
+# (libmunge2 libpam0g libblkid1 libssl3: dlopen()ed, named in debian/control)
+for lib in libmunge2 libjansson4 libpam0g libblkid1 libssl3 libc6; do
     like "$(dpkg-deb -f "$deb" Depends)" "(^|, )$lib( |,|$)" "Depends: $lib"
 done
 like "$(dpkg-deb -f "$deb" Recommends)" "libcurl4" "Recommends: libcurl4 (dlopen()ed by fleet.sync)"
@@ -79,7 +79,7 @@ if command -v rpmbuild >/dev/null; then
     grep -q -- '--nodeps' "$T/rpm.log" && diag "rpmbuild ran with --nodeps (rpm's database here is not the system's)"
     is "$(rpm -qp --qf '%{VERSION}' "$rpm" 2>/dev/null)" "$V" "the RPM's version is configure's"
     # the dlopen()ed libraries, which rpm's automatic requires cannot see
-    for so in libmunge.so.2 libblkid.so.1 libpam.so.0 libcrypto.so.3 libsodium.so.23; do
+    for so in libmunge.so.2 libblkid.so.1 libpam.so.0 libcrypto.so.3; do
         ok "Requires: $so (dlopen()ed by a check)" \
             sh -c "rpm -qp --requires '$rpm' 2>/dev/null | grep -qF '$so()'"
     done
