@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,17 +428,23 @@ static int cache_store(const char *statedir, const char *path, const struct fetc
 /* statedir may sit on a filesystem that does not answer (statedir.* report
  * that): the verdict is already known, so the cache is written by a
  * grandchild that gets one second, and is left behind if it hangs. */
-#define CACHE_WRITE_WAIT_USEC 1000000
+#define CACHE_WRITE_WAIT_MSEC 1000
 
 static void cache_write(const struct fp_ctx *ctx, const struct fetch *f, struct fp_result *r)
 {
     char path[PATH_MAX], err[PATH_MAX + 128] = "";
-    const char *statedir = fp_setting_str(ctx->set, "statedir");
+    const char *statedir = fp_setting_str(ctx->set, "statedir"), *hung;
     int p[2];
 
     if (!cache_path(ctx, path, sizeof(path)))
         return;
     fp_fact_str(r, "cache", path);
+    if ((hung = fp_unresponsive(statedir))) {
+        /* an earlier check of this run waited on it in vain: not again */
+        fp_fact_str(r, "cache_error", "statedir did not answer");
+        note(r, "cached copy not updated: %s did not answer earlier in this run", hung);
+        return;
+    }
     if (pipe2(p, O_CLOEXEC) < 0)
         return;
     pid_t pid = fork();
@@ -453,13 +460,16 @@ static void cache_write(const struct fp_ctx *ctx, const struct fetch *f, struct 
         close(p[0]);
         return;
     }
-    int status = 0;
+    /* the writer's end of the pipe closes when it exits: wait for that */
+    struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+    int status = 0, n;
     pid_t done = 0;
-    for (long waited = 0; waited < CACHE_WRITE_WAIT_USEC && done == 0; waited += 5000) {
-        done = waitpid(pid, &status, WNOHANG);
-        if (done == 0)
-            usleep(5000);
-    }
+    do
+        n = poll(&pfd, 1, CACHE_WRITE_WAIT_MSEC);
+    while (n < 0 && errno == EINTR);
+    if (n > 0) /* its error message, or its exit: it is gone or about to be */
+        for (int i = 0; i < 100 && (done = waitpid(pid, &status, WNOHANG)) == 0; i++)
+            usleep(1000);
     if (done == 0) {
         fp_fact_str(r, "cache_error", "statedir did not answer");
         note(r, "cached copy not updated: statedir %s did not answer within 1s", statedir);

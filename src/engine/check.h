@@ -197,6 +197,12 @@ void fp_result_finish(struct fp_result *r);
 json_t *fp_result_to_json(const struct fp_result *r);
 int fp_result_from_json(struct fp_result *r, json_t *o);
 
+/* The path that did not answer an earlier check of this run (a filesystem
+ * check abandoned at its timeout, its "target" fact) when path is that path
+ * or below it, else NULL: a check that would only touch it in passing (the
+ * fleet cache in statedir) does not wait on it again. */
+const char *fp_unresponsive(const char *path);
+
 /* "1.5 GiB" */
 const char *fp_format_bytes(char *buf, size_t bufsz, unsigned long long bytes);
 

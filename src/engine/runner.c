@@ -513,6 +513,25 @@ static int start_solo(struct task *t)
     return 0;
 }
 
+/* The targets that did not answer in this run. A worker forked after one
+ * hung inherits the list (fp_unresponsive()). */
+static char *unresponsive[8];
+static size_t n_unresponsive;
+
+static bool path_below(const char *path, const char *top)
+{
+    size_t len = strlen(top);
+    return strncmp(path, top, len) == 0 && (path[len] == '\0' || path[len] == '/');
+}
+
+const char *fp_unresponsive(const char *path)
+{
+    for (size_t i = 0; path && i < n_unresponsive; i++)
+        if (path_below(path, unresponsive[i]))
+            return unresponsive[i];
+    return NULL;
+}
+
 /* A path that hung one check hangs the next one too (every statedir check
  * stats statedir): do not spend a timeout on each. Pending filesystem checks
  * on the same target, or below it, are reported as not run. */
@@ -523,12 +542,15 @@ static void poison_target(struct runner *rn, struct task *hung, const char *targ
 
     if (!len)
         return;
+    if (n_unresponsive < sizeof(unresponsive) / sizeof(unresponsive[0]) &&
+        !fp_unresponsive(target) && (unresponsive[n_unresponsive] = strdup(target)))
+        n_unresponsive++;
     for (size_t i = 0; i < rn->n; i++) {
         struct task *t = &rn->tasks[i];
         const char *other = json_string_value(json_object_get(t->r->facts, "target"));
         if (t == hung || t->state != T_PENDING || !in_worker(t) || !other)
             continue;
-        if (strncmp(other, target, len) != 0 || (other[len] != '\0' && other[len] != '/'))
+        if (!path_below(other, target))
             continue;
         fp_error(t->r, "not run: %s did not answer %s within %s", target, hung->c->id, secs);
         task_done(t);
@@ -965,6 +987,8 @@ int fp_run_checks(const struct fp_ctx *ctx, const struct fp_run_opts *opts, stru
 
     memset(run, 0, sizeof(*run));
     run->mode = ctx->set->mode;
+    while (n_unresponsive > 0) /* a test's earlier run */
+        free(unresponsive[--n_unresponsive]);
     for (const struct fp_check *c = first_check(opts); c; c = next_check(opts, c))
         if (selected(opts, c))
             rn.n++;
