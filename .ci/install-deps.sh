@@ -11,7 +11,8 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
  libblkid-dev libssl-dev"
 TEST_PKGS="munge systemd systemd-container mmdebstrap dbus iproute2 nftables
  fuse3 libfuse3-dev mandoc python3 openssl jq valgrind clang libclang-rt-14-dev
- hyperfine util-linux bsdutils procps strace bc e2fsprogs passwd curl ca-certificates"
+ hyperfine util-linux bsdutils procps strace bc e2fsprogs passwd curl ca-certificates
+ adjtimex"
 # packaging, test only (make deb, make rpm, tests/system/t9500-packages.t):
 TEST_PKGS="$TEST_PKGS debhelper lintian rpm rpmlint"
 case ${1:-} in

@@ -9,7 +9,8 @@
 # BENCH_PAM_CALLS (default 10000), BENCH_DEADLINE (failure case run deadline, default
 # 30s, the gate's own default),
 # BENCH_PROFILE=DIR (also run the healthy gate under callgrind and leave the annotated
-# profiles in DIR), BENCH_KEEP=1 (keep the work dir).
+# profiles in DIR), BENCH_KEEP=1 (keep the work dir), BENCH_PARTS (the sections to run after
+# the healthy node, default "percheck scale failure pam").
 #
 # What it builds, all private to this run (README.md beside this script has the details):
 # a healthy fixture node (tests/lib/fixture.sh) with a real flux user made with useradd,
@@ -44,6 +45,9 @@ DEADLINE=${BENCH_DEADLINE:-30s}
 export top_srcdir top_builddir=$B FP_BIN
 
 say() { printf 'bench: %s\n' "$*" >&2; }
+# BENCH_PARTS: the sections after the healthy node to run (default: all of them)
+PARTS=${BENCH_PARTS:-percheck scale failure pam}
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; say "$1: skipped (BENCH_PARTS)"; return 1; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root (useradd, mounts, network namespaces, a private munged)"
@@ -229,6 +233,12 @@ jq -e -s 'any(.[]; .id | startswith("packages."))' "$D/demoted.jsonl" >/dev/null
     CL="$CL --packages-warn"
 bash $CL >"$D/checklist.out" 2>&1
 echo "$?" >"$D/checklist.rc"
+# the minimal shell equivalent: one command per item (df, two stat, munge|unmunge, id, a TCP
+# probe, adjtimex), as an admin would type them
+MIN="$here/minimal.sh $R/var/lib/flux $R/etc/flux/system/curve.cert $MUNGE_SOCKET $U 127.0.0.1:$PORT"
+command -v adjtimex >/dev/null || say "no adjtimex(8) (apt-get install adjtimex): minimal.sh fails its clock item"
+bash $MIN >"$D/minimal.out" 2>&1
+echo "$?" >"$D/minimal.rc"
 
 # the floor under any run of the gate: an empty main() linked against the gate's own libraries
 # (its NEEDED entries), and the same without libcurl
@@ -242,7 +252,7 @@ echo "loaded_libs=$(ldd "$FP_BIN" | grep -c '=>')" >>"$D/machine.env"
 # --- 1+2. healthy node: gate vs checklist, interleaved ----------------------------------------
 say "1. healthy node: gate (rank 1, rank 0) vs checklist.sh, $RUNS interleaved runs each"
 "$BR" -n "$RUNS" -w 3 -o "$D/healthy.json" \
-    "gate_rank1=$GATE1" "gate_rank0=$GATE0" "checklist=bash $CL" \
+    "gate_rank1=$GATE1" "gate_rank0=$GATE0" "checklist=bash $CL" "minimal=bash $MIN" \
     "startup=$FP_BIN list" "empty_linked=$W/empty-linked" "empty_nocurl=$W/empty-nocurl" \
     "true=/bin/true" || die "bench-run"
 # the same with journald entries, as at boot (--journal, private journald)
@@ -265,6 +275,7 @@ done
 # each check alone (derived from `flux-preflight list`, so checks added later are measured too):
 # the process, config loading and output are common to all; net.rank (pure, in-process) is the
 # reference. As rank 0 (the statedir checks run there), net.parent as rank 1.
+if part percheck; then
 say "1b. each check alone (--check ID), 15 interleaved runs"
 echo "tcp_sockets=$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -vc local_address)" >>"$D/machine.env"
 pc=()
@@ -274,6 +285,7 @@ while read -r id; do
 done <"$D/checks.txt"
 "$BR" -n 15 -w 1 -o "$D/percheck.json" "${pc[@]}" || say "per-check runs failed"
 
+fi
 if [ -n "${BENCH_PROFILE:-}" ] && command -v valgrind >/dev/null; then
     mkdir -p "$BENCH_PROFILE"
     say "callgrind profile of the healthy gate -> $BENCH_PROFILE"
@@ -286,6 +298,7 @@ if [ -n "${BENCH_PROFILE:-}" ] && command -v valgrind >/dev/null; then
 fi
 
 # --- 3. scale ---------------------------------------------------------------------------------
+if part scale; then
 say "3. [bootstrap] scale: 1k, 16k, 100k hosts"
 for n in 1000 16000 100000; do
     for shape in entries hostlist; do
@@ -329,7 +342,9 @@ for n in 1000 16000 100000; do
 done
 "$BR" -n 10 -w 1 -o "$D/scale-gate.json" "${args[@]}" || say "scale gate runs failed"
 
+fi
 # --- 4. bounded failure -----------------------------------------------------------------------
+if part failure; then
 say "4. failure: silent parent + SIGSTOPped munged + hung FUSE statedir, deadline $DEADLINE"
 F=$W/fail
 mkdir -p "$F/sys"
@@ -362,7 +377,9 @@ else
     say "failure scenario could not be set up: skipped"
 fi
 
+fi
 # --- 5. PAM -----------------------------------------------------------------------------------
+if part pam; then
 if [ -x "$PAM_DRIVER" ] && [ -f "$PAM_MODULE" ]; then
     say "5. pam_acct_mgmt: $PAM_CALLS calls on one handle, status file = the gate's real --json"
     P=$W/pam
@@ -386,6 +403,7 @@ if [ -x "$PAM_DRIVER" ] && [ -f "$PAM_MODULE" ]; then
     echo "$PAM_CALLS" >"$D/pam-calls"
 fi
 
+fi
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$D/machine.env"
 echo "elapsed_s=$(( $(date +%s) - T0 ))" >>"$D/machine.env"
 
