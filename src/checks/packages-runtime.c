@@ -160,7 +160,7 @@ static bool read_wrapper(const struct fp_ctx *ctx, const char *path, struct pyen
 static bool find_python(const struct fp_ctx *ctx, const char *cmddir, const char *libdir,
                         struct pyenv *py)
 {
-    _cleanup_names_ char **names = pkg_list_dir(ctx, cmddir);
+    _cleanup_names_ char **names = pkg_list_dir_prefixed(ctx, cmddir, "flux-python");
     char path[PATH_MAX];
 
     memset(py, 0, sizeof(*py));
@@ -224,7 +224,7 @@ static bool find_pymodule(const struct fp_ctx *ctx, const struct pyenv *py, cons
             }
             continue;
         }
-        _cleanup_names_ char **names = pkg_list_dir(ctx, dir);
+        _cleanup_names_ char **names = pkg_list_dir_prefixed(ctx, dir, name);
         for (char **p = names; p && *p; p++) {
             size_t n = strlen(*p);
             if (strncmp(*p, name, strlen(name)) == 0 && n > 3 && strcmp(*p + n - 3, ".so") == 0 &&

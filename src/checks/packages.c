@@ -57,21 +57,29 @@ void pkg_names_free(char **names)
     free(names);
 }
 
-static bool not_dot(const char *name, void *arg)
+struct name_filter {
+    const char *prefix; /* NULL: every name */
+    size_t len;
+};
+
+static bool keep_name(const char *name, void *arg)
 {
-    (void)arg;
-    return name[0] != '.';
+    const struct name_filter *f = arg;
+    return name[0] != '.' && (!f->prefix || strncmp(name, f->prefix, f->len) == 0);
 }
 
 /* The entries of dir (inside the root, through fileio) without dot files,
- * sorted, NULL-terminated; NULL when it cannot be read. */
+ * whose names start with prefix (NULL: all), sorted, NULL-terminated; NULL
+ * when it cannot be read. A library directory holds thousands of names: the
+ * prefix keeps the copies and the sort to the few that matter. */
 #define LIST_MAX 65536
-char **pkg_list_dir(const struct fp_ctx *ctx, const char *dir)
+char **pkg_list_dir_prefixed(const struct fp_ctx *ctx, const char *dir, const char *prefix)
 {
+    struct name_filter f = { prefix, prefix ? strlen(prefix) : 0 };
     char **names = NULL, **t;
     size_t n = 0;
 
-    if (fio_list(ctx->root, dir, not_dot, NULL, LIST_MAX, &names, &n, NULL, NULL) < 0)
+    if (fio_list(ctx->root, dir, keep_name, &f, LIST_MAX, &names, &n, NULL, NULL) < 0)
         return NULL;
     if (!(t = realloc(names, (n + 1) * sizeof(*t)))) {
         fio_names_free(names, n);
@@ -79,6 +87,11 @@ char **pkg_list_dir(const struct fp_ctx *ctx, const char *dir)
     }
     t[n] = NULL;
     return t;
+}
+
+char **pkg_list_dir(const struct fp_ctx *ctx, const char *dir)
+{
+    return pkg_list_dir_prefixed(ctx, dir, NULL);
 }
 
 /* A regular file at path (following symlinks inside the root)? The shown
@@ -141,7 +154,7 @@ static bool find_prefixed(const struct fp_ctx *ctx, const struct dirlist *dirs, 
     for (int i = 0; i < dirs->n; i++) {
         if (snprintf(dir, sizeof(dir), "%s%s", dirs->d[i], sub) >= (int)sizeof(dir))
             continue;
-        _cleanup_names_ char **names = pkg_list_dir(ctx, dir);
+        _cleanup_names_ char **names = pkg_list_dir_prefixed(ctx, dir, prefix);
         size_t n = 0;
         while (names && names[n])
             n++;
@@ -213,20 +226,57 @@ static const char *stanza_field(const char *stanza, const char *end, const char 
     return NULL;
 }
 
+/* The status file, read once per process for every package asked about
+ * (packages.* ask for one each): kept while the file is the same one
+ * (device, inode, size, mtime). NULL when it cannot be read. */
+static const char *dpkg_status(const struct fp_ctx *ctx, size_t *lenp)
+{
+    static struct stat cached_st;
+    static char *cached; /* the file, NUL-terminated */
+    static size_t cached_len;
+    struct stat st;
+    _cleanup_close_ int fd = fio_open_read(ctx->root, "/var/lib/dpkg/status", 0, &st);
+    char *data;
+    size_t len;
+
+    if (fd < 0)
+        return NULL;
+    if (cached && st.st_dev == cached_st.st_dev && st.st_ino == cached_st.st_ino &&
+        st.st_size == cached_st.st_size && st.st_mtim.tv_sec == cached_st.st_mtim.tv_sec &&
+        st.st_mtim.tv_nsec == cached_st.st_mtim.tv_nsec) {
+        *lenp = cached_len;
+        return cached;
+    }
+    if (fio_read_fd(fd, DPKG_STATUS_MAX, 0, &data, &len) < 0)
+        return NULL;
+    if (len == 0) {
+        free(data);
+        return NULL;
+    }
+    free(cached);
+    cached = data;
+    cached_len = len;
+    cached_st = st;
+    if ((size_t)st.st_size != len)
+        cached_st.st_size = -1; /* it changed while read: read it again next time */
+    *lenp = cached_len;
+    return cached;
+}
+
 static void dpkg_version(const struct fp_ctx *ctx, const char *pkg, struct pkgver *v)
 {
-    _cleanup_(fio_file_free) struct fio_file f = { 0 };
     char needle[300], status[128], version[128];
+    size_t len;
+    const char *buf = dpkg_status(ctx, &len), *p;
 
-    if (fio_read(ctx->root, "/var/lib/dpkg/status", DPKG_STATUS_MAX, 0, &f, NULL, 0) < 0 ||
-        f.len == 0)
+    if (!buf)
         return;
     /* "Package: NAME" at the start of a stanza: of the file, or after a newline */
     snprintf(needle, sizeof(needle), "\nPackage: %s\n", pkg);
-    const char *end_all = f.data + f.len, *p;
-    if (strncmp(f.data, needle + 1, strlen(needle + 1)) == 0)
-        p = f.data;
-    else if ((p = memmem(f.data, f.len, needle, strlen(needle))))
+    const char *end_all = buf + len;
+    if (strncmp(buf, needle + 1, strlen(needle + 1)) == 0)
+        p = buf;
+    else if ((p = memmem(buf, len, needle, strlen(needle))))
         p++;
     else
         return;

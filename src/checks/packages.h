@@ -36,6 +36,10 @@ extern const char *const pkg_prefixes[];
 /* The entries of dir (inside the root) without dot files, sorted,
  * NULL-terminated; NULL when it cannot be read. */
 char **pkg_list_dir(const struct fp_ctx *ctx, const char *dir);
+/* The same, only the names that start with prefix (NULL: all): a library
+ * directory holds thousands of names, the prefix keeps the copies and the
+ * sort to the few that matter. */
+char **pkg_list_dir_prefixed(const struct fp_ctx *ctx, const char *dir, const char *prefix);
 void pkg_names_free(char **names);
 static inline void names_freep(char ***p)
 {
