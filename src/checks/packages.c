@@ -205,9 +205,8 @@ struct pkgver {
 };
 
 /* dpkg's status file: stanzas of "Field: value" lines separated by blank lines. */
-/* dpkg's status file is large (hundreds of KiB, thousands of stanzas) and
- * is read once per package: read it whole and jump to the stanza with
- * memmem() rather than walking it line by line. */
+/* dpkg's status file is large (hundreds of KiB, thousands of stanzas): it
+ * is read whole once, and its stanzas found in one pass (dpkg_status_load). */
 #define DPKG_STATUS_MAX (64 * 1024 * 1024)
 
 static const char *stanza_field(const char *stanza, const char *end, const char *field,
@@ -227,59 +226,88 @@ static const char *stanza_field(const char *stanza, const char *end, const char 
 }
 
 /* The status file, read once per process for every package asked about
- * (packages.* ask for one each): kept while the file is the same one
- * (device, inode, size, mtime). NULL when it cannot be read. */
-static const char *dpkg_status(const struct fp_ctx *ctx, size_t *lenp)
+ * (packages.* ask for several each), with where each stanza starts: kept
+ * while the file is the same one (device, inode, size, mtime). */
+struct dpkg_stanza {
+    const char *name; /* after "Package: ", up to the newline */
+    size_t len;
+};
+static struct {
+    struct stat st;
+    char *buf; /* the file, NUL-terminated */
+    size_t len;
+    struct dpkg_stanza *stanzas;
+    size_t n;
+} dpkg_cache;
+
+static bool dpkg_status_load(const struct fp_ctx *ctx)
 {
-    static struct stat cached_st;
-    static char *cached; /* the file, NUL-terminated */
-    static size_t cached_len;
     struct stat st;
     _cleanup_close_ int fd = fio_open_read(ctx->root, "/var/lib/dpkg/status", 0, &st);
-    char *data;
-    size_t len;
+    size_t len, cap = 0;
+    char *buf;
 
     if (fd < 0)
-        return NULL;
-    if (cached && st.st_dev == cached_st.st_dev && st.st_ino == cached_st.st_ino &&
-        st.st_size == cached_st.st_size && st.st_mtim.tv_sec == cached_st.st_mtim.tv_sec &&
-        st.st_mtim.tv_nsec == cached_st.st_mtim.tv_nsec) {
-        *lenp = cached_len;
-        return cached;
-    }
-    if (fio_read_fd(fd, DPKG_STATUS_MAX, 0, &data, &len) < 0)
-        return NULL;
+        return false;
+    if (dpkg_cache.buf && st.st_dev == dpkg_cache.st.st_dev &&
+        st.st_ino == dpkg_cache.st.st_ino && st.st_size == dpkg_cache.st.st_size &&
+        st.st_mtim.tv_sec == dpkg_cache.st.st_mtim.tv_sec &&
+        st.st_mtim.tv_nsec == dpkg_cache.st.st_mtim.tv_nsec)
+        return true;
+    free(dpkg_cache.buf);
+    free(dpkg_cache.stanzas);
+    memset(&dpkg_cache, 0, sizeof(dpkg_cache));
+    if (fio_read_fd(fd, DPKG_STATUS_MAX, 0, &buf, &len) < 0)
+        return false;
     if (len == 0) {
-        free(data);
-        return NULL;
+        free(buf);
+        return false;
     }
-    free(cached);
-    cached = data;
-    cached_len = len;
-    cached_st = st;
+    dpkg_cache.buf = buf;
+    dpkg_cache.len = len;
+    dpkg_cache.st = st;
     if ((size_t)st.st_size != len)
-        cached_st.st_size = -1; /* it changed while read: read it again next time */
-    *lenp = cached_len;
-    return cached;
+        dpkg_cache.st.st_size = -1; /* it changed while read: read it again next time */
+    /* one pass for every stanza, instead of one search of the file per
+     * package: "Package: " at the start of the file, or after a newline */
+    const char *end = buf + len;
+    for (const char *p = buf; p;) {
+        const char *name, *nl;
+        if (p == buf && strncmp(p, "Package: ", 9) == 0)
+            name = p + 9;
+        else if ((p = memmem(p, (size_t)(end - p), "\nPackage: ", 10)))
+            name = p + 10;
+        else
+            break;
+        if (!(nl = memchr(name, '\n', (size_t)(end - name))))
+            break;
+        if (dpkg_cache.n == cap) {
+            struct dpkg_stanza *more =
+                realloc(dpkg_cache.stanzas, (cap = cap ? 2 * cap : 1024) * sizeof(*more));
+            if (!more)
+                break;
+            dpkg_cache.stanzas = more;
+        }
+        dpkg_cache.stanzas[dpkg_cache.n++] = (struct dpkg_stanza){ name, (size_t)(nl - name) };
+        p = nl;
+    }
+    return true;
 }
 
 static void dpkg_version(const struct fp_ctx *ctx, const char *pkg, struct pkgver *v)
 {
-    char needle[300], status[128], version[128];
-    size_t len;
-    const char *buf = dpkg_status(ctx, &len), *p;
+    char status[128], version[128];
+    size_t plen = strlen(pkg);
+    const char *p = NULL;
 
-    if (!buf)
+    if (!dpkg_status_load(ctx))
         return;
-    /* "Package: NAME" at the start of a stanza: of the file, or after a newline */
-    snprintf(needle, sizeof(needle), "\nPackage: %s\n", pkg);
-    const char *end_all = buf + len;
-    if (strncmp(buf, needle + 1, strlen(needle + 1)) == 0)
-        p = buf;
-    else if ((p = memmem(buf, len, needle, strlen(needle))))
-        p++;
-    else
+    for (size_t i = 0; i < dpkg_cache.n && !p; i++)
+        if (dpkg_cache.stanzas[i].len == plen && memcmp(dpkg_cache.stanzas[i].name, pkg, plen) == 0)
+            p = dpkg_cache.stanzas[i].name - 9; /* "Package: " */
+    if (!p)
         return;
+    const char *end_all = dpkg_cache.buf + dpkg_cache.len;
     const char *end = memmem(p, (size_t)(end_all - p), "\n\n", 2);
     if (!end)
         end = end_all;
