@@ -220,6 +220,19 @@ static int sbuf_printf(struct sbuf *b, const char *fmt, ...)
     return sbuf_add(b, tmp, (size_t)n);
 }
 
+/* "[index]": every element of every array gets a path (note_line), so
+ * without vsnprintf */
+static int sbuf_add_index(struct sbuf *b, size_t index)
+{
+    char tmp[24], *p = tmp + sizeof(tmp);
+    *--p = ']';
+    do
+        *--p = (char)('0' + index % 10);
+    while ((index /= 10) > 0);
+    *--p = '[';
+    return sbuf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 static void sbuf_free(struct sbuf *b)
 {
     free(b->p);
@@ -633,7 +646,7 @@ static int path_of_up(struct sbuf *b, const struct up *up)
     if (up->arr) {
         if (path_of_up(b, &up->arr->up) < 0)
             return -1;
-        return sbuf_printf(b, "[%zu]", up->index);
+        return sbuf_add_index(b, up->index);
     }
     return 0;
 }
