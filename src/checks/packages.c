@@ -17,6 +17,7 @@
  * pkg-config file (flux-core.pc, flux-security.pc, flux-sched.pc); the rpm
  * database is not read. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -150,10 +151,22 @@ static bool find_prefixed(const struct fp_ctx *ctx, const struct dirlist *dirs, 
                           const char *prefix, char *shown, size_t shownsz)
 {
     char dir[PATH_MAX], path[PATH_MAX];
+    struct stat seen[MAX_DIRS];
+    int nseen = 0;
 
     for (int i = 0; i < dirs->n; i++) {
         if (snprintf(dir, sizeof(dir), "%s%s", dirs->d[i], sub) >= (int)sizeof(dir))
             continue;
+        /* /lib/<triplet> is /usr/lib/<triplet> on a merged /usr, and holds
+         * a thousand names or more: list it once */
+        struct stat st;
+        _cleanup_close_ int fd = fio_open(ctx->root, dir, O_PATH);
+        bool again = fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode);
+        for (int k = 0; k < nseen && !again; k++)
+            again = seen[k].st_dev == st.st_dev && seen[k].st_ino == st.st_ino;
+        if (again)
+            continue;
+        seen[nseen++] = st;
         _cleanup_names_ char **names = pkg_list_dir_prefixed(ctx, dir, prefix);
         size_t n = 0;
         while (names && names[n])
