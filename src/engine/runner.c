@@ -2,9 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +14,7 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
+#include "engine/job.h"
 #include "engine/registry.h"
 #include "engine/runner.h"
 #include "engine/verdict.h"
@@ -52,20 +51,6 @@ struct task {
     struct child ch;      /* FS|SOLO checks: their own child */
     struct job *job;      /* SOLO checks: their thread's attempt */
     sd_event_source *timer;
-};
-
-/* One attempt of a SOLO check, in a thread of its own. The thread owns a
- * reference and the runner one; whoever lets go last frees it, so a thread
- * abandoned at its timeout can finish (or never finish) on its own. */
-struct job {
-    atomic_int refs;
-    pthread_mutex_t lock;
-    bool abandoned;      /* the runner let go: do not wake it */
-    int wake_fd;         /* the runner's pipe (written to only while !abandoned) */
-    size_t idx;
-    const struct fp_ctx *ctx;
-    const struct fp_check *c;
-    struct fp_result r;
 };
 
 struct runner {
@@ -241,86 +226,17 @@ static void child_abandon(struct child *ch)
     ch->len = 0;
 }
 
-/* --- threads: SOLO checks ----------------------------------------------- */
+/* --- threads: SOLO checks (engine/job.h) ------------------------------- */
 
-static void job_unref(struct job *j)
-{
-    if (atomic_fetch_sub(&j->refs, 1) != 1)
-        return;
-    pthread_mutex_destroy(&j->lock);
-    fp_result_clear(&j->r);
-    free(j);
-}
-
-static void *job_main(void *arg)
-{
-    struct job *j = arg;
-
-    j->c->run(j->ctx, &j->r);
-    fp_result_finish(&j->r);
-    pthread_mutex_lock(&j->lock);
-    if (!j->abandoned) {
-        ssize_t n;
-        do
-            n = write(j->wake_fd, &j->idx, sizeof(j->idx));
-        while (n < 0 && errno == EINTR);
-    }
-    pthread_mutex_unlock(&j->lock);
-    job_unref(j);
-    return NULL;
-}
-
-/* Start one attempt of t in a thread of its own, every signal blocked there
- * (a SIGPIPE from a socket it writes stays its own). 0 or -errno. */
-static int job_start(struct runner *rn, struct task *t)
-{
-    struct job *j = calloc(1, sizeof(*j));
-    sigset_t all, old;
-    pthread_attr_t attr;
-    pthread_t tid;
-    int e;
-
-    if (!j)
-        return -ENOMEM;
-    atomic_init(&j->refs, 2);
-    pthread_mutex_init(&j->lock, NULL);
-    j->wake_fd = rn->wake[1];
-    j->idx = t->idx;
-    j->ctx = rn->ctx;
-    j->c = t->c;
-    fp_result_init(&j->r, t->c);
-    j->r.severity = t->r->severity;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    e = pthread_create(&tid, &attr, job_main, j);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&attr);
-    if (e != 0) {
-        pthread_mutex_destroy(&j->lock);
-        fp_result_clear(&j->r);
-        free(j);
-        return -e;
-    }
-    t->job = j;
-    return 0;
-}
-
-/* Let go of a thread that has not answered: it runs on (a thread cannot be
+/* Let go of t's thread if it has not answered: it runs on (a thread cannot be
  * killed), never touches the run again, and the context must outlive it. */
-static void job_abandon(struct runner *rn, struct task *t)
+static void task_abandon_job(struct runner *rn, struct task *t)
 {
-    struct job *j = t->job;
-
-    if (!j)
+    if (!t->job)
         return;
-    pthread_mutex_lock(&j->lock);
-    j->abandoned = true;
-    pthread_mutex_unlock(&j->lock);
+    fp_job_abandon(t->job);
     t->job = NULL;
     rn->threads_left = true;
-    job_unref(j);
 }
 
 /* --- progress ----------------------------------------------------------- */
@@ -451,11 +367,9 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
         struct job *j = t ? t->job : NULL;
         if (!j)
             continue; /* abandoned meanwhile */
-        /* the thread wrote j->r before it wrote to the pipe, and is done with it */
-        struct fp_result fresh = j->r;
-        fp_result_init(&j->r, t->c);
+        struct fp_result fresh;
+        fp_job_take(j, &fresh);
         t->job = NULL;
-        job_unref(j);
         t->timer = sd_event_source_disable_unref(t->timer);
         task_take(t, &fresh);
     }
@@ -481,7 +395,7 @@ static int start_solo(struct task *t)
 
     if (t->ch.fd >= 0)
         child_abandon(&t->ch); /* the previous attempt's child, if not yet gone */
-    job_abandon(t->rn, t);     /* the previous attempt's thread (none: it answered) */
+    task_abandon_job(t->rn, t);     /* the previous attempt's thread (none: it answered) */
     t->state = T_RUNNING;
     t->attempt_start = now_usec();
     t->r->attempts++;
@@ -492,7 +406,8 @@ static int start_solo(struct task *t)
             task_done(t);
             return 0;
         }
-        if ((r = job_start(t->rn, t)) < 0) {
+        if ((r = fp_job_start(t->rn->ctx, t->c, t->idx, t->r->severity, t->rn->wake[1],
+                              &t->job)) < 0) {
             t->timer = sd_event_source_disable_unref(t->timer);
             errno = -r;
             return -1;
@@ -583,7 +498,7 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
         worker_start(rn);
     } else {
         child_abandon(&t->ch);
-        job_abandon(rn, t);
+        task_abandon_job(rn, t);
         if (!t->have_result) {
             const char *target = json_string_value(json_object_get(t->r->facts, "target"));
             if (target)
@@ -749,7 +664,7 @@ static void abandon_unfinished(struct runner *rn, const char *why)
             continue;
         if (!in_worker(t)) {
             child_abandon(&t->ch);
-            job_abandon(rn, t);
+            task_abandon_job(rn, t);
         }
         if (t->have_result && t->r->status != FP_UNKNOWN)
             fp_report(t->r, t->r->status, "still not ready%s", why);
@@ -841,10 +756,10 @@ static void runner_free(struct runner *rn)
         t->timer = sd_event_source_disable_unref(t->timer);
         if (t->ch.fd >= 0 || t->ch.pid > 0)
             child_abandon(&t->ch);
-        job_abandon(rn, t);
+        task_abandon_job(rn, t);
         free(t->ch.buf);
     }
-    /* No thread writes to the pipe once abandoned (job_abandon above). */
+    /* No thread writes to the pipe once abandoned (task_abandon_job above). */
     rn->wake_io = sd_event_source_disable_unref(rn->wake_io);
     if (rn->wake[0] >= 0)
         close(rn->wake[0]);
